@@ -1,0 +1,96 @@
+// swift-tools-version: 6.2
+//
+// SwiftSIP: a SIP stack in Swift and `intercom`, an unattended door-phone agent built on it.
+// One target per concern; lower layers never import higher ones (see README.md, "Architecture").
+
+import PackageDescription
+
+/// Settings every SwiftSIP target shares: Swift 6 language mode (strict concurrency) and
+/// warnings about implicit existential use, so that hot paths stay generic-free.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+var products: [Product] = [
+    .library(name: "SIPMessage", targets: ["SIPMessage"]),
+    .library(name: "Intercom", targets: ["Intercom"]),
+    .executable(name: "intercom", targets: ["IntercomCLI"]),
+    .executable(name: "Benchmarks", targets: ["Benchmarks"]),
+]
+
+var targets: [Target] = [
+    // Bytes to message views, URIs, header grammar, message building. NIOCore only.
+    .target(
+        name: "SIPMessage",
+        dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+        swiftSettings: swiftSettings
+    ),
+    // The agent library: everything `intercom` does, testable without a process.
+    .target(
+        name: "Intercom",
+        dependencies: [
+            "SIPMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    // The thin executable whose product is `intercom`.
+    .executableTarget(
+        name: "IntercomCLI",
+        dependencies: [
+            "Intercom",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    // `swift run -c release Benchmarks parser|...`
+    .executableTarget(
+        name: "Benchmarks",
+        dependencies: [
+            "SIPMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+        ],
+        path: "Benchmarks",
+        exclude: ["corpus"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SIPMessageTests",
+        dependencies: ["SIPMessage", .product(name: "NIOCore", package: "swift-nio")],
+        exclude: ["Fixtures"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "IntercomTests",
+        dependencies: ["Intercom", "SIPMessage", .product(name: "NIOCore", package: "swift-nio")],
+        swiftSettings: swiftSettings
+    ),
+]
+
+// libFuzzer targets: built only by Tests/Fuzz/run-fuzzers.sh (SWIFTSIP_FUZZ=1 with
+// -sanitize=fuzzer,address), because libFuzzer brings its own `main`.
+if Context.environment["SWIFTSIP_FUZZ"] != nil {
+    products.append(.executable(name: "SIPMessageFuzzer", targets: ["SIPMessageFuzzer"]))
+    targets.append(
+        .executableTarget(
+            name: "SIPMessageFuzzer",
+            dependencies: ["SIPMessage", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/SIPMessageFuzzer",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
+}
+
+let package = Package(
+    name: "SwiftSIP",
+    platforms: [.macOS(.v15)],
+    products: products,
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
+    ],
+    targets: targets
+)

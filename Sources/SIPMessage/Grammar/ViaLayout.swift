@@ -1,0 +1,62 @@
+/// One Via value (RFC 3261 §20.42, §25.1 via-parm) as ranges:
+/// `SIP / 2.0 / UDP host:port ;branch=...;received=...`.
+struct ViaLayout: Sendable {
+    var protocolName = ByteRange.empty
+    var protocolVersion = ByteRange.empty
+    var transport = ByteRange.empty
+    var host = ByteRange.empty
+    /// 0 when the sent-by has no port.
+    var port: UInt16 = 0
+    var sentBy = ByteRange.empty
+    var parameters = ByteRange.empty
+    var branch = ByteRange.empty
+
+    init() {}
+
+    /// Scans `bytes[start..<end]`, one comma-separated Via value.
+    static func scan(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(SIPParseError) -> ViaLayout {
+        var via = ViaLayout()
+        var index = skipWhitespace(bytes, start, end)
+        // sent-protocol = protocol-name SLASH protocol-version SLASH transport; SLASH = SWS "/" SWS.
+        var nameEnd = scanRun(bytes, index, end, ASCII.token)
+        guard nameEnd > index else { throw SIPParseError(.malformedHeaderValue, at: index, "Via has no protocol name") }
+        via.protocolName = ByteRange(index, nameEnd)
+        index = skipWhitespace(bytes, nameEnd, end)
+        guard index < end, bytes[index] == ASCII.slash else { throw SIPParseError(.malformedHeaderValue, at: index, "Via: expected '/' after the protocol name") }
+        index = skipWhitespace(bytes, index &+ 1, end)
+        nameEnd = scanRun(bytes, index, end, ASCII.token)
+        guard nameEnd > index else { throw SIPParseError(.malformedHeaderValue, at: index, "Via has no protocol version") }
+        via.protocolVersion = ByteRange(index, nameEnd)
+        index = skipWhitespace(bytes, nameEnd, end)
+        guard index < end, bytes[index] == ASCII.slash else { throw SIPParseError(.malformedHeaderValue, at: index, "Via: expected '/' after the protocol version") }
+        index = skipWhitespace(bytes, index &+ 1, end)
+        nameEnd = scanRun(bytes, index, end, ASCII.token)
+        guard nameEnd > index else { throw SIPParseError(.malformedHeaderValue, at: index, "Via has no transport") }
+        via.transport = ByteRange(index, nameEnd)
+        // LWS, then sent-by = host [ COLON port ].
+        index = skipWhitespace(bytes, nameEnd, end)
+        guard index > nameEnd else { throw SIPParseError(.malformedHeaderValue, at: index, "Via: expected white space before sent-by") }
+        guard let host = scanHost(bytes, index, end) else { throw SIPParseError(.malformedHeaderValue, at: index, "Via sent-by is not a valid host") }
+        via.host = host
+        var sentByEnd = host.end
+        index = skipWhitespace(bytes, host.end, end)
+        if index < end, bytes[index] == ASCII.colon {
+            index = skipWhitespace(bytes, index &+ 1, end)
+            guard let (port, next) = scanPort(bytes, index, end) else { throw SIPParseError(.malformedHeaderValue, at: index, "Via sent-by port is not a number from 0 to 65535") }
+            via.port = port
+            sentByEnd = next
+            index = next
+        }
+        via.sentBy = ByteRange(host.start, sentByEnd)
+        via.parameters = ByteRange(index, end)
+        var branch = ByteRange.empty
+        try scanParameters(bytes, index, end) { parameter in
+            if parameter.name.count == 6, literalEqualsLowercased(bytes, parameter.name.start, "branch") {
+                branch = parameter.value
+            }
+            return true
+        }
+        via.branch = branch
+        return via
+    }
+}
