@@ -32,6 +32,8 @@ var targets: [Target] = [
         dependencies: [
             "SIPMessage",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swiftSettings
     ),
@@ -41,6 +43,7 @@ var targets: [Target] = [
         dependencies: [
             "Intercom",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swiftSettings
     ),
@@ -64,7 +67,12 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntercomTests",
-        dependencies: ["Intercom", "SIPMessage", .product(name: "NIOCore", package: "swift-nio")],
+        dependencies: [
+            "Intercom", "SIPMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
         swiftSettings: swiftSettings
     ),
 ]
@@ -90,6 +98,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
     targets: targets

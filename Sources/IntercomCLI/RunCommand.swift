@@ -1,13 +1,48 @@
 import ArgumentParser
+import Intercom
+import Logging
 
-/// `intercom run`: starts the agent.
+/// `intercom run`: starts the agent (the default subcommand).
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the agent (the default when no subcommand is given)."
+        abstract: "Run the agent (the default when no subcommand is given).",
+        discussion: """
+            On built-in defaults the agent listens for SIP on UDP and TCP port 5060 on all \
+            interfaces, answers OPTIONS with its capabilities and refuses malformed or \
+            unsupported requests with the RFC 3261 status. Accounts, calls, audio and door \
+            actions come with the SIP stack, media and agent layers.
+            """
     )
 
+    @Option(help: "Address to listen on (0.0.0.0 for every IPv4 interface, :: for IPv6).")
+    var listen: String = "0.0.0.0"
+
+    @Option(help: "SIP port for UDP and TCP (0 picks a free one).")
+    var port: Int = 5060
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
+    }
+
     func run() async throws {
-        print("intercom: the agent is not available yet")
+        var logger = Logger(label: "intercom")
+        logger.logLevel = logLevel
+        logger.warning("running on built-in defaults: no accounts, no allow list and no door action are configured")
+        logger.warning("calls are not handled yet: INVITE is answered 480 Temporarily Unavailable")
+        let listener: SignalingListener
+        do {
+            listener = try await SignalingListener.start(
+                configuration: .init(host: listen, port: port), responder: StatelessResponder(), logger: logger)
+        } catch {
+            throw ValidationError("cannot listen on \(listen):\(port) (UDP and TCP): \(error)")
+        }
+        for address in listener.localAddresses { logger.notice("listening for SIP on \(address)") }
+        try await listener.waitUntilClosed()
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
