@@ -1,8 +1,8 @@
-/// Byte constants and character classes of the RFC 3261 grammar (§25.1), as 128-bit bitmaps.
+/// Byte constants and character classes of the RFC 3261 grammar (§25.1).
 ///
-/// A class is two `UInt64` masks (bytes 0-63 and 64-127); bytes from 128 up are in no class.
-/// The masks are literals, so a membership test compiles to a shift and an AND with no table
-/// load and no lazy global.
+/// A class test is one load from a 128-byte table kept in the binary's read-only data (a
+/// `StaticString` literal, so there is no lazy global and no bounds check: the byte is
+/// checked to be below 128 first) and a bit test.
 @usableFromInline
 enum ASCII {
     @usableFromInline static let cr: UInt8 = 0x0D
@@ -29,47 +29,84 @@ enum ASCII {
     @usableFromInline static let nine: UInt8 = 0x39
     @usableFromInline static let star: UInt8 = 0x2A
 
-    /// A character class: a bitmap over the 128 ASCII bytes.
+    /// Classes token, word, user, password, paramChar, headerChar, hostName, one bit each, for bytes 0-127.
+    @usableFromInline static var tableA: StaticString {
+        """
+        \u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\
+        \u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\
+        \u{00}\u{3F}\u{02}\u{00}\u{3C}\u{3F}\u{1C}\u{3F}\u{3E}\u{3E}\u{3F}\u{3F}\u{0C}\u{7F}\u{7F}\u{36}\
+        \u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{32}\u{04}\u{02}\u{0C}\u{02}\u{26}\
+        \u{00}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\
+        \u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{32}\u{02}\u{32}\u{00}\u{7F}\
+        \u{03}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\
+        \u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{02}\u{00}\u{02}\u{3F}\u{00}
+        """
+    }
+
+    /// Classes ipv6, scheme, uric, uriCharacter, whitespace, tokenOrColon, one bit each, for bytes 0-127.
+    @usableFromInline static var tableB: StaticString {
+        """
+        \u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{10}\u{10}\u{00}\u{00}\u{10}\u{00}\u{00}\
+        \u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}\
+        \u{10}\u{2C}\u{00}\u{0C}\u{0C}\u{2C}\u{0C}\u{2C}\u{0C}\u{0C}\u{2C}\u{2E}\u{0C}\u{2E}\u{2F}\u{0C}\
+        \u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2D}\u{0C}\u{00}\u{0C}\u{00}\u{0C}\
+        \u{0C}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\
+        \u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{0C}\u{08}\u{0C}\u{08}\u{2C}\
+        \u{28}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2F}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\
+        \u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{2E}\u{08}\u{08}\u{08}\u{2C}\u{00}
+        """
+    }
+
+    /// A character class: a bit in one of the two tables, and whether bytes from 0x80 up
+    /// belong to it.
     @usableFromInline
     struct CharacterClass: Sendable {
-        @usableFromInline let low: UInt64
-        @usableFromInline let high: UInt64
+        @usableFromInline let inTableB: Bool
+        @usableFromInline let mask: UInt8
+        @usableFromInline let highBytes: Bool
 
         @inlinable
-        init(low: UInt64, high: UInt64) {
-            self.low = low
-            self.high = high
+        init(tableB: Bool, bit: UInt8, highBytes: Bool = false) {
+            self.inTableB = tableB
+            self.mask = 1 &<< bit
+            self.highBytes = highBytes
         }
 
         /// Whether `byte` is in the class.
-        @inlinable
+        @inlinable @inline(__always)
         func contains(_ byte: UInt8) -> Bool {
-            if byte < 64 { return (low &>> UInt64(byte)) & 1 == 1 }
-            if byte < 128 { return (high &>> UInt64(byte &- 64)) & 1 == 1 }
-            return false
+            guard byte < 128 else { return highBytes }
+            let table = inTableB ? ASCII.tableB.utf8Start : ASCII.tableA.utf8Start
+            return table[Int(byte)] & mask != 0
         }
     }
 
     /// `token` (RFC 3261 §25.1): alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~".
-    @usableFromInline static let token = CharacterClass(low: 0x03FF_6CA2_0000_0000, high: 0x47FF_FFFF_87FF_FFFE)
-    /// `word` (§25.1): token characters plus ( ) < > : \ " / [ ] ? { }.
-    @usableFromInline static let word = CharacterClass(low: 0xD7FF_EFA6_0000_0000, high: 0x6FFF_FFFF_BFFF_FFFE)
+    @usableFromInline static let token = CharacterClass(tableB: false, bit: 0)
+    /// `word` (§25.1): token characters plus ( ) < > : \\ " / [ ] ? { }.
+    @usableFromInline static let word = CharacterClass(tableB: false, bit: 1)
     /// URI `user` characters (§25.1): unreserved / escaped / user-unreserved.
-    @usableFromInline static let user = CharacterClass(low: 0xABFF_FFF2_0000_0000, high: 0x47FF_FFFE_87FF_FFFE)
+    @usableFromInline static let user = CharacterClass(tableB: false, bit: 2)
     /// URI `password` characters (§25.1).
-    @usableFromInline static let password = CharacterClass(low: 0x23FF_7FF2_0000_0000, high: 0x47FF_FFFE_87FF_FFFE)
+    @usableFromInline static let password = CharacterClass(tableB: false, bit: 3)
     /// URI `paramchar` (§25.1): param-unreserved / unreserved / escaped.
-    @usableFromInline static let paramChar = CharacterClass(low: 0x07FF_EFF2_0000_0000, high: 0x47FF_FFFE_AFFF_FFFE)
+    @usableFromInline static let paramChar = CharacterClass(tableB: false, bit: 4)
     /// URI header `hname` / `hvalue` characters (§25.1).
-    @usableFromInline static let headerChar = CharacterClass(low: 0x87FF_EFB2_0000_0000, high: 0x47FF_FFFE_AFFF_FFFE)
-    /// Host name characters: alphanum / "-" / ".".
-    @usableFromInline static let hostName = CharacterClass(low: 0x03FF_6000_0000_0000, high: 0x07FF_FFFE_07FF_FFFE)
+    @usableFromInline static let headerChar = CharacterClass(tableB: false, bit: 5)
+    /// Host name characters: alphanum / "-" / "." (and "_", seen in the wild).
+    @usableFromInline static let hostName = CharacterClass(tableB: false, bit: 6)
     /// Characters of an IPv6 reference between the brackets: HEXDIG / ":" / ".".
-    @usableFromInline static let ipv6 = CharacterClass(low: 0x07FF_4000_0000_0000, high: 0x0000_007E_0000_007E)
+    @usableFromInline static let ipv6 = CharacterClass(tableB: true, bit: 0)
     /// URI scheme characters after the first: ALPHA / DIGIT / "+" / "-" / ".".
-    @usableFromInline static let scheme = CharacterClass(low: 0x03FF_6800_0000_0000, high: 0x07FF_FFFE_07FF_FFFE)
+    @usableFromInline static let scheme = CharacterClass(tableB: true, bit: 1)
     /// `uric` of an absoluteURI (reserved / unreserved / escaped) plus "[" "]" "#".
-    @usableFromInline static let uric = CharacterClass(low: 0xAFFF_FFFA_0000_0000, high: 0x47FF_FFFE_AFFF_FFFF)
+    @usableFromInline static let uric = CharacterClass(tableB: true, bit: 2)
+    /// Bytes a URI may contain at parse time: visible ASCII except `<`, `>` and `"`, plus bytes from 0x80 (UTF-8 sent unescaped by some user agents; the strict check of sip: URIs in ``SIPURI`` refuses them).
+    @usableFromInline static let uriCharacter = CharacterClass(tableB: true, bit: 3, highBytes: true)
+    /// SP, HTAB, CR, LF.
+    @usableFromInline static let whitespace = CharacterClass(tableB: true, bit: 4)
+    /// A token character or ":" (generic parameter values, which may be bare IPv6 addresses).
+    @usableFromInline static let tokenOrColon = CharacterClass(tableB: true, bit: 5)
 
     /// SP or HTAB.
     @inlinable

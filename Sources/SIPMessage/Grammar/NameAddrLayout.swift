@@ -10,6 +10,8 @@ struct NameAddrLayout: Sendable {
     var isWildcard = false
     /// The header parameters after the URI (`;tag=...;expires=...`).
     var parameters = ByteRange.empty
+    /// The `tag` parameter's value, found while checking the parameters; empty if none.
+    var tag = ByteRange.empty
 
     init() {}
 
@@ -59,10 +61,11 @@ struct NameAddrLayout: Sendable {
         if laquot >= 0 {
             // LAQUOT addr-spec RAQUOT, with no white space inside the brackets.
             let uriStart = laquot &+ 1
-            var close = uriStart
-            while close < valueEnd, bytes[close] != ASCII.greaterThan { close &+= 1 }
-            guard close < valueEnd else { throw SIPParseError(.malformedHeaderValue, at: laquot, "'<' is not closed by '>'") }
-            guard looksLikeURI(bytes, uriStart, close) else {
+            let close = scanRun(bytes, uriStart, valueEnd, ASCII.uriCharacter)
+            guard close < valueEnd, bytes[close] == ASCII.greaterThan else {
+                throw SIPParseError(.malformedHeaderValue, at: close, "'<' is not closed by '>' right after the URI")
+            }
+            guard hasScheme(bytes, uriStart, close) else {
                 throw SIPParseError(.malformedHeaderValue, at: uriStart, "the text inside '<' '>' is not a URI")
             }
             layout.uri = ByteRange(uriStart, close)
@@ -91,7 +94,12 @@ struct NameAddrLayout: Sendable {
             index = uriEnd
         }
         layout.parameters = ByteRange(index, valueEnd)
-        try scanParameters(bytes, index, valueEnd) { _ in true }
+        var tag = ByteRange.empty
+        try scanParameters(bytes, index, valueEnd) { parameter in
+            if parameter.name.count == 3, literalEqualsLowercased(bytes, parameter.name.start, "tag") { tag = parameter.value }
+            return true
+        }
+        layout.tag = tag
         return layout
     }
 

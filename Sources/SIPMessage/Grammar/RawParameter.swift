@@ -42,11 +42,7 @@ func scanParameter(
         }
         index = host.end
     } else {
-        while index < end {
-            let byte = bytes[index]
-            guard ASCII.token.contains(byte) || byte == ASCII.colon else { break }
-            index &+= 1
-        }
+        index = scanRun(bytes, index, end, ASCII.tokenOrColon)
         guard index > valueStart else {
             throw SIPParseError(.malformedHeaderValue, at: index, "a parameter value is not a token, host or quoted string")
         }

@@ -110,17 +110,17 @@ func scanPort(_ bytes: UnsafeRawBufferPointer, _ position: Int, _ end: Int) -> (
 /// Whether `bytes[start..<end]` begins with a URI scheme followed by ":" and a non-empty rest
 /// with no white space, angle brackets or quotes: the cheap check run on every URI at parse
 /// time (the full grammar of sip:, sips: and tel: URIs is checked by ``SIPURI``).
+/// Whether `bytes[start..<end]`, already known to hold only URI characters, starts with a
+/// scheme, ":" and at least one more byte.
+func hasScheme(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
+    guard start < end, ASCII.isAlpha(bytes[start]) else { return false }
+    let schemeEnd = scanRun(bytes, start &+ 1, end, ASCII.scheme)
+    return schemeEnd &+ 1 < end && bytes[schemeEnd] == ASCII.colon
+}
+
 func looksLikeURI(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
     guard start < end, ASCII.isAlpha(bytes[start]) else { return false }
-    var index = scanRun(bytes, start &+ 1, end, ASCII.scheme)
-    guard index < end, bytes[index] == ASCII.colon, index &+ 1 < end else { return false }
-    index &+= 1
-    while index < end {
-        let byte = bytes[index]
-        if byte <= ASCII.space || byte == 0x7F || byte == ASCII.lessThan || byte == ASCII.greaterThan || byte == ASCII.quote {
-            return false
-        }
-        index &+= 1
-    }
-    return true
+    let schemeEnd = scanRun(bytes, start &+ 1, end, ASCII.scheme)
+    guard schemeEnd &+ 1 < end, bytes[schemeEnd] == ASCII.colon else { return false }
+    return scanRun(bytes, schemeEnd &+ 1, end, ASCII.uriCharacter) == end
 }

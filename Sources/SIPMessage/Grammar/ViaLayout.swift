@@ -10,10 +10,12 @@ struct ViaLayout: Sendable {
     var sentBy = ByteRange.empty
     var parameters = ByteRange.empty
     var branch = ByteRange.empty
+    /// Where the value ends: the end of the range, or the comma before the next value.
+    var end = 0
 
     init() {}
 
-    /// Scans `bytes[start..<end]`, one comma-separated Via value.
+    /// Scans the Via value that starts at `start`, up to `end` or the comma that ends it.
     static func scan(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(SIPParseError) -> ViaLayout {
         var via = ViaLayout()
         var index = skipWhitespace(bytes, start, end)
@@ -48,15 +50,23 @@ struct ViaLayout: Sendable {
             index = next
         }
         via.sentBy = ByteRange(host.start, sentByEnd)
-        via.parameters = ByteRange(index, end)
-        var branch = ByteRange.empty
-        try scanParameters(bytes, index, end) { parameter in
-            if parameter.name.count == 6, literalEqualsLowercased(bytes, parameter.name.start, "branch") {
-                branch = parameter.value
+        // *( SEMI via-params ), ending at the end or at the comma before the next Via value.
+        let parametersStart = index
+        while true {
+            index = skipWhitespace(bytes, index, end)
+            if index >= end || bytes[index] == ASCII.comma { break }
+            guard bytes[index] == ASCII.semicolon else {
+                throw SIPParseError(.malformedHeaderValue, at: index, "Via: expected ';' before a parameter")
             }
-            return true
+            index = skipWhitespace(bytes, index &+ 1, end)
+            let (parameter, next) = try scanParameter(bytes, index, end)
+            if parameter.name.count == 6, literalEqualsLowercased(bytes, parameter.name.start, "branch") {
+                via.branch = parameter.value
+            }
+            index = next
         }
-        via.branch = branch
+        via.parameters = ByteRange(parametersStart, index)
+        via.end = index
         return via
     }
 }

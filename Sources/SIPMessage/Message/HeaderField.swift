@@ -1,21 +1,43 @@
-/// One header line of a parsed message: its resolved name and where its name and value lie.
+/// One header line of a parsed message: its resolved name and where its name and value lie,
+/// packed in 12 bytes so that the inline header table stays small.
 ///
 /// The value range is trimmed of surrounding white space; for a folded header it spans the
 /// continuation lines, CRLFs included (value decoders treat CR and LF as white space).
+/// A name is at most 255 bytes and a value starts at most 65,535 bytes after its name (the
+/// parser refuses longer ones).
 @usableFromInline
 struct HeaderField: Sendable {
+    @usableFromInline var nameStart: UInt32
+    @usableFromInline var valueEnd: UInt32
+    /// valueStart - nameStart.
+    @usableFromInline var valueOffset: UInt16
+    @usableFromInline var nameLength: UInt8
     @usableFromInline var name: SIPHeaderName
-    @usableFromInline var nameRange: ByteRange
-    @usableFromInline var valueRange: ByteRange
 
+    /// The longest header name the parser accepts.
+    @usableFromInline static let maxNameLength = Int(UInt8.max)
+    /// The farthest a value may start from its name.
+    @usableFromInline static let maxValueOffset = Int(UInt16.max)
+
+    /// The caller checks the bounds above.
     @inlinable
-    init(name: SIPHeaderName, nameRange: ByteRange, valueRange: ByteRange) {
+    init(name: SIPHeaderName, nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int) {
+        self.nameStart = UInt32(truncatingIfNeeded: nameStart)
+        self.valueEnd = UInt32(truncatingIfNeeded: valueEnd)
+        self.valueOffset = UInt16(truncatingIfNeeded: valueStart &- nameStart)
+        self.nameLength = UInt8(truncatingIfNeeded: nameEnd &- nameStart)
         self.name = name
-        self.nameRange = nameRange
-        self.valueRange = valueRange
     }
 
-    @usableFromInline static let placeholder = HeaderField(name: .other, nameRange: .empty, valueRange: .empty)
+    @inlinable var nameRange: ByteRange {
+        ByteRange(lower: nameStart, upper: nameStart &+ UInt32(nameLength))
+    }
+
+    @inlinable var valueRange: ByteRange {
+        ByteRange(lower: nameStart &+ UInt32(valueOffset), upper: valueEnd)
+    }
+
+    @usableFromInline static let placeholder = HeaderField(name: .other, nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0)
 }
 
 /// The header lines of a message in arrival order: the first ``inlineCapacity`` live inline
@@ -39,7 +61,7 @@ struct HeaderTable: Sendable {
     @inlinable
     subscript(index: Int) -> HeaderField {
         get {
-            index < HeaderTable.inlineCapacity ? inline[index] : overflow[index &- HeaderTable.inlineCapacity]
+            index < HeaderTable.inlineCapacity ? inline.span[index] : overflow[index &- HeaderTable.inlineCapacity]
         }
         set {
             if index < HeaderTable.inlineCapacity {

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How the message's bytes were delimited by the transport (RFC 3261 §18.3).
 enum Framing: Sendable {
     /// One UDP datagram: Content-Length may be absent (the body runs to the end) and bytes
@@ -12,34 +20,40 @@ enum Framing: Sendable {
 /// Lines end in CRLF; a bare LF is accepted too (and flagged), as robust parsers do. The start
 /// line, every header line and the pre-parsed headers are checked here; other header values are
 /// only located.
-struct MessageScanner {
+struct MessageScanner: ~Copyable {
     let bytes: UnsafeRawBufferPointer
     let framing: Framing
     let limits: SIPParserLimits
-    var layout = MessageLayout()
-    init(_ bytes: UnsafeRawBufferPointer, framing: Framing, limits: SIPParserLimits) {
-        self.bytes = bytes
-        self.framing = framing
-        self.limits = limits
+    /// The layout being filled, addressed in place (it is large: no copies on the hot path).
+    let output: UnsafeMutablePointer<MessageLayout>
+
+    var layout: MessageLayout {
+        unsafeAddress { UnsafePointer(output) }
+        nonmutating unsafeMutableAddress { output }
     }
 
-    /// The position of the next LF at or after `position`, or nil.
-    func findLineFeed(_ position: Int) -> Int? {
-        var index = position
-        let end = bytes.count
-        while index < end {
-            if bytes[index] == ASCII.lf { return index }
-            index &+= 1
-        }
-        return nil
+    /// Scans `bytes` into `layout` (which must be fresh); returns the message's length.
+    static func scan(
+        _ bytes: UnsafeRawBufferPointer, framing: Framing, limits: SIPParserLimits, into output: UnsafeMutablePointer<MessageLayout>
+    ) throws(SIPParseError) -> Int {
+        let scanner = MessageScanner(bytes: bytes, framing: framing, limits: limits, output: output)
+        return try scanner.run()
     }
+
+    /// The position of the next LF at or after `position`, or nil (memchr: vectorised).
+    func findLineFeed(_ position: Int) -> Int? {
+        guard position < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let found = memchr(base + position, Int32(ASCII.lf), bytes.count &- position) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
     func error(_ code: SIPParseError.Code, _ offset: Int, _ detail: StaticString) -> SIPParseError {
         SIPParseError(code, at: offset, detail, isRequest: layout.isRequest)
     }
 
     /// Scans the message; returns the number of bytes it occupies (for a datagram, trailing
     /// bytes after the body are not part of it).
-    mutating func run() throws(SIPParseError) -> Int {
+    func run() throws(SIPParseError) -> Int {
         let count = bytes.count
         var position = 0
         // RFC 3261 §7.5: ignore CRLFs before the start line.
@@ -58,7 +72,9 @@ struct MessageScanner {
 
         // Header lines.
         position = startLineEnd &+ 1
-        var lastHeader = -1
+        // The header being read: committed (stored and, for routing headers, decoded) once
+        // its continuation lines are known, when the next header or the empty line comes.
+        var pending: HeaderField?
         var terminated = false
         while position < count {
             let lineEnd = findLineFeed(position) ?? count
@@ -80,18 +96,21 @@ struct MessageScanner {
             let first = bytes[position]
             if ASCII.isBlank(first) {
                 // A continuation line (RFC 3261 §7.3.1): extend the previous header's value.
-                guard lastHeader >= 0 else {
+                guard var field = pending else {
                     throw error(.malformedHeaderLine, position, "a folded continuation line comes before any header")
                 }
-                var field = layout.headers[lastHeader]
                 let trimmedEnd = trimTrailingWhitespace(bytes, position, lineContentEnd)
                 if trimmedEnd > position {
                     if field.valueRange.isEmpty {
-                        field.valueRange = ByteRange(skipWhitespace(bytes, position, trimmedEnd), trimmedEnd)
-                    } else {
-                        field.valueRange.upper = UInt32(truncatingIfNeeded: trimmedEnd)
+                        // The value starts on this continuation line.
+                        let valueStart = skipWhitespace(bytes, position, trimmedEnd)
+                        guard valueStart &- field.nameRange.start <= HeaderField.maxValueOffset else {
+                            throw error(.malformedHeaderLine, position, "a header value starts more than 65535 bytes after its name")
+                        }
+                        field.valueOffset = UInt16(truncatingIfNeeded: valueStart &- field.nameRange.start)
                     }
-                    layout.headers[lastHeader] = field
+                    field.valueEnd = UInt32(truncatingIfNeeded: trimmedEnd)
+                    pending = field
                 }
             } else {
                 let nameEnd = scanRun(bytes, position, lineContentEnd, ASCII.token)
@@ -106,13 +125,15 @@ struct MessageScanner {
                 index &+= 1
                 while index < lineContentEnd, ASCII.isBlank(bytes[index]) { index &+= 1 }
                 let valueEnd = trimTrailingWhitespace(bytes, index, lineContentEnd)
-                guard layout.headers.count < limits.maxHeaderCount else {
+                guard layout.headers.count &+ (pending == nil ? 0 : 1) < limits.maxHeaderCount else {
                     throw error(.headersTooLarge, position, "the message has more header lines than the limit")
                 }
                 let name = SIPHeaderName.lookup(bytes, position, nameEnd &- position)
-                layout.headers.append(HeaderField(
-                    name: name, nameRange: ByteRange(position, nameEnd), valueRange: ByteRange(index, valueEnd)))
-                lastHeader = layout.headers.count &- 1
+                if let complete = pending { try commit(complete) }
+                guard nameEnd &- position <= HeaderField.maxNameLength, index &- position <= HeaderField.maxValueOffset else {
+                    throw error(.malformedHeaderLine, position, "a header name is longer than 255 bytes or its value starts too far after it")
+                }
+                pending = HeaderField(name: name, nameStart: position, nameEnd: nameEnd, valueStart: index, valueEnd: valueEnd)
             }
             position = lineEnd &+ 1
         }
@@ -125,12 +146,7 @@ struct MessageScanner {
             position = count
         }
         layout.bodyStart = position
-
-        do throws(SIPParseError) {
-            try decodeRoutingHeaders()
-        } catch {
-            throw SIPParseError(error, isRequest: layout.isRequest)
-        }
+        if let complete = pending { try commit(complete) }
 
         // Body (RFC 3261 §18.3, §20.14).
         let available = count &- position
@@ -152,7 +168,7 @@ struct MessageScanner {
     }
 
     // MARK: Start line
-    mutating func scanStartLine(_ start: Int, _ end: Int) throws(SIPParseError) {
+    func scanStartLine(_ start: Int, _ end: Int) throws(SIPParseError) {
         layout.startLineRange = ByteRange(start, end)
         if end &- start >= 4, bytes[start] | 0x20 == 0x73, bytes[start &+ 1] | 0x20 == 0x69,
            bytes[start &+ 2] | 0x20 == 0x70, bytes[start &+ 3] == ASCII.slash {
@@ -176,7 +192,7 @@ struct MessageScanner {
         guard index > minor else { return nil }
         return index
     }
-    mutating func scanRequestLine(_ start: Int, _ end: Int) throws(SIPParseError) {
+    func scanRequestLine(_ start: Int, _ end: Int) throws(SIPParseError) {
         layout.isRequest = true
         // Method SP Request-URI SP SIP-Version, single spaces (RFC 3261 §7.1, §25.1).
         let methodEnd = scanRun(bytes, start, end, ASCII.token)
@@ -189,12 +205,11 @@ struct MessageScanner {
         layout.methodRange = ByteRange(start, methodEnd)
         layout.methodID = SIPMethod.lookup(bytes, start, methodEnd &- start)
         let uriStart = methodEnd &+ 1
-        var uriEnd = uriStart
-        while uriEnd < end, bytes[uriEnd] != ASCII.space { uriEnd &+= 1 }
-        guard uriEnd > uriStart else {
+        let uriEnd = scanRun(bytes, uriStart, end, ASCII.uriCharacter)
+        guard uriEnd > uriStart || (uriStart < end && bytes[uriStart] != ASCII.space) else {
             throw error(.malformedRequestLine, uriStart, "expected a Request-URI after one SP")
         }
-        guard looksLikeURI(bytes, uriStart, uriEnd) else {
+        guard uriEnd == end || bytes[uriEnd] == ASCII.space, hasScheme(bytes, uriStart, uriEnd) else {
             throw error(.malformedRequestURI, uriStart, "the Request-URI is not a URI")
         }
         guard uriEnd < end else {
@@ -210,7 +225,7 @@ struct MessageScanner {
         }
         layout.versionRange = ByteRange(versionStart, versionEnd)
     }
-    mutating func scanStatusLine(_ start: Int, _ end: Int) throws(SIPParseError) {
+    func scanStatusLine(_ start: Int, _ end: Int) throws(SIPParseError) {
         layout.isRequest = false
         // SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2).
         guard let versionEnd = scanVersion(start, end) else {
@@ -242,18 +257,21 @@ struct MessageScanner {
     }
 
     // MARK: Pre-parsed headers
-    mutating func decodeRoutingHeaders() throws(SIPParseError) {
-        var index = 0
-        let headerCount = layout.headers.count
-        while index < headerCount {
-            let field = layout.headers[index]
+    /// Stores a complete header line and decodes it when routing needs it.
+    func commit(_ field: HeaderField) throws(SIPParseError) {
+        layout.headers.append(field)
+        do throws(SIPParseError) {
+            try decodeRoutingHeader(field)
+        } catch {
+            throw SIPParseError(error, isRequest: layout.isRequest)
+        }
+    }
+
+    func decodeRoutingHeader(_ field: HeaderField) throws(SIPParseError) {
             let value = field.valueRange
             switch field.name {
             case .via where !layout.flags.contains(.hasVia):
-                guard let elementEnd = scanElementEnd(bytes, value.start, value.end) else {
-                    throw error(.malformedHeaderValue, value.start, "Via has an unclosed quote or '<'")
-                }
-                let via = try ViaLayout.scan(bytes, value.start, elementEnd)
+                let via = try ViaLayout.scan(bytes, value.start, value.end)
                 layout.viaTransport = via.transport
                 layout.viaHost = via.host
                 layout.viaPort = via.port
@@ -262,11 +280,11 @@ struct MessageScanner {
                 layout.flags.insert(.hasVia)
             case .from where !layout.flags.contains(.hasFrom):
                 let address = try NameAddrLayout.scan(bytes, value.start, value.end)
-                layout.fromTag = address.parameter("tag", in: bytes) ?? .empty
+                layout.fromTag = address.tag
                 layout.flags.insert(.hasFrom)
             case .to where !layout.flags.contains(.hasTo):
                 let address = try NameAddrLayout.scan(bytes, value.start, value.end)
-                layout.toTag = address.parameter("tag", in: bytes) ?? .empty
+                layout.toTag = address.tag
                 layout.flags.insert(.hasTo)
             case .callID where !layout.flags.contains(.hasCallID):
                 guard !value.isEmpty else { throw error(.malformedHeaderValue, value.start, "Call-ID is empty") }
@@ -294,12 +312,10 @@ struct MessageScanner {
             default:
                 break
             }
-            index &+= 1
-        }
     }
 
     /// CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16); the number must fit 32 bits (§8.1.1.5).
-    mutating func decodeCSeq(_ value: ByteRange) throws(SIPParseError) {
+    func decodeCSeq(_ value: ByteRange) throws(SIPParseError) {
         var index = value.start
         while index < value.end, ASCII.isDigit(bytes[index]) { index &+= 1 }
         guard index > value.start, let number = parseDecimal(bytes, value.start, index), number <= UInt64(UInt32.max) else {

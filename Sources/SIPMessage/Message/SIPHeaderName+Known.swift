@@ -217,11 +217,14 @@ extension SIPHeaderName {
 extension SIPHeaderName {
     /// Resolves a header name (already checked to be a token) to its id, folding case and
     /// compact forms; ``other`` when the name is not known.
+    ///
+    /// The name is read 8 bytes at a time, lowered with OR 0x20 (exact for letters; "-" and
+    /// digits are unchanged, and no other token byte can match a letter or "-" of a known
+    /// name) and compared with constants, so a lookup is a few loads and compares.
     @inlinable
     static func lookup(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> SIPHeaderName {
-        let first = bytes[start] | 0x20
         if count == 1 {
-            switch first {
+            switch bytes[start] | 0x20 {
             case UInt8(ascii: "a"): return .acceptContact
             case UInt8(ascii: "u"): return .allowEvents
             case UInt8(ascii: "i"): return .callID
@@ -244,137 +247,245 @@ extension SIPHeaderName {
             default: return .other
             }
         }
+        guard count <= 24 else { return .other }
+        // Word k holds bytes 8k..<8k+8 of the name, lowered; missing bytes are 0.
         @inline(__always)
-        func matches(_ literal: StaticString) -> Bool {
-            literal.utf8CodeUnitCount == count && literalEqualsLowercased(bytes, start, literal)
+        func word(_ k: Int) -> UInt64 {
+            let offset = k &* 8
+            guard offset < count else { return 0 }
+            let available = min(8, count &- offset)
+            let presentMask: UInt64 = available == 8 ? ~0 : (1 &<< UInt64(available &* 8)) &- 1
+            var value: UInt64 = 0
+            if start &+ offset &+ 8 <= bytes.count {
+                // The ':' and the rest of the line follow the name, so 8 bytes are normally there.
+                value = bytes.loadUnaligned(fromByteOffset: start &+ offset, as: UInt64.self).littleEndian & presentMask
+            } else {
+                for index in 0..<available {
+                    value |= UInt64(bytes[start &+ offset &+ index]) &<< UInt64(index &* 8)
+                }
+            }
+            // Lower each present byte: OR 0x20 into the bytes that exist.
+            return value | (0x2020_2020_2020_2020 & presentMask)
         }
-        switch (count, first) {
-        case (2, UInt8(ascii: "t")):
-            if matches("to") { return .to }
-        case (3, UInt8(ascii: "v")):
-            if matches("via") { return .via }
-        case (4, UInt8(ascii: "c")):
-            if matches("cseq") { return .cseq }
-        case (4, UInt8(ascii: "d")):
-            if matches("date") { return .date }
-        case (4, UInt8(ascii: "f")):
-            if matches("from") { return .from }
-        case (4, UInt8(ascii: "p")):
-            if matches("path") { return .path }
-        case (4, UInt8(ascii: "r")):
-            if matches("rack") { return .rack }
-            if matches("rseq") { return .rseq }
-        case (5, UInt8(ascii: "a")):
-            if matches("allow") { return .allow }
-        case (5, UInt8(ascii: "e")):
-            if matches("event") { return .event }
-        case (5, UInt8(ascii: "r")):
-            if matches("route") { return .route }
-        case (6, UInt8(ascii: "a")):
-            if matches("accept") { return .accept }
-        case (6, UInt8(ascii: "m")):
-            if matches("min-se") { return .minSE }
-        case (6, UInt8(ascii: "r")):
-            if matches("reason") { return .reason }
-        case (6, UInt8(ascii: "s")):
-            if matches("server") { return .server }
-        case (7, UInt8(ascii: "c")):
-            if matches("call-id") { return .callID }
-            if matches("contact") { return .contact }
-        case (7, UInt8(ascii: "e")):
-            if matches("expires") { return .expires }
-        case (7, UInt8(ascii: "p")):
-            if matches("privacy") { return .privacy }
-        case (7, UInt8(ascii: "r")):
-            if matches("require") { return .require }
-        case (7, UInt8(ascii: "s")):
-            if matches("subject") { return .subject }
-        case (7, UInt8(ascii: "w")):
-            if matches("warning") { return .warning }
-        case (8, UInt8(ascii: "i")):
-            if matches("identity") { return .identity }
-        case (8, UInt8(ascii: "p")):
-            if matches("priority") { return .priority }
-        case (8, UInt8(ascii: "r")):
-            if matches("refer-to") { return .referTo }
-            if matches("reply-to") { return .replyTo }
-            if matches("replaces") { return .replaces }
-        case (8, UInt8(ascii: "s")):
-            if matches("sip-etag") { return .sipETag }
-        case (9, UInt8(ascii: "c")):
-            if matches("call-info") { return .callInfo }
-        case (9, UInt8(ascii: "r")):
-            if matches("refer-sub") { return .referSub }
-        case (9, UInt8(ascii: "s")):
-            if matches("supported") { return .supported }
-        case (9, UInt8(ascii: "t")):
-            if matches("timestamp") { return .timestamp }
-        case (10, UInt8(ascii: "a")):
-            if matches("alert-info") { return .alertInfo }
-        case (10, UInt8(ascii: "e")):
-            if matches("error-info") { return .errorInfo }
-        case (10, UInt8(ascii: "u")):
-            if matches("user-agent") { return .userAgent }
-        case (11, UInt8(ascii: "i")):
-            if matches("in-reply-to") { return .inReplyTo }
-        case (11, UInt8(ascii: "m")):
-            if matches("min-expires") { return .minExpires }
-        case (11, UInt8(ascii: "r")):
-            if matches("referred-by") { return .referredBy }
-            if matches("retry-after") { return .retryAfter }
-        case (11, UInt8(ascii: "u")):
-            if matches("unsupported") { return .unsupported }
-        case (12, UInt8(ascii: "a")):
-            if matches("allow-events") { return .allowEvents }
-        case (12, UInt8(ascii: "c")):
-            if matches("content-type") { return .contentType }
-        case (12, UInt8(ascii: "m")):
-            if matches("max-forwards") { return .maxForwards }
-            if matches("mime-version") { return .mimeVersion }
-        case (12, UInt8(ascii: "o")):
-            if matches("organization") { return .organization }
-        case (12, UInt8(ascii: "r")):
-            if matches("record-route") { return .recordRoute }
-        case (12, UInt8(ascii: "s")):
-            if matches("sip-if-match") { return .sipIfMatch }
-        case (13, UInt8(ascii: "a")):
-            if matches("authorization") { return .authorization }
-        case (13, UInt8(ascii: "p")):
-            if matches("proxy-require") { return .proxyRequire }
-        case (13, UInt8(ascii: "s")):
-            if matches("service-route") { return .serviceRoute }
-        case (14, UInt8(ascii: "a")):
-            if matches("accept-contact") { return .acceptContact }
-        case (14, UInt8(ascii: "c")):
-            if matches("content-length") { return .contentLength }
-        case (14, UInt8(ascii: "r")):
-            if matches("reject-contact") { return .rejectContact }
-        case (15, UInt8(ascii: "a")):
-            if matches("accept-encoding") { return .acceptEncoding }
-            if matches("accept-language") { return .acceptLanguage }
-        case (15, UInt8(ascii: "s")):
-            if matches("session-expires") { return .sessionExpires }
-        case (16, UInt8(ascii: "c")):
-            if matches("content-encoding") { return .contentEncoding }
-            if matches("content-language") { return .contentLanguage }
-        case (16, UInt8(ascii: "w")):
-            if matches("www-authenticate") { return .wwwAuthenticate }
-        case (18, UInt8(ascii: "p")):
-            if matches("proxy-authenticate") { return .proxyAuthenticate }
-        case (18, UInt8(ascii: "s")):
-            if matches("subscription-state") { return .subscriptionState }
-        case (19, UInt8(ascii: "a")):
-            if matches("authentication-info") { return .authenticationInfo }
-        case (19, UInt8(ascii: "c")):
-            if matches("content-disposition") { return .contentDisposition }
-        case (19, UInt8(ascii: "p")):
-            if matches("proxy-authorization") { return .proxyAuthorization }
-            if matches("p-asserted-identity") { return .pAssertedIdentity }
-        case (19, UInt8(ascii: "r")):
-            if matches("request-disposition") { return .requestDisposition }
-        case (20, UInt8(ascii: "p")):
-            if matches("p-preferred-identity") { return .pPreferredIdentity }
-        default: break
+        let first = bytes[start] | 0x20
+        switch count {
+        case 2:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "t"):
+                if w0 == 0x0000000000006F74 { return .to }  // to
+            default: break
+            }
+        case 3:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "v"):
+                if w0 == 0x0000000000616976 { return .via }  // via
+            default: break
+            }
+        case 4:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "c"):
+                if w0 == 0x0000000071657363 { return .cseq }  // cseq
+            case UInt8(ascii: "d"):
+                if w0 == 0x0000000065746164 { return .date }  // date
+            case UInt8(ascii: "f"):
+                if w0 == 0x000000006D6F7266 { return .from }  // from
+            case UInt8(ascii: "p"):
+                if w0 == 0x0000000068746170 { return .path }  // path
+            case UInt8(ascii: "r"):
+                if w0 == 0x000000006B636172 { return .rack }  // rack
+                if w0 == 0x0000000071657372 { return .rseq }  // rseq
+            default: break
+            }
+        case 5:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x000000776F6C6C61 { return .allow }  // allow
+            case UInt8(ascii: "e"):
+                if w0 == 0x000000746E657665 { return .event }  // event
+            case UInt8(ascii: "r"):
+                if w0 == 0x0000006574756F72 { return .route }  // route
+            default: break
+            }
+        case 6:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x0000747065636361 { return .accept }  // accept
+            case UInt8(ascii: "m"):
+                if w0 == 0x000065732D6E696D { return .minSE }  // min-se
+            case UInt8(ascii: "r"):
+                if w0 == 0x00006E6F73616572 { return .reason }  // reason
+            case UInt8(ascii: "s"):
+                if w0 == 0x0000726576726573 { return .server }  // server
+            default: break
+            }
+        case 7:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "c"):
+                if w0 == 0x0064692D6C6C6163 { return .callID }  // call-id
+                if w0 == 0x00746361746E6F63 { return .contact }  // contact
+            case UInt8(ascii: "e"):
+                if w0 == 0x0073657269707865 { return .expires }  // expires
+            case UInt8(ascii: "p"):
+                if w0 == 0x0079636176697270 { return .privacy }  // privacy
+            case UInt8(ascii: "r"):
+                if w0 == 0x0065726975716572 { return .require }  // require
+            case UInt8(ascii: "s"):
+                if w0 == 0x007463656A627573 { return .subject }  // subject
+            case UInt8(ascii: "w"):
+                if w0 == 0x00676E696E726177 { return .warning }  // warning
+            default: break
+            }
+        case 8:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "i"):
+                if w0 == 0x797469746E656469 { return .identity }  // identity
+            case UInt8(ascii: "p"):
+                if w0 == 0x797469726F697270 { return .priority }  // priority
+            case UInt8(ascii: "r"):
+                if w0 == 0x6F742D7265666572 { return .referTo }  // refer-to
+                if w0 == 0x6F742D796C706572 { return .replyTo }  // reply-to
+                if w0 == 0x736563616C706572 { return .replaces }  // replaces
+            case UInt8(ascii: "s"):
+                if w0 == 0x676174652D706973 { return .sipETag }  // sip-etag
+            default: break
+            }
+        case 9:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "c"):
+                if w0 == 0x666E692D6C6C6163 && word(1) == 0x000000000000006F { return .callInfo }  // call-info
+            case UInt8(ascii: "r"):
+                if w0 == 0x75732D7265666572 && word(1) == 0x0000000000000062 { return .referSub }  // refer-sub
+            case UInt8(ascii: "s"):
+                if w0 == 0x6574726F70707573 && word(1) == 0x0000000000000064 { return .supported }  // supported
+            case UInt8(ascii: "t"):
+                if w0 == 0x6D617473656D6974 && word(1) == 0x0000000000000070 { return .timestamp }  // timestamp
+            default: break
+            }
+        case 10:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x6E692D7472656C61 && word(1) == 0x0000000000006F66 { return .alertInfo }  // alert-info
+            case UInt8(ascii: "e"):
+                if w0 == 0x6E692D726F727265 && word(1) == 0x0000000000006F66 { return .errorInfo }  // error-info
+            case UInt8(ascii: "u"):
+                if w0 == 0x6567612D72657375 && word(1) == 0x000000000000746E { return .userAgent }  // user-agent
+            default: break
+            }
+        case 11:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "i"):
+                if w0 == 0x796C7065722D6E69 && word(1) == 0x00000000006F742D { return .inReplyTo }  // in-reply-to
+            case UInt8(ascii: "m"):
+                if w0 == 0x697078652D6E696D && word(1) == 0x0000000000736572 { return .minExpires }  // min-expires
+            case UInt8(ascii: "r"):
+                if w0 == 0x6465727265666572 && word(1) == 0x000000000079622D { return .referredBy }  // referred-by
+                if w0 == 0x66612D7972746572 && word(1) == 0x0000000000726574 { return .retryAfter }  // retry-after
+            case UInt8(ascii: "u"):
+                if w0 == 0x726F707075736E75 && word(1) == 0x0000000000646574 { return .unsupported }  // unsupported
+            default: break
+            }
+        case 12:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x76652D776F6C6C61 && word(1) == 0x0000000073746E65 { return .allowEvents }  // allow-events
+            case UInt8(ascii: "c"):
+                if w0 == 0x2D746E65746E6F63 && word(1) == 0x0000000065707974 { return .contentType }  // content-type
+            case UInt8(ascii: "m"):
+                if w0 == 0x77726F662D78616D && word(1) == 0x0000000073647261 { return .maxForwards }  // max-forwards
+                if w0 == 0x7265762D656D696D && word(1) == 0x000000006E6F6973 { return .mimeVersion }  // mime-version
+            case UInt8(ascii: "o"):
+                if w0 == 0x617A696E6167726F && word(1) == 0x000000006E6F6974 { return .organization }  // organization
+            case UInt8(ascii: "r"):
+                if w0 == 0x722D64726F636572 && word(1) == 0x000000006574756F { return .recordRoute }  // record-route
+            case UInt8(ascii: "s"):
+                if w0 == 0x6D2D66692D706973 && word(1) == 0x0000000068637461 { return .sipIfMatch }  // sip-if-match
+            default: break
+            }
+        case 13:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x7A69726F68747561 && word(1) == 0x0000006E6F697461 { return .authorization }  // authorization
+            case UInt8(ascii: "p"):
+                if w0 == 0x65722D79786F7270 && word(1) == 0x0000006572697571 { return .proxyRequire }  // proxy-require
+            case UInt8(ascii: "s"):
+                if w0 == 0x2D65636976726573 && word(1) == 0x0000006574756F72 { return .serviceRoute }  // service-route
+            default: break
+            }
+        case 14:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x632D747065636361 && word(1) == 0x0000746361746E6F { return .acceptContact }  // accept-contact
+            case UInt8(ascii: "c"):
+                if w0 == 0x2D746E65746E6F63 && word(1) == 0x00006874676E656C { return .contentLength }  // content-length
+            case UInt8(ascii: "r"):
+                if w0 == 0x632D7463656A6572 && word(1) == 0x0000746361746E6F { return .rejectContact }  // reject-contact
+            default: break
+            }
+        case 15:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x652D747065636361 && word(1) == 0x00676E69646F636E { return .acceptEncoding }  // accept-encoding
+                if w0 == 0x6C2D747065636361 && word(1) == 0x0065676175676E61 { return .acceptLanguage }  // accept-language
+            case UInt8(ascii: "s"):
+                if w0 == 0x2D6E6F6973736573 && word(1) == 0x0073657269707865 { return .sessionExpires }  // session-expires
+            default: break
+            }
+        case 16:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "c"):
+                if w0 == 0x2D746E65746E6F63 && word(1) == 0x676E69646F636E65 { return .contentEncoding }  // content-encoding
+                if w0 == 0x2D746E65746E6F63 && word(1) == 0x65676175676E616C { return .contentLanguage }  // content-language
+            case UInt8(ascii: "w"):
+                if w0 == 0x687475612D777777 && word(1) == 0x6574616369746E65 { return .wwwAuthenticate }  // www-authenticate
+            default: break
+            }
+        case 18:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "p"):
+                if w0 == 0x75612D79786F7270 && word(1) == 0x616369746E656874 && word(2) == 0x0000000000006574 { return .proxyAuthenticate }  // proxy-authenticate
+            case UInt8(ascii: "s"):
+                if w0 == 0x7069726373627573 && word(1) == 0x6174732D6E6F6974 && word(2) == 0x0000000000006574 { return .subscriptionState }  // subscription-state
+            default: break
+            }
+        case 19:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "a"):
+                if w0 == 0x69746E6568747561 && word(1) == 0x692D6E6F69746163 && word(2) == 0x00000000006F666E { return .authenticationInfo }  // authentication-info
+            case UInt8(ascii: "c"):
+                if w0 == 0x2D746E65746E6F63 && word(1) == 0x7469736F70736964 && word(2) == 0x00000000006E6F69 { return .contentDisposition }  // content-disposition
+            case UInt8(ascii: "p"):
+                if w0 == 0x75612D79786F7270 && word(1) == 0x74617A69726F6874 && word(2) == 0x00000000006E6F69 { return .proxyAuthorization }  // proxy-authorization
+                if w0 == 0x7472657373612D70 && word(1) == 0x746E6564692D6465 && word(2) == 0x0000000000797469 { return .pAssertedIdentity }  // p-asserted-identity
+            case UInt8(ascii: "r"):
+                if w0 == 0x2D74736575716572 && word(1) == 0x7469736F70736964 && word(2) == 0x00000000006E6F69 { return .requestDisposition }  // request-disposition
+            default: break
+            }
+        case 20:
+            let w0 = word(0)
+            switch first {
+            case UInt8(ascii: "p"):
+                if w0 == 0x7265666572702D70 && word(1) == 0x6E6564692D646572 && word(2) == 0x0000000079746974 { return .pPreferredIdentity }  // p-preferred-identity
+            default: break
+            }
+        default:
+            break
         }
         return .other
     }

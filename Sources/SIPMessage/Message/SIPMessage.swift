@@ -19,8 +19,8 @@ import NIOCore
 /// ``rejection(profile:)`` for the checks a user agent makes before processing a request.
 public struct SIPMessage: Sendable {
     /// The bytes of this message (start line, headers and body), and nothing after them.
-    public let bytes: ByteBuffer
-    @usableFromInline let layout: MessageLayout
+    public private(set) var bytes: ByteBuffer
+    @usableFromInline private(set) var layout: MessageLayout
 
     init(bytes: ByteBuffer, layout: MessageLayout) {
         self.bytes = bytes
@@ -32,13 +32,19 @@ public struct SIPMessage: Sendable {
     ///
     /// - Throws: ``SIPParseError`` naming what is wrong and its byte offset in `datagram`.
     public init(parsing datagram: ByteBuffer, limits: SIPParserLimits = .default) throws(SIPParseError) {
-        try self.init(datagram, framing: .datagram, limits: limits)
+        self.bytes = datagram
+        self.layout = MessageLayout()
+        let length = try Self.scan(datagram, .datagram, limits, into: &layout)
+        self.bytes = datagram.getSlice(at: datagram.readerIndex, length: length) ?? datagram
     }
 
     /// Parses one message that ``SIPStreamFramer`` cut from a stream transport: the bytes must
     /// be exactly one message.
     public init(parsingFrame frame: ByteBuffer, limits: SIPParserLimits = .default) throws(SIPParseError) {
-        try self.init(frame, framing: .stream, limits: limits)
+        self.bytes = frame
+        self.layout = MessageLayout()
+        let length = try Self.scan(frame, .stream, limits, into: &layout)
+        self.bytes = frame.getSlice(at: frame.readerIndex, length: length) ?? frame
     }
 
     /// Parses the UTF-8 bytes of `text` as a datagram (for tests, tools and examples).
@@ -46,19 +52,24 @@ public struct SIPMessage: Sendable {
         try self.init(parsing: ByteBuffer(string: text), limits: limits)
     }
 
-    init(_ input: ByteBuffer, framing: Framing, limits: SIPParserLimits) throws(SIPParseError) {
-        let result: Result<(MessageLayout, Int), SIPParseError> = input.withUnsafeReadableBytes { raw in
-            var scanner = MessageScanner(raw, framing: framing, limits: limits)
-            do throws(SIPParseError) {
-                let length = try scanner.run()
-                return .success((scanner.layout, length))
-            } catch {
-                return .failure(error)
+    /// Scans `input` straight into `layout` (large: scanned in place, never copied); returns
+    /// the length of the message.
+    private static func scan(
+        _ input: ByteBuffer, _ framing: Framing, _ limits: SIPParserLimits, into layout: inout MessageLayout
+    ) throws(SIPParseError) -> Int {
+        var failure: SIPParseError?
+        let length = withUnsafeMutablePointer(to: &layout) { output in
+            input.withUnsafeReadableBytes { raw -> Int in
+                do throws(SIPParseError) {
+                    return try MessageScanner.scan(raw, framing: framing, limits: limits, into: output)
+                } catch {
+                    failure = error
+                    return 0
+                }
             }
         }
-        let (layout, length) = try result.get()
-        self.layout = layout
-        self.bytes = input.getSlice(at: input.readerIndex, length: length) ?? input
+        if let failure { throw failure }
+        return length
     }
 
     /// The bytes of `range` as a view sharing this message's storage.

@@ -1,0 +1,124 @@
+import Foundation
+import Intercom
+import Logging
+import NIOCore
+import NIOPosix
+import SIPMessage
+import Testing
+
+/// The listener over real sockets on 127.0.0.1 (ephemeral ports).
+@Suite("Signalling listener on loopback")
+struct SignalingListenerTests {
+    static let options = StatelessResponderTests.request("OPTIONS")
+
+    /// Collects what a socket receives and completes a promise once `isComplete` says so.
+    final class Collector<Inbound>: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = Inbound
+        let promise: EventLoopPromise<ByteBuffer>
+        let bytes: (Inbound) -> ByteBuffer
+        let isComplete: (ByteBuffer) -> Bool
+        var received = ByteBuffer()
+
+        init(promise: EventLoopPromise<ByteBuffer>, bytes: @escaping (Inbound) -> ByteBuffer, until isComplete: @escaping (ByteBuffer) -> Bool) {
+            self.promise = promise
+            self.bytes = bytes
+            self.isComplete = isComplete
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = bytes(unwrapInboundIn(data))
+            received.writeBuffer(&buffer)
+            if isComplete(received) { promise.succeed(received) }
+        }
+    }
+
+    static func withListener(_ body: (SignalingListener) async throws -> Void) async throws {
+        let listener = try await SignalingListener.start(
+            configuration: .init(host: "127.0.0.1", port: 0), responder: StatelessResponder(), logger: Logger(label: "test"))
+        do {
+            try await body(listener)
+        } catch {
+            await listener.close()
+            throw error
+        }
+        await listener.close()
+    }
+
+    /// Fails the promise after `seconds` so a lost answer fails the test instead of hanging.
+    static func deadline(_ promise: EventLoopPromise<ByteBuffer>, on loop: any EventLoop) {
+        loop.scheduleTask(in: .seconds(10)) { promise.fail(ChannelError.connectTimeout(.seconds(10))) }
+    }
+
+    @Test("OPTIONS over UDP is answered 200 to the source address")
+    func udp() async throws {
+        try await Self.withListener { listener in
+            let port = try #require(listener.localAddresses.first?.port)
+            let group = MultiThreadedEventLoopGroup.singleton
+            let loop = group.next()
+            let promise = loop.makePromise(of: ByteBuffer.self)
+            Self.deadline(promise, on: loop)
+            let client = try await DatagramBootstrap(group: loop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            Collector<AddressedEnvelope<ByteBuffer>>(promise: promise, bytes: { $0.data }) { $0.readableBytes > 0 })
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+            let target = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+            try await client.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(string: Self.options))).get()
+            let answer = try await promise.futureResult.get()
+            try await client.close()
+            let response = try SIPMessage(parsing: answer)
+            #expect(response.statusCode == 200)
+            #expect(response.callID?.string == "resp-1@192.0.2.20")
+        }
+    }
+
+    @Test("TCP: a ping gets a pong and two pipelined requests get two answers in order")
+    func tcp() async throws {
+        try await Self.withListener { listener in
+            let port = try #require(listener.localAddresses.last?.port)
+            let loop = MultiThreadedEventLoopGroup.singleton.next()
+            let promise = loop.makePromise(of: ByteBuffer.self)
+            Self.deadline(promise, on: loop)
+            let client = try await ClientBootstrap(group: loop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(Collector<ByteBuffer>(promise: promise, bytes: { $0 }) { buffer in
+                            String(buffer: buffer).components(separatedBy: "SIP/2.0 ").count - 1 >= 2
+                        })
+                    }
+                }
+                .connect(host: "127.0.0.1", port: port).get()
+            let invite = StatelessResponderTests.request("INVITE").replacingOccurrences(of: "CSeq: 7", with: "CSeq: 8")
+            try await client.writeAndFlush(ByteBuffer(string: "\r\n\r\n" + Self.options + invite)).get()
+            var answer = try await promise.futureResult.get()
+            try await client.close()
+            // The pong comes first, then the two responses.
+            #expect(answer.readString(length: 2) == "\r\n")
+            var framer = SIPStreamFramer()
+            var statuses: [Int] = []
+            while case .message(let count) = try framer.nextFrame(in: answer), let frame = answer.readSlice(length: count) {
+                statuses.append(try SIPMessage(parsingFrame: frame).statusCode ?? 0)
+            }
+            #expect(statuses == [200, 480])
+        }
+    }
+
+    @Test("a TCP stream with a header section over the limit is closed")
+    func tcpOverLimit() async throws {
+        try await Self.withListener { listener in
+            let port = try #require(listener.localAddresses.last?.port)
+            let loop = MultiThreadedEventLoopGroup.singleton.next()
+            let client = try await ClientBootstrap(group: loop).connect(host: "127.0.0.1", port: port).get()
+            let huge = "OPTIONS sip:door@192.0.2.10 SIP/2.0\r\n" + String(repeating: "X-Filler: 0123456789012345678901234567890123456789\r\n", count: 400)
+            try await client.writeAndFlush(ByteBuffer(string: huge)).get()
+            // The server closes the connection; closeFuture completes (bounded by a deadline).
+            let closed = loop.makePromise(of: Void.self)
+            client.closeFuture.cascade(to: closed)
+            loop.scheduleTask(in: .seconds(10)) { closed.fail(ChannelError.connectTimeout(.seconds(10))) }
+            try await closed.futureResult.get()
+        }
+    }
+}
