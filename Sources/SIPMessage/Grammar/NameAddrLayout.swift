@@ -60,12 +60,13 @@ struct NameAddrLayout: Sendable {
         }
         if laquot >= 0 {
             // LAQUOT addr-spec RAQUOT, with no white space inside the brackets.
+            // The URI's own characters are checked by `validate()` (``SIPURI`` for sip, sips
+            // and tel); here: its extent, its scheme, and no white space next to the brackets.
             let uriStart = laquot &+ 1
-            let close = scanRun(bytes, uriStart, valueEnd, ASCII.uriCharacter)
-            guard close < valueEnd, bytes[close] == ASCII.greaterThan else {
-                throw SIPParseError(.malformedHeaderValue, at: close, "'<' is not closed by '>' right after the URI")
+            guard let close = findByte(bytes, uriStart, valueEnd, ASCII.greaterThan) else {
+                throw SIPParseError(.malformedHeaderValue, at: laquot, "'<' is not closed by '>'")
             }
-            guard hasScheme(bytes, uriStart, close) else {
+            guard hasScheme(bytes, uriStart, close), !ASCII.isWhitespace(bytes[close &- 1]) else {
                 throw SIPParseError(.malformedHeaderValue, at: uriStart, "the text inside '<' '>' is not a URI")
             }
             layout.uri = ByteRange(uriStart, close)

@@ -1,6 +1,21 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Small scanning primitives over the bytes of a message. Every function takes the buffer, a
 // position and an end, and never reads at or past `end`: the caller checks its range against
 // the buffer once, and the scans stay inside it.
+
+/// The position of the first `byte` in `bytes[position..<end]`, or nil (memchr: vectorised).
+func findByte(_ bytes: UnsafeRawBufferPointer, _ position: Int, _ end: Int, _ byte: UInt8) -> Int? {
+    guard position < end, let base = bytes.baseAddress else { return nil }
+    guard let found = memchr(base + position, Int32(byte), end &- position) else { return nil }
+    return base.distance(to: UnsafeRawPointer(found))
+}
 
 /// The first position at or after `position` that is not white space (SP, HTAB, or the CR/LF
 /// of a folded line), or `end`.

@@ -204,12 +204,13 @@ struct MessageScanner: ~Copyable {
         }
         layout.methodRange = ByteRange(start, methodEnd)
         layout.methodID = SIPMethod.lookup(bytes, start, methodEnd &- start)
+        // The URI ends at the next SP; its characters are checked by `validate()`.
         let uriStart = methodEnd &+ 1
-        let uriEnd = scanRun(bytes, uriStart, end, ASCII.uriCharacter)
-        guard uriEnd > uriStart || (uriStart < end && bytes[uriStart] != ASCII.space) else {
+        let uriEnd = findByte(bytes, uriStart, end, ASCII.space) ?? end
+        guard uriEnd > uriStart else {
             throw error(.malformedRequestLine, uriStart, "expected a Request-URI after one SP")
         }
-        guard uriEnd == end || bytes[uriEnd] == ASCII.space, hasScheme(bytes, uriStart, uriEnd) else {
+        guard hasScheme(bytes, uriStart, uriEnd) else {
             throw error(.malformedRequestURI, uriStart, "the Request-URI is not a URI")
         }
         guard uriEnd < end else {

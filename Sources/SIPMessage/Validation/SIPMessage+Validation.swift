@@ -30,6 +30,7 @@ extension SIPMessage {
     /// other schemes only need the absoluteURI shape checked at parse time.
     func validateRequestURI() throws(SIPParseError) {
         let uriBytes = slice(layout.requestURIRange)
+        try checkURICharacters(layout.requestURIRange, code: .malformedRequestURI)
         guard let scheme = SIPURI.scheme(of: uriBytes), scheme == "sip" || scheme == "sips" || scheme == "tel" else { return }
         let uri: SIPURI
         do throws(SIPParseError) {
@@ -42,14 +43,30 @@ extension SIPMessage {
         }
     }
 
-    /// Checks a sip/sips/tel URI inside an address header.
-    func validateAddressURI(_ address: SIPNameAddress, at offset: Int) throws(SIPParseError) {
-        guard !address.isWildcard, let scheme = SIPURI.scheme(of: address.uri),
-              scheme == "sip" || scheme == "sips" || scheme == "tel" else { return }
+    /// Checks that `range` holds only characters a URI may contain (any scheme).
+    func checkURICharacters(_ range: ByteRange, code: SIPParseError.Code) throws(SIPParseError) {
+        let end = readBytes { scanRun($0, range.start, range.end, ASCII.uriCharacter) }
+        if end != range.end { throw malformed(code, end, "a URI contains white space, a control character, '<', '>' or '\"'") }
+    }
+
+    /// Checks one address value: its structure (``NameAddrLayout``), that a route entry is
+    /// bracketed, the characters of its URI for any scheme, and the whole grammar of a sip,
+    /// sips or tel URI.
+    func validateAddress(_ range: ByteRange, allowWildcard: Bool = false, requireBrackets: Bool = false) throws(SIPParseError) {
+        let layout = try withBytes { (raw) throws(SIPParseError) in
+            try NameAddrLayout.scan(raw, range.start, range.end, allowWildcard: allowWildcard)
+        }
+        if layout.isWildcard { return }
+        if requireBrackets, !layout.bracketed {
+            throw malformed(.malformedHeaderValue, range.start, "a route entry must be a name-addr in '<' '>'")
+        }
+        try checkURICharacters(layout.uri, code: .malformedHeaderValue)
+        let uri = slice(layout.uri)
+        guard let scheme = SIPURI.scheme(of: uri), scheme == "sip" || scheme == "sips" || scheme == "tel" else { return }
         do throws(SIPParseError) {
-            _ = try SIPURI(parsing: address.uri)
+            _ = try SIPURI(parsing: uri)
         } catch {
-            throw malformed(.malformedHeaderValue, offset, error.detail)
+            throw malformed(.malformedHeaderValue, layout.uri.start &+ error.offset, error.detail)
         }
     }
 
@@ -57,24 +74,18 @@ extension SIPMessage {
         let range = field.valueRange
         switch field.name {
         case .from, .to, .replyTo:
-            let address = try nameAddress(range)
-            try validateAddressURI(address, at: range.start)
+            try validateAddress(range)
         case .contact:
             let elements = try elementRanges(.contact)
             for element in elements where element.start >= range.start && element.end <= range.end {
-                let address = try nameAddress(element, allowWildcard: true)
-                if address.isWildcard, elements.count > 1 {
+                if elements.count > 1, readBytes({ $0[element.start] == ASCII.star && element.count == 1 }) {
                     throw malformed(.malformedHeaderValue, element.start, "Contact '*' must be the only Contact value")
                 }
-                try validateAddressURI(address, at: element.start)
+                try validateAddress(element, allowWildcard: true)
             }
         case .route, .recordRoute, .path, .serviceRoute:
             for element in try elementRanges(field.name) where element.start >= range.start && element.end <= range.end {
-                let address = try nameAddress(element)
-                guard address.isBracketed else {
-                    throw malformed(.malformedHeaderValue, element.start, "a route entry must be a name-addr in '<' '>'")
-                }
-                try validateAddressURI(address, at: element.start)
+                try validateAddress(element, requireBrackets: true)
             }
         case .contentType:
             _ = try mediaType(range)
