@@ -56,7 +56,7 @@ var targets: [Target] = [
             .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
         ],
         path: "Benchmarks",
-        exclude: ["corpus"],
+        exclude: ["corpus", "c-parsers"],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -101,7 +101,7 @@ final class DatagramResponderHandler: ChannelInboundHandler, Sendable {
         // RFC 5626 §4.4.1 keep-alives on UDP are CRLFCRLF; they need no answer on UDP.
         if envelope.data.readableBytesView.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { return }
         var response = context.channel.allocator.buffer(capacity: 512)
-        let outcome = responder.respond(to: envelope.data, into: &response)
+        let outcome = responder.respond(to: envelope.data, source: envelope.remoteAddress.hostAndPort, into: &response)
         log(outcome, from: envelope.remoteAddress, transport: "UDP", logger: logger)
         if case .responded = outcome {
             context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: response)), promise: nil)
@@ -156,7 +156,7 @@ final class StreamResponderHandler: ChannelInboundHandler {
                 case .message(let count):
                     guard let frame = buffer.readSlice(length: count) else { return }
                     var response = context.channel.allocator.buffer(capacity: 512)
-                    let outcome = responder.respond(to: frame, framed: true, into: &response)
+                    let outcome = responder.respond(to: frame, framed: true, source: context.remoteAddress?.hostAndPort, into: &response)
                     log(outcome, from: context.remoteAddress, transport: "TCP", logger: logger)
                     if case .responded = outcome { context.writeAndFlush(wrapOutboundOut(response), promise: nil) }
                 }
@@ -182,5 +182,13 @@ private func log(_ outcome: StatelessResponder.Outcome, from address: SocketAddr
         logger.info("\(transport) \(source): answered \(status)")
     case .ignored(let reason):
         logger.debug("\(transport) \(source): ignored (\(reason))")
+    }
+}
+
+extension SocketAddress {
+    /// The IP literal and port, for Via `received` / `rport`; nil for Unix sockets.
+    var hostAndPort: (host: String, port: Int)? {
+        guard let host = ipAddress, let port else { return nil }
+        return (host, port)
     }
 }

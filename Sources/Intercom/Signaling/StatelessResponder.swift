@@ -27,7 +27,12 @@ public struct StatelessResponder: Sendable {
     }
 
     /// Reads one datagram or stream frame and writes the response, if any, into `response`.
-    public func respond(to bytes: ByteBuffer, framed: Bool = false, into response: inout ByteBuffer) -> Outcome {
+    ///
+    /// - Parameter source: where the request came from (IP literal and port); the response's
+    ///   top Via then carries `received` and `rport` (RFC 3581) so it finds its way back.
+    public func respond(
+        to bytes: ByteBuffer, framed: Bool = false, source: (host: String, port: Int)? = nil, into response: inout ByteBuffer
+    ) -> Outcome {
         let message: SIPMessage
         do {
             message = framed ? try SIPMessage(parsingFrame: bytes) : try SIPMessage(parsing: bytes)
@@ -45,7 +50,7 @@ public struct StatelessResponder: Sendable {
             guard message.hasVia, message.callID != nil, message.cseqNumber != nil else {
                 return .ignored(reason: "cannot answer: \(rejection.reasonPhrase)")
             }
-            message.writeResponseHead(status: rejection.status, reason: rejection.reasonPhrase, toTag: Self.makeTag(), into: &response)
+            message.writeResponseHead(status: rejection.status, reason: rejection.reasonPhrase, toTag: Self.makeTag(), source: source, into: &response)
             if !rejection.unsupported.isEmpty {
                 response.writeSIPHeader(.unsupported, rejection.unsupported.joined(separator: ", "))
             }
@@ -64,7 +69,7 @@ public struct StatelessResponder: Sendable {
                 case .bye, .cancel, .info, .notify: (481, "Call/Transaction Does Not Exist")
                 default: (480, "Temporarily Unavailable")
                 }
-            message.writeResponseHead(status: status, reason: reason, toTag: Self.makeTag(), into: &response)
+            message.writeResponseHead(status: status, reason: reason, toTag: Self.makeTag(), source: source, into: &response)
             if method == .options {
                 response.writeSIPHeader(.allow, allowedMethods)
                 response.writeSIPHeader(.accept, profile.producedBodyTypes.sorted().joined(separator: ", "))

@@ -69,3 +69,24 @@ func scanParameters(
         index = next
     }
 }
+
+/// Walks the `;param` list of a Via value that starts at `position` (the bytes after sent-by,
+/// `sentByEnd`), calling `visit` with each parameter and the range `;name=value` occupies
+/// (from its `;`), so that a writer can leave some out.
+func scanParameters(
+    _ bytes: UnsafeRawBufferPointer, _ position: Int, _ end: Int, skipping sentByEnd: Int,
+    _ visit: (RawParameter, ByteRange) -> Void
+) throws(SIPParseError) {
+    var index = sentByEnd
+    while true {
+        // Skip any ":port" already covered by sentByEnd, and white space.
+        index = skipWhitespace(bytes, index, end)
+        if index >= end { return }
+        guard bytes[index] == ASCII.semicolon else { return }
+        let semicolon = index
+        index = skipWhitespace(bytes, index &+ 1, end)
+        let (parameter, next) = try scanParameter(bytes, index, end)
+        visit(parameter, ByteRange(semicolon, next))
+        index = next
+    }
+}

@@ -96,15 +96,25 @@ func scanHost(_ bytes: UnsafeRawBufferPointer, _ position: Int, _ end: Int) -> B
         guard index < end, bytes[index] == ASCII.rightBracket, colons >= 2 else { return nil }
         return ByteRange(position, index &+ 1)
     }
+    // hostname = *( domainlabel "." ) toplabel [ "." ]; a label is alphanumerics and "-" (and
+    // "_", seen in the wild) and neither starts nor ends with "-". IPv4 addresses fit the same
+    // shape. One trailing dot (a fully qualified name) is allowed; an empty label is not.
     var index = position
+    var labelStart = position
     while index < end {
         let byte = bytes[index]
-        guard ASCII.hostName.contains(byte) || byte == 0x5F else { break }
+        if byte == ASCII.dot {
+            guard index > labelStart, bytes[index &- 1] != 0x2D else { return nil }
+            labelStart = index &+ 1
+        } else if ASCII.hostName.contains(byte) {
+            if byte == 0x2D, index == labelStart { return nil }
+        } else {
+            break
+        }
         index &+= 1
     }
     guard index > position else { return nil }
-    // A hostname's labels may not start or end with "-"; an empty label ("a..b") is invalid.
-    if bytes[position] == 0x2D || bytes[position] == ASCII.dot { return nil }
+    if index > labelStart, bytes[index &- 1] == 0x2D { return nil }
     return ByteRange(position, index)
 }
 

@@ -5,8 +5,9 @@ struct ViaLayout: Sendable {
     var protocolVersion = ByteRange.empty
     var transport = ByteRange.empty
     var host = ByteRange.empty
-    /// 0 when the sent-by has no port.
+    /// 0 when the sent-by has no port (see ``hasPort``).
     var port: UInt16 = 0
+    var hasPort = false
     var sentBy = ByteRange.empty
     var parameters = ByteRange.empty
     var branch = ByteRange.empty
@@ -46,6 +47,7 @@ struct ViaLayout: Sendable {
             index = skipWhitespace(bytes, index &+ 1, end)
             guard let (port, next) = scanPort(bytes, index, end) else { throw SIPParseError(.malformedHeaderValue, at: index, "Via sent-by port is not a number from 0 to 65535") }
             via.port = port
+            via.hasPort = true
             sentByEnd = next
             index = next
         }

@@ -29,7 +29,14 @@ extension SIPMessage {
             guard subtypeEnd > index else {
                 throw SIPParseError(.malformedHeaderValue, at: index, "a media type has no subtype", isRequest: layout.isRequest)
             }
-            try scanParameters(raw, subtypeEnd, range.end) { _ in true }
+            var valueless = -1
+            try scanParameters(raw, subtypeEnd, range.end) { parameter in
+                if !parameter.hasValue { valueless = parameter.name.start }
+                return valueless < 0
+            }
+            if valueless >= 0 {
+                throw SIPParseError(.malformedHeaderValue, at: valueless, "a media type parameter has no '=value'", isRequest: layout.isRequest)
+            }
             return (ByteRange(range.start, typeEnd), ByteRange(index, subtypeEnd), ByteRange(subtypeEnd, range.end))
         }
         return SIPMediaType(type: slice(type), subtype: slice(subtype), parameters: parameterList(parameters))

@@ -70,11 +70,21 @@ extension SIPMessage {
     /// above `maximum`.
     func decimalHeader(_ name: SIPHeaderName, maximum: UInt64) throws(SIPParseError) -> UInt64? {
         guard let index = layout.headers.firstIndex(of: name) else { return nil }
-        let range = layout.headers[index].valueRange
-        guard let value = readBytes({ parseDecimal($0, range.start, range.end) }) else {
+        return try decimalValue(layout.headers[index].valueRange, maximum: maximum)
+    }
+
+    /// The decimal number in `range`: throws malformedHeaderValue when it is not all digits,
+    /// valueOutOfRange when it is above `maximum` (however many digits it has).
+    func decimalValue(_ range: ByteRange, maximum: UInt64) throws(SIPParseError) -> UInt64 {
+        let (allDigits, value) = readBytes { raw -> (Bool, UInt64?) in
+            var index = range.start
+            while index < range.end, ASCII.isDigit(raw[index]) { index &+= 1 }
+            return (range.count > 0 && index == range.end, parseDecimal(raw, range.start, range.end))
+        }
+        guard allDigits else {
             throw SIPParseError(.malformedHeaderValue, at: range.start, "expected a decimal number", isRequest: layout.isRequest)
         }
-        guard value <= maximum else {
+        guard let value, value <= maximum else {
             throw SIPParseError(.valueOutOfRange, at: range.start, "the number is out of range", isRequest: layout.isRequest)
         }
         return value
@@ -120,14 +130,17 @@ extension SIPMessage {
     /// The Retry-After header, or nil when absent.
     public func retryAfter() throws(SIPParseError) -> SIPRetryAfter? {
         guard let index = layout.headers.firstIndex(of: .retryAfter) else { return nil }
-        let range = layout.headers[index].valueRange
+        return try retryAfter(layout.headers[index].valueRange)
+    }
+
+    func retryAfter(_ range: ByteRange) throws(SIPParseError) -> SIPRetryAfter {
         let (seconds, comment, parameters) = try withBytes { (raw) throws(SIPParseError) -> (UInt32, ByteRange, ByteRange) in
             var digitsEnd = range.start
             while digitsEnd < range.end, ASCII.isDigit(raw[digitsEnd]) { digitsEnd &+= 1 }
-            guard let value = parseDecimal(raw, range.start, digitsEnd) else {
+            guard digitsEnd > range.start else {
                 throw SIPParseError(.malformedHeaderValue, at: range.start, "Retry-After does not start with a number", isRequest: layout.isRequest)
             }
-            guard value <= UInt64(UInt32.max) else {
+            guard let value = parseDecimal(raw, range.start, digitsEnd), value <= UInt64(UInt32.max) else {
                 throw SIPParseError(.valueOutOfRange, at: range.start, "Retry-After is above 2^32-1 seconds", isRequest: layout.isRequest)
             }
             var index = skipWhitespace(raw, digitsEnd, range.end)

@@ -53,7 +53,7 @@ extension SIPMessage {
             result.append(SIPVia(
                 protocolName: slice(layout.protocolName), protocolVersion: slice(layout.protocolVersion),
                 transport: slice(layout.transport), host: slice(layout.host),
-                port: layout.port == 0 && layout.sentBy.end == layout.host.end ? nil : Int(layout.port),
+                port: layout.hasPort ? Int(layout.port) : nil,
                 parameters: parameterList(layout.parameters)))
         }
         return result

@@ -30,6 +30,9 @@ struct MessageLayout: Sendable {
     @usableFromInline var viaPort: UInt16 = 0
     @usableFromInline var viaSentBy = ByteRange.empty
     @usableFromInline var viaBranch = ByteRange.empty
+    /// The top Via value: from the start of the first Via header's value to the comma or end
+    /// that closes it.
+    @usableFromInline var topVia = ByteRange.empty
     @usableFromInline var fromTag = ByteRange.empty
     @usableFromInline var toTag = ByteRange.empty
     /// -1 when there is no Content-Length header.
@@ -54,5 +57,7 @@ struct MessageLayout: Sendable {
         @usableFromInline static let unterminatedHeaders = Flags(rawValue: 1 << 6)
         /// A line ended in a bare LF rather than CRLF.
         @usableFromInline static let bareLineFeed = Flags(rawValue: 1 << 7)
+        /// The top Via's sent-by has a port (possibly 0).
+        @usableFromInline static let hasViaPort = Flags(rawValue: 1 << 8)
     }
 }

@@ -65,7 +65,9 @@ struct MessageScanner: ~Copyable {
         var contentEnd = startLineEnd
         if contentEnd > position, bytes[contentEnd &- 1] == ASCII.cr { contentEnd &-= 1 }
         guard contentEnd &- position <= limits.maxHeaderBytes else {
-            throw SIPParseError(.headersTooLarge, at: position, "the start line is longer than the header size limit", isRequest: nil)
+            let isResponse = contentEnd &- position >= 4 && bytes[position] | 0x20 == 0x73 && bytes[position &+ 1] | 0x20 == 0x69
+                && bytes[position &+ 2] | 0x20 == 0x70 && bytes[position &+ 3] == ASCII.slash
+            throw SIPParseError(.headersTooLarge, at: position, "the start line is longer than the header size limit", isRequest: !isResponse)
         }
         try scanStartLine(position, contentEnd)
         if startLineEnd < count, contentEnd == startLineEnd { layout.flags.insert(.bareLineFeed) }
@@ -97,7 +99,7 @@ struct MessageScanner: ~Copyable {
             if ASCII.isBlank(first) {
                 // A continuation line (RFC 3261 §7.3.1): extend the previous header's value.
                 guard var field = pending else {
-                    throw error(.malformedHeaderLine, position, "a folded continuation line comes before any header")
+                    throw error(.malformedLineEnding, position, "a folded continuation line comes before any header")
                 }
                 let trimmedEnd = trimTrailingWhitespace(bytes, position, lineContentEnd)
                 if trimmedEnd > position {
@@ -276,8 +278,10 @@ struct MessageScanner: ~Copyable {
                 layout.viaTransport = via.transport
                 layout.viaHost = via.host
                 layout.viaPort = via.port
+                if via.hasPort { layout.flags.insert(.hasViaPort) }
                 layout.viaSentBy = via.sentBy
                 layout.viaBranch = via.branch
+                layout.topVia = ByteRange(value.start, trimTrailingWhitespace(bytes, value.start, via.end))
                 layout.flags.insert(.hasVia)
             case .from where !layout.flags.contains(.hasFrom):
                 let address = try NameAddrLayout.scan(bytes, value.start, value.end)

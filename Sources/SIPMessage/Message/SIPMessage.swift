@@ -173,7 +173,7 @@ extension SIPMessage {
     public var topViaHost: SIPBytes? { optionalSlice(layout.viaHost) }
 
     /// The top Via's port, or nil when the sent-by has none.
-    public var topViaPort: Int? { layout.viaPort == 0 ? nil : Int(layout.viaPort) }
+    public var topViaPort: Int? { layout.flags.contains(.hasViaPort) ? Int(layout.viaPort) : nil }
 
     /// The top Via's transport (`UDP`, `TCP`, `TLS`, `WS`...), or nil when there is no Via.
     public var topViaTransport: SIPBytes? { optionalSlice(layout.viaTransport) }

@@ -254,23 +254,26 @@ extension SIPURI {
             return layout
         }
 
-        /// tel: URIs (RFC 3966): a global (+digits) or local number, then parameters.
+        /// tel: URIs (RFC 3966 §3): a global number (`+` then phone digits, at least one
+        /// DIGIT) or a local number (hex digits, `*`, `#`, at least one of them), with visual
+        /// separators `-` `.` `(` `)`; then `;pname[=pvalue]` parameters, pname = 1*(alphanum /
+        /// "-"), pvalue = 1*paramchar.
         static func scanTel(_ raw: UnsafeRawBufferPointer, _ start: Int, _ layout: inout Layout) throws(SIPParseError) -> Layout {
             let end = raw.count
             var index = start
-            if index < end, raw[index] == 0x2B { index &+= 1 }
-            let digitsStart = index
+            let isGlobal = index < end && raw[index] == 0x2B
+            if isGlobal { index &+= 1 }
+            var digits = 0
             while index < end {
                 let byte = raw[index]
-                // phonedigit-hex / visual separators ( "-" "." "(" ")" ) / "*" "#".
-                if ASCII.hexValue(byte) != nil || byte == 0x2D || byte == ASCII.dot || byte == 0x28 || byte == 0x29
-                    || byte == ASCII.star || byte == 0x23 {
-                    index &+= 1
-                } else {
+                if isGlobal ? ASCII.isDigit(byte) : (ASCII.hexValue(byte) != nil || byte == ASCII.star || byte == 0x23) {
+                    digits &+= 1
+                } else if !(byte == 0x2D || byte == ASCII.dot || byte == 0x28 || byte == 0x29) {
                     break
                 }
+                index &+= 1
             }
-            guard index > digitsStart else { throw fail(digitsStart, "a tel: URI has no number") }
+            guard digits > 0 else { throw fail(isGlobal ? start &+ 1 : start, "a tel: URI has no digits") }
             layout.hasUserInfo = true
             layout.user = ByteRange(start, index)
             layout.host = ByteRange(index, index)
@@ -278,11 +281,14 @@ extension SIPURI {
             while index < end, raw[index] == ASCII.semicolon {
                 let nameStart = index &+ 1
                 index = nameStart
-                while index < end, raw[index] != ASCII.semicolon, raw[index] != ASCII.equals { index &+= 1 }
-                guard index > nameStart else { throw fail(nameStart, "a tel: URI parameter has no name") }
+                while index < end, ASCII.isAlpha(raw[index]) || ASCII.isDigit(raw[index]) || raw[index] == 0x2D { index &+= 1 }
+                guard index > nameStart else { throw fail(nameStart, "a tel: URI parameter name is not 1*(alphanum / \"-\")") }
                 if index < end, raw[index] == ASCII.equals {
-                    index &+= 1
-                    while index < end, raw[index] != ASCII.semicolon, ASCII.uric.contains(raw[index]) { index &+= 1 }
+                    let valueStart = index &+ 1
+                    index = valueStart
+                    while index < end, ASCII.paramChar.contains(raw[index]) { index &+= 1 }
+                    guard index > valueStart else { throw fail(valueStart, "a tel: URI parameter has '=' but no value") }
+                    try checkEscaped(raw, valueStart, index, ASCII.paramChar, "bad escape in a tel: URI parameter")
                 }
             }
             layout.parameters = ByteRange(parametersStart, index)

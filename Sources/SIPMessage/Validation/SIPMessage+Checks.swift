@@ -55,10 +55,19 @@ extension SIPMessage {
                 return .reject(SIPRejection(status: 416, reasonPhrase: "Unsupported URI Scheme"))
             }
         }
-        if method == .register, profile.isRegistrar, let to = try? to() {
-            let scheme = SIPURI.scheme(of: to.uri) ?? ""
-            if scheme != "sip" && scheme != "sips" {
-                return .reject(SIPRejection(status: 400, reasonPhrase: "Bad Request (To is not a SIP or SIPS address of record)"))
+        if method == .register, profile.isRegistrar {
+            if let to = try? to() {
+                let scheme = SIPURI.scheme(of: to.uri) ?? ""
+                if scheme != "sip" && scheme != "sips" {
+                    return .reject(SIPRejection(status: 400, reasonPhrase: "Bad Request (To is not a SIP or SIPS address of record)"))
+                }
+            }
+            // RFC 3261 §10.3 step 6: "Contact: *" only with Expires: 0 and as the only Contact.
+            if let contacts = try? contacts(), contacts.contains(where: \.isWildcard) {
+                let expires = (try? expires()) ?? nil
+                if contacts.count > 1 || expires != 0 {
+                    return .reject(SIPRejection(status: 400, reasonPhrase: "Bad Request (Contact * needs Expires: 0 and no other Contact)"))
+                }
             }
         }
         if method != .ack, method != .cancel, let required = try? require() {
@@ -68,6 +77,10 @@ extension SIPMessage {
             }
         }
         let sessionMethods: Set<SIPMethod> = [.invite, .ack, .update, .prack]
+        if !body.isEmpty, count(of: .contentType) == 0 {
+            // RFC 3261 §20.15: a non-empty body must say what it is.
+            return .reject(SIPRejection(status: 400, reasonPhrase: "Bad Request (a body without Content-Type)"))
+        }
         if sessionMethods.contains(method), !body.isEmpty {
             let type = (try? contentType()).flatMap { $0 }.map { "\($0.type.string.lowercased())/\($0.subtype.string.lowercased())" }
             if let type, !profile.acceptedBodyTypes.contains(type) {

@@ -10,6 +10,7 @@ extension SIPMessage {
     ///
     /// - Throws: ``SIPParseError`` naming the first problem and its byte offset.
     public func validate() throws(SIPParseError) {
+        try checkLineEndings()
         if layout.isRequest { try validateRequestURI() }
         _ = try vias()
         for index in 0..<layout.headers.count {
@@ -20,6 +21,21 @@ extension SIPMessage {
             || (layout.methodID == 0 && !slice(layout.cseqMethodRange).bytes.elementsEqual(slice(layout.methodRange).bytes)) {
             throw malformed(.invalidCSeq, layout.cseqMethodRange.start, "the CSeq method does not match the request method")
         }
+    }
+
+    /// A CR in the header section must end a line (be followed by LF): a bare CR inside a
+    /// header would end the line for some parsers and not for others (RFC 3261 §7.3.1).
+    func checkLineEndings() throws(SIPParseError) {
+        let bareCR = readBytes { raw -> Int in
+            var index = layout.startLineRange.start
+            let end = layout.bodyStart
+            while let cr = findByte(raw, index, end, ASCII.cr) {
+                if cr &+ 1 >= raw.count || raw[cr &+ 1] != ASCII.lf { return cr }
+                index = cr &+ 2
+            }
+            return -1
+        }
+        if bareCR >= 0 { throw malformed(.malformedLineEnding, bareCR, "a CR inside the header section is not followed by LF") }
     }
 
     func malformed(_ code: SIPParseError.Code, _ offset: Int, _ detail: StaticString) -> SIPParseError {
@@ -92,11 +108,9 @@ extension SIPMessage {
         case .accept:
             _ = try accept()
         case .maxForwards:
-            _ = try maxForwards()
-        case .expires:
-            _ = try expires()
-        case .minExpires:
-            _ = try minExpires()
+            _ = try decimalValue(range, maximum: 255)
+        case .expires, .minExpires:
+            _ = try decimalValue(range, maximum: UInt64(UInt32.max))
         case .authorization, .proxyAuthorization, .wwwAuthenticate, .proxyAuthenticate:
             _ = try authHeader(range)
         case .allow, .supported, .require, .proxyRequire, .unsupported, .allowEvents:
@@ -106,7 +120,7 @@ extension SIPMessage {
         case .reason:
             _ = try reasons()
         case .retryAfter:
-            _ = try retryAfter()
+            _ = try retryAfter(range)
         case .date:
             try validateDate(range)
         case .warning:
