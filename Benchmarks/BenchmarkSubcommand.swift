@@ -1,0 +1,36 @@
+/// The benchmarks the executable can run, by the name given as its first argument.
+///
+/// To add one (`jitter`, `aec`...): add a case, its ``summary`` and ``optionsUsage``, and a
+/// branch in ``run(arguments:)`` that hands the remaining arguments to the new benchmark.
+enum BenchmarkSubcommand: String, CaseIterable, Sendable {
+    /// Parses every message of a SIP corpus: msgs/s, ns/msg, allocs/msg.
+    case parser
+
+    /// One line saying what the subcommand measures, for the usage text.
+    var summary: String {
+        switch self {
+        case .parser:
+            return "parse each message of a SIP corpus; report msgs/s, ns/msg and allocs/msg"
+        }
+    }
+
+    /// The synopsis and option list of the subcommand, for the usage text.
+    var optionsUsage: String {
+        switch self {
+        case .parser:
+            return ParserOptions.usage
+        }
+    }
+
+    /// Runs the subcommand with the arguments that follow its name.
+    ///
+    /// - Returns: The exit status (0 success, 1 benchmark error).
+    /// - Throws: ``UsageError`` when the arguments are not valid for this subcommand.
+    func run(arguments: ArraySlice<String>) throws(UsageError) -> Int32 {
+        switch self {
+        case .parser:
+            let options = try ParserOptions(arguments: arguments)
+            return ParserBenchmark(options: options).run()
+        }
+    }
+}
