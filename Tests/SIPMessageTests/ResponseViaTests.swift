@@ -61,3 +61,13 @@ struct ResponseViaTests {
         #expect(try Self.topVia(of: via, source: nil) == via)
     }
 }
+
+@Suite("Writing numbers")
+struct DecimalWritingTests {
+    @Test("numbers are written as they are, negative ones too", arguments: [0, 7, 70, 3600, 65535, Int.max, -1, Int.min])
+    func decimal(value: Int) throws {
+        var buffer = ByteBuffer()
+        buffer.writeSIPHeader(.expires, decimal: value)
+        #expect(String(buffer: buffer) == "Expires: \(value)\r\n")
+    }
+}

@@ -90,8 +90,16 @@ extension ByteBuffer {
         writeString(body)
     }
 
-    /// Writes a non-negative decimal number without going through a String.
+    /// Writes a decimal number without going through a String (a negative one with its "-",
+    /// never clamped: a peer must see the value it was given).
     mutating func writeDecimal(_ value: Int) {
+        if value < 0 {
+            writeInteger(UInt8(ascii: "-"))
+            // Int.min has no positive counterpart: write its magnitude digit by digit.
+            let magnitude = value.magnitude
+            writeString(String(magnitude))
+            return
+        }
         guard value > 0 else {
             writeInteger(ASCII.zero)
             return
