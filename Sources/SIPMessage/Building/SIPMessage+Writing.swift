@@ -80,6 +80,7 @@ extension SIPMessage {
                 }
             }
         }
+
         let sentByHost = slice(layout.viaHost).string
         let addReceived = wantsRPort || sentByHost.trimmingBrackets != source.host
         buffer.writeStaticString(field.name.canonicalName)

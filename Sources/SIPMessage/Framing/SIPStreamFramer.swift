@@ -56,6 +56,7 @@ public struct SIPStreamFramer: Sendable {
             reset()
             return .message(byteCount: length)
         }
+
         let result: Result<Frame, SIPParseError> = buffer.withUnsafeReadableBytes { raw in
             do throws(SIPParseError) {
                 return .success(try scan(raw))
@@ -63,6 +64,7 @@ public struct SIPStreamFramer: Sendable {
                 return .failure(error)
             }
         }
+
         let frame = try result.get()
         if case .needMoreBytes = frame {} else { reset() }
         return frame
@@ -112,10 +114,12 @@ public struct SIPStreamFramer: Sendable {
             scannedBytes = count
             return .needMoreBytes
         }
+
         let bodyLength = try contentLength(bytes, headerEnd)
         guard bodyLength <= limits.maxBodyBytes else {
             throw SIPParseError(.bodyTooLarge, at: headerEnd, "Content-Length exceeds the body size limit", isRequest: startsWithRequestLine(bytes))
         }
+
         let total = headerEnd &+ bodyLength
         guard count >= total else {
             pendingLength = total
@@ -147,6 +151,7 @@ public struct SIPStreamFramer: Sendable {
                         valueEnd &+= 1
                         while valueEnd < headerEnd, bytes[valueEnd] != ASCII.lf { valueEnd &+= 1 }
                     }
+
                     let start = skipWhitespace(bytes, valueStart, valueEnd)
                     let end = trimTrailingWhitespace(bytes, start, valueEnd)
                     guard let value = parseDecimal(bytes, start, end), value <= UInt64(Int32.max) else {

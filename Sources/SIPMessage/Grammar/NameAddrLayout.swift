@@ -28,6 +28,7 @@ struct NameAddrLayout: Sendable {
             layout.uri = ByteRange(index, index &+ 1)
             return layout
         }
+
         var laquot = -1
         if bytes[index] == ASCII.quote {
             guard let after = scanQuotedString(bytes, index, valueEnd) else {
@@ -84,6 +85,7 @@ struct NameAddrLayout: Sendable {
             guard looksLikeURI(bytes, index, uriEnd) else {
                 throw SIPParseError(.malformedHeaderValue, at: index, "an address is not a URI")
             }
+
             var probe = index
             while probe < uriEnd {
                 if bytes[probe] == ASCII.question || bytes[probe] == ASCII.comma {

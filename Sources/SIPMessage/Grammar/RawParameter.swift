@@ -21,6 +21,7 @@ func scanParameter(
     guard nameEnd > position else {
         throw SIPParseError(.malformedHeaderValue, at: position, "a parameter has no name")
     }
+
     var index = skipWhitespace(bytes, nameEnd, end)
     guard index < end, bytes[index] == ASCII.equals else {
         return (RawParameter(name: ByteRange(position, nameEnd), value: .empty, hasValue: false), nameEnd)
@@ -30,6 +31,7 @@ func scanParameter(
     guard index < end else {
         throw SIPParseError(.malformedHeaderValue, at: index, "a parameter has '=' but no value")
     }
+
     let first = bytes[index]
     if first == ASCII.quote {
         guard let after = scanQuotedString(bytes, index, end) else {

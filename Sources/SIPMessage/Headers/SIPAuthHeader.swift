@@ -29,6 +29,7 @@ public struct SIPAuthHeader: Sendable, Hashable {
         guard let qop = value("qop") else { return [] }
         return qop.split(separator: ",").map { $0.trimmingSIPWhitespace() }.filter { !$0.isEmpty }
     }
+
     /// RFC 7616 `charset` (only `UTF-8` is defined).
     public var charset: String? { value("charset") }
     /// RFC 7616 `userhash`: whether the username is hashed.
@@ -64,10 +65,12 @@ extension SIPMessage {
             guard schemeEnd > range.start else {
                 throw SIPParseError(.malformedHeaderValue, at: range.start, "an authentication header has no scheme", isRequest: layout.isRequest)
             }
+
             var index = skipWhitespace(raw, schemeEnd, end)
             guard index > schemeEnd || index == end else {
                 throw SIPParseError(.malformedHeaderValue, at: index, "expected white space after the authentication scheme", isRequest: layout.isRequest)
             }
+
             var parameters: [RawParameter] = []
             while index < end {
                 let (parameter, next) = try scanParameter(raw, index, end)

@@ -29,6 +29,7 @@ extension SIPMessage {
             guard subtypeEnd > index else {
                 throw SIPParseError(.malformedHeaderValue, at: index, "a media type has no subtype", isRequest: layout.isRequest)
             }
+
             var valueless = -1
             try scanParameters(raw, subtypeEnd, range.end) { parameter in
                 if !parameter.hasValue { valueless = parameter.name.start }

@@ -21,6 +21,7 @@ public struct SIPNameAddress: Sendable, Hashable {
         guard let value = parameters.first(named: "expires")?.value?.decimalValue else { return nil }
         return UInt32(clamping: value)
     }
+
     /// The Contact `q` parameter (0 to 1), or nil when absent or malformed.
     public var q: Double? {
         guard let text = parameters.first(named: "q")?.value?.string, let value = Double(text), value >= 0, value <= 1 else {
@@ -28,6 +29,7 @@ public struct SIPNameAddress: Sendable, Hashable {
         }
         return value
     }
+
     /// The URI parsed as a sip, sips or tel URI.
     public func parsedURI() throws(SIPParseError) -> SIPURI { try SIPURI(parsing: uri) }
 }

@@ -24,6 +24,7 @@ func unquote(_ bytes: SIPBytes) -> String {
         guard raw.count >= 2, raw[0] == ASCII.quote, raw[raw.count &- 1] == ASCII.quote else {
             return String(decoding: raw, as: UTF8.self)
         }
+
         var result: [UInt8] = []
         result.reserveCapacity(raw.count)
         var index = 1

@@ -94,10 +94,12 @@ extension SIPMessage {
     public func maxForwards() throws(SIPParseError) -> Int? {
         try decimalHeader(.maxForwards, maximum: 255).map(Int.init)
     }
+
     /// Expires in seconds (RFC 3261 §20.19), or nil when absent.
     public func expires() throws(SIPParseError) -> UInt32? {
         try decimalHeader(.expires, maximum: UInt64(UInt32.max)).map(UInt32.init)
     }
+
     /// Min-Expires in seconds (RFC 3261 §20.23), or nil when absent.
     public func minExpires() throws(SIPParseError) -> UInt32? {
         try decimalHeader(.minExpires, maximum: UInt64(UInt32.max)).map(UInt32.init)
@@ -143,6 +145,7 @@ extension SIPMessage {
             guard let value = parseDecimal(raw, range.start, digitsEnd), value <= UInt64(UInt32.max) else {
                 throw SIPParseError(.valueOutOfRange, at: range.start, "Retry-After is above 2^32-1 seconds", isRequest: layout.isRequest)
             }
+
             var index = skipWhitespace(raw, digitsEnd, range.end)
             var comment = ByteRange.empty
             if index < range.end, raw[index] == 0x28 {

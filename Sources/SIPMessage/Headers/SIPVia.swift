@@ -25,6 +25,7 @@ public struct SIPVia: Sendable, Hashable {
         guard let value = parameters.first(named: "ttl")?.value?.decimalValue, value <= 255 else { return nil }
         return Int(value)
     }
+
     /// Whether `rport` is present (RFC 3581), with or without a value.
     public var hasRPort: Bool { parameters.first(named: "rport") != nil }
     /// The `rport` value filled in by the server, or nil.
@@ -32,6 +33,7 @@ public struct SIPVia: Sendable, Hashable {
         guard let value = parameters.first(named: "rport")?.value?.decimalValue, value <= 65535 else { return nil }
         return Int(value)
     }
+
     /// Whether the branch carries the RFC 3261 magic cookie `z9hG4bK` followed by an id.
     public var hasRFC3261Branch: Bool {
         guard let branch, branch.count > 7 else { return false }

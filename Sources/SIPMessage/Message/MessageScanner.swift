@@ -95,12 +95,14 @@ struct MessageScanner: ~Copyable {
                 terminated = lineEnd < count
                 break
             }
+
             let first = bytes[position]
             if ASCII.isBlank(first) {
                 // A continuation line (RFC 3261 §7.3.1): extend the previous header's value.
                 guard var field = pending else {
                     throw error(.malformedLineEnding, position, "a folded continuation line comes before any header")
                 }
+
                 let trimmedEnd = trimTrailingWhitespace(bytes, position, lineContentEnd)
                 if trimmedEnd > position {
                     if field.valueRange.isEmpty {
@@ -119,6 +121,7 @@ struct MessageScanner: ~Copyable {
                 guard nameEnd > position else {
                     throw error(.malformedHeaderLine, position, "a header name is not a token")
                 }
+
                 var index = nameEnd
                 while index < lineContentEnd, ASCII.isBlank(bytes[index]) { index &+= 1 }
                 guard index < lineContentEnd, bytes[index] == ASCII.colon else {
@@ -130,6 +133,7 @@ struct MessageScanner: ~Copyable {
                 guard layout.headers.count &+ (pending == nil ? 0 : 1) < limits.maxHeaderCount else {
                     throw error(.headersTooLarge, position, "the message has more header lines than the limit")
                 }
+
                 let name = SIPHeaderName.lookup(bytes, position, nameEnd &- position)
                 if let complete = pending { try commit(complete) }
                 guard nameEnd &- position <= HeaderField.maxNameLength, index &- position <= HeaderField.maxValueOffset else {
@@ -194,6 +198,7 @@ struct MessageScanner: ~Copyable {
         guard index > minor else { return nil }
         return index
     }
+
     func scanRequestLine(_ start: Int, _ end: Int) throws(SIPParseError) {
         layout.isRequest = true
         // Method SP Request-URI SP SIP-Version, single spaces (RFC 3261 §7.1, §25.1).
@@ -228,6 +233,7 @@ struct MessageScanner: ~Copyable {
         }
         layout.versionRange = ByteRange(versionStart, versionEnd)
     }
+
     func scanStatusLine(_ start: Int, _ end: Int) throws(SIPParseError) {
         layout.isRequest = false
         // SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2).
@@ -238,12 +244,14 @@ struct MessageScanner: ~Copyable {
         guard versionEnd < end, bytes[versionEnd] == ASCII.space else {
             throw error(.malformedStatusLine, versionEnd, "expected one SP after the SIP version")
         }
+
         let codeStart = versionEnd &+ 1
         var index = codeStart
         while index < end, ASCII.isDigit(bytes[index]) { index &+= 1 }
         guard index &- codeStart == 3 else {
             throw error(.malformedStatusLine, codeStart, "the status code is not three digits")
         }
+
         let code = UInt16(bytes[codeStart] &- ASCII.zero) &* 100 &+ UInt16(bytes[codeStart &+ 1] &- ASCII.zero) &* 10
             &+ UInt16(bytes[codeStart &+ 2] &- ASCII.zero)
         guard code >= 100, code <= 699 else {
@@ -326,10 +334,12 @@ struct MessageScanner: ~Copyable {
         guard index > value.start, let number = parseDecimal(bytes, value.start, index), number <= UInt64(UInt32.max) else {
             throw error(.invalidCSeq, value.start, "the CSeq number is not a decimal number below 2^32")
         }
+
         let methodStart = skipWhitespace(bytes, index, value.end)
         guard methodStart > index else {
             throw error(.invalidCSeq, index, "expected white space between the CSeq number and method")
         }
+
         let methodEnd = scanRun(bytes, methodStart, value.end, ASCII.token)
         guard methodEnd > methodStart, methodEnd == value.end else {
             throw error(.invalidCSeq, methodEnd, "the CSeq method is not a single token")

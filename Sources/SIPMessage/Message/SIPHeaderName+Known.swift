@@ -267,6 +267,7 @@ extension SIPHeaderName {
             // Lower each present byte: OR 0x20 into the bytes that exist.
             return value | (0x2020_2020_2020_2020 & presentMask)
         }
+
         let first = bytes[start] | 0x20
         switch count {
         case 2:

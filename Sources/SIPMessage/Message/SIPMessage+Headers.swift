@@ -64,6 +64,7 @@ extension SIPMessage {
                     guard let end = scanElementEnd(raw, position, value.end) else {
                         throw SIPParseError(.malformedHeaderValue, at: position, "a quote or '<' is not closed", isRequest: layout.isRequest)
                     }
+
                     let start = skipWhitespace(raw, position, end)
                     let trimmedEnd = trimTrailingWhitespace(raw, start, end)
                     guard trimmedEnd > start else {

@@ -51,6 +51,7 @@ extension SIPMessage {
             func optionalView(_ range: ByteRange) -> UnsafeRawBufferPointer? {
                 range.isEmpty ? nil : view(range)
             }
+
             let hasCSeq = layout.flags.contains(.hasCSeq)
             let fields = SIPUnsafeFields(
                 isRequest: layout.isRequest,

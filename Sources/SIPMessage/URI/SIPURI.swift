@@ -39,6 +39,7 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
         let result: Result<Layout, SIPParseError> = bytes.withUnsafeBytes { raw in
             do throws(SIPParseError) { return .success(try Layout.scan(raw)) } catch { return .failure(error) }
         }
+
         let layout = try result.get()
         self.bytes = bytes
         self.scheme = layout.scheme
@@ -171,6 +172,7 @@ extension SIPURI {
             case 3 where literalEqualsLowercased(raw, 0, "tel"): layout.scheme = .tel
             default: throw fail(0, "the URI scheme is not sip, sips or tel")
             }
+
             let start = schemeEnd &+ 1
             if layout.scheme == .tel { return try scanTel(raw, start, &layout) }
 
@@ -181,6 +183,7 @@ extension SIPURI {
                 if raw[index] == ASCII.at { at = index; break }
                 index &+= 1
             }
+
             var hostStart = start
             if at >= 0 {
                 layout.hasUserInfo = true
@@ -190,6 +193,7 @@ extension SIPURI {
                     if raw[index] == ASCII.colon { colon = index; break }
                     index &+= 1
                 }
+
                 let userEnd = colon >= 0 ? colon : at
                 guard userEnd > start else { throw fail(start, "the URI has '@' but an empty user part") }
                 try checkEscaped(raw, start, userEnd, ASCII.user, "the URI user part has a character that must be escaped")

@@ -76,6 +76,7 @@ extension SIPMessage {
                 return .reject(SIPRejection(status: 420, reasonPhrase: "Bad Extension", unsupported: unsupported))
             }
         }
+
         let sessionMethods: Set<SIPMethod> = [.invite, .ack, .update, .prack]
         if !body.isEmpty, count(of: .contentType) == 0 {
             // RFC 3261 §20.15: a non-empty body must say what it is.
