@@ -52,6 +52,7 @@ var targets: [Target] = [
         name: "Benchmarks",
         dependencies: [
             "SIPMessage",
+            "Intercom",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
         ],

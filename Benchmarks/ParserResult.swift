@@ -1,3 +1,5 @@
+import Intercom
+
 /// The figures of one `Benchmarks parser` run, and their text and JSON renderings.
 struct ParserResult: Sendable {
     /// The corpus directory.
@@ -51,25 +53,6 @@ struct ParserResult: Sendable {
             + ",\"ns_per_msg\":\(number(timing.median, decimals: 1))"
             + ",\"allocs_per_msg\":\(number(allocationsPerMessage, decimals: 3))"
             + ",\"messages\":\(messageCount)"
-            + ",\"corpus\":\(Self.jsonString(corpusDirectory))}"
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var literal = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": literal += "\\\""
-            case "\\": literal += "\\\\"
-            case "\n": literal += "\\n"
-            case "\r": literal += "\\r"
-            case "\t": literal += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                literal += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: literal.unicodeScalars.append(scalar)
-            }
-        }
-        return literal + "\""
+            + ",\"corpus\":\(JSONLine.quoted(corpusDirectory))}"
     }
 }
