@@ -92,7 +92,8 @@ public struct SIPStreamFramer: Sendable {
             if index > 0 { return .keepAlive(byteCount: index) }
             if count == 1, bytes[0] == ASCII.cr { return .needMoreBytes }
         }
-        // The end of the header section: an empty line (CRLFCRLF, or LF LF / LF CRLF).
+        // The end of the header section: an empty line (CRLFCRLF, or LF LF / LF CRLF). The
+        // whole section, empty line included, must fit in maxHeaderBytes, as for the parser.
         var index = max(0, scannedBytes &- 3)
         var headerEnd = -1
         let searchLimit = min(count, limits.maxHeaderBytes)
@@ -106,6 +107,9 @@ public struct SIPStreamFramer: Sendable {
                 }
             }
             index &+= 1
+        }
+        if headerEnd > limits.maxHeaderBytes {
+            throw SIPParseError(.headersTooLarge, at: limits.maxHeaderBytes, "no end of the header section within the header size limit", isRequest: startsWithRequestLine(bytes))
         }
         if headerEnd < 0 {
             guard count < limits.maxHeaderBytes else {

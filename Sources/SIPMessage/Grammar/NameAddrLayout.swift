@@ -98,8 +98,13 @@ struct NameAddrLayout: Sendable {
         }
         layout.parameters = ByteRange(index, valueEnd)
         var tag = ByteRange.empty
+        var foundTag = false
         try scanParameters(bytes, index, valueEnd) { parameter in
-            if parameter.name.count == 3, literalEqualsLowercased(bytes, parameter.name.start, "tag") { tag = parameter.value }
+            // A repeated parameter: the first one counts, as in every typed view.
+            if !foundTag, parameter.name.count == 3, literalEqualsLowercased(bytes, parameter.name.start, "tag") {
+                tag = parameter.value
+                foundTag = true
+            }
             return true
         }
         layout.tag = tag

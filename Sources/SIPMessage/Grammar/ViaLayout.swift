@@ -54,6 +54,7 @@ struct ViaLayout: Sendable {
         via.sentBy = ByteRange(host.start, sentByEnd)
         // *( SEMI via-params ), ending at the end or at the comma before the next Via value.
         let parametersStart = index
+        var foundBranch = false
         while true {
             index = skipWhitespace(bytes, index, end)
             if index >= end || bytes[index] == ASCII.comma { break }
@@ -62,8 +63,10 @@ struct ViaLayout: Sendable {
             }
             index = skipWhitespace(bytes, index &+ 1, end)
             let (parameter, next) = try scanParameter(bytes, index, end)
-            if parameter.name.count == 6, literalEqualsLowercased(bytes, parameter.name.start, "branch") {
+            // A repeated parameter: the first one counts, as in every typed view.
+            if !foundBranch, parameter.name.count == 6, literalEqualsLowercased(bytes, parameter.name.start, "branch") {
                 via.branch = parameter.value
+                foundBranch = true
             }
             index = next
         }

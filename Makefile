@@ -1,0 +1,63 @@
+# SwiftSIP: build, run, test, fuzz and benchmark.
+#
+#   make run    [ARGS=...]          build (release) and start `intercom` on its built-in defaults
+#   make test   [FUZZ_SECONDS=N]    build and run every test; then fuzz for N s if N > 0
+#                                   (N defaults to 60 when CI=true, else 0)
+#   make fuzz   [FUZZ_SECONDS=N]    fuzz the parser for N s (default 600); see Tests/Fuzz/README.md
+#   make bench  [ARGS=...]          parser benchmark (`Benchmarks parser`)
+#   make clean                      remove build products and fuzz artifacts
+#
+# `run` and `test` first install the Debian packages they need (scripts/install-deps.sh: as root it
+# runs apt-get, otherwise it prints the command to run and stops).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+SWIFT ?= swift
+ARGS ?=
+
+# Debian packages `make run` needs: libraries the agent links, and what it runs.
+RUN_PACKAGES :=
+# Debian packages `make test` needs: everything `run` needs (the tests build the agent), plus
+# what only the tests use (peers such as kamailio for interop tests).
+TEST_PACKAGES := $(RUN_PACKAGES)
+
+INSTALL_DEPS := bash scripts/install-deps.sh
+
+# CI sets CI=true: `make test` then fuzzes for a minute unless FUZZ_SECONDS says otherwise.
+IS_CI := $(filter true TRUE True 1 yes,$(CI))
+TEST_FUZZ_SECONDS := $(or $(FUZZ_SECONDS),$(if $(IS_CI),60,0))
+FUZZ_FUZZ_SECONDS := $(or $(FUZZ_SECONDS),600)
+
+.PHONY: help run test fuzz bench clean deps-run deps-test
+
+help:
+	@sed -n '3,8s/^# \{0,1\}//p' Makefile
+
+deps-run:
+	@$(INSTALL_DEPS) $(RUN_PACKAGES)
+
+deps-test:
+	@$(INSTALL_DEPS) $(TEST_PACKAGES)
+
+run: deps-run
+	$(SWIFT) run -c release intercom $(ARGS)
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+ifneq ($(TEST_FUZZ_SECONDS),0)
+	bash Tests/Fuzz/run-fuzzers.sh $(TEST_FUZZ_SECONDS)
+endif
+
+fuzz:
+	@$(INSTALL_DEPS)
+	bash Tests/Fuzz/run-fuzzers.sh $(FUZZ_FUZZ_SECONDS)
+
+bench: deps-run
+	$(SWIFT) run -c release Benchmarks parser $(ARGS)
+
+clean:
+	$(SWIFT) package clean
+	rm -rf .build-fuzz fuzz-artifacts
