@@ -14,6 +14,7 @@ let swiftSettings: [SwiftSetting] = [
 
 var products: [Product] = [
     .library(name: "SIPMessage", targets: ["SIPMessage"]),
+    .library(name: "SIPStack", targets: ["SIPStack"]),
     .library(name: "Intercom", targets: ["Intercom"]),
     .executable(name: "intercom", targets: ["IntercomCLI"]),
     .executable(name: "Benchmarks", targets: ["Benchmarks"]),
@@ -24,6 +25,18 @@ var targets: [Target] = [
     .target(
         name: "SIPMessage",
         dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+        swiftSettings: swiftSettings
+    ),
+    // Transports, transactions, dialogs, digest auth, registration, UA core.
+    .target(
+        name: "SIPStack",
+        dependencies: [
+            "SIPMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
         swiftSettings: swiftSettings
     ),
     // The agent library: everything `intercom` does, testable without a process.
@@ -67,6 +80,16 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "SIPStackTests",
+        dependencies: [
+            "SIPStack", "SIPMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "IntercomTests",
         dependencies: [
             "Intercom", "SIPMessage",
@@ -100,6 +123,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
     targets: targets
