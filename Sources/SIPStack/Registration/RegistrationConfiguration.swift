@@ -1,0 +1,65 @@
+import NIOCore
+
+/// What one account registers (RFC 3261 §10.2): the registrar, the address-of-record, the
+/// contact to bind, the expiry asked for, the credentials and the retry policy.
+///
+/// Values are written into header lines as given; the first REGISTER built from them is parsed
+/// back, and a configuration that does not make a valid message ends the registration in
+/// ``RegistrationState/failed(_:)`` with ``RegistrationFailure/Code/invalidConfiguration``.
+public struct RegistrationConfiguration: Sendable {
+    /// The Request-URI of every REGISTER: the registrar's domain, such as `sip:pbx.example.com`
+    /// (RFC 3261 §10.2: no user part).
+    public var registrarURI: String
+    /// The address-of-record, written in To and From (RFC 3261 §10.2), such as
+    /// `sip:door@pbx.example.com`.
+    public var addressOfRecord: String
+    /// The contact URI to bind, such as `sip:door@192.0.2.4:5060` (written in `<...>`).
+    public var contactURI: String
+    /// The expiry asked for, in seconds (RFC 3261 §10.2.1.1); raised by a 423's Min-Expires.
+    public var expires: UInt32
+    /// The digest credentials answering 401 and 407 challenges (RFC 3261 §22.2), or nil.
+    public var credentials: DigestCredentials?
+    /// The `+sip.instance` value (RFC 5626 §4.1), such as `"<urn:uuid:...>"`, written on the
+    /// Contact when set (with its quotes).
+    public var instanceID: String?
+    /// The `reg-id` (RFC 5626 §4.2), written on the Contact together with ``instanceID``.
+    public var regID: Int?
+    /// An outbound proxy URI written as a Route header (`<sip:proxy;lr>`), or nil.
+    public var outboundProxy: String?
+    /// The User-Agent value.
+    public var userAgent: String
+    /// The transport token of the Via (`UDP`, `TCP`, `TLS`, `WS`).
+    public var viaTransport: String
+    /// The sent-by of the Via (`host` or `host:port`).
+    public var viaSentBy: String
+    /// The first retry delay of the backoff (1 s by default).
+    public var retryInitial: TimeAmount
+    /// The longest retry delay of the backoff (60 s by default).
+    public var retryMaximum: TimeAmount
+    /// How long before expiry a long registration is refreshed (30 s by default); see
+    /// ``RegistrationStateMachine/refreshDelay(forGranted:margin:)``.
+    public var refreshMargin: TimeAmount
+
+    public init(
+        registrarURI: String, addressOfRecord: String, contactURI: String, expires: UInt32 = 3600,
+        credentials: DigestCredentials? = nil, instanceID: String? = nil, regID: Int? = nil,
+        outboundProxy: String? = nil, userAgent: String = "SwiftSIP", viaTransport: String = "UDP",
+        viaSentBy: String, retryInitial: TimeAmount = .seconds(1), retryMaximum: TimeAmount = .seconds(60),
+        refreshMargin: TimeAmount = .seconds(30)
+    ) {
+        self.registrarURI = registrarURI
+        self.addressOfRecord = addressOfRecord
+        self.contactURI = contactURI
+        self.expires = expires
+        self.credentials = credentials
+        self.instanceID = instanceID
+        self.regID = regID
+        self.outboundProxy = outboundProxy
+        self.userAgent = userAgent
+        self.viaTransport = viaTransport
+        self.viaSentBy = viaSentBy
+        self.retryInitial = retryInitial
+        self.retryMaximum = retryMaximum
+        self.refreshMargin = refreshMargin
+    }
+}

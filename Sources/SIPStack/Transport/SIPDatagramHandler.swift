@@ -1,0 +1,38 @@
+import Logging
+import NIOCore
+import SIPMessage
+
+/// Reads UDP datagrams for a ``SIPTransportLayer`` (RFC 3261 §18.3): each is one message,
+/// parsed with `SIPMessage(parsing:limits:)` and handed on with its source address. A datagram
+/// of CR/LF only is a keep-alive (RFC 5626 §4.4.1) and is ignored; one that does not parse is
+/// dropped and counted.
+final class SIPDatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private let layer: SIPTransportLayer
+
+    init(layer: SIPTransportLayer) {
+        self.layer = layer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let bytes = envelope.data
+        if bytes.readableBytes > 0, bytes.readableBytesView.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) {
+            layer.count(\.datagramKeepAlives)
+            return
+        }
+        do {
+            let message = try SIPMessage(parsing: bytes, limits: layer.configuration.limits)
+            layer.received(message, from: .udp(envelope.remoteAddress))
+        } catch {
+            layer.count(\.datagramsDropped)
+            layer.logger.debug("dropping a datagram: \(error)", metadata: ["source": "\(envelope.remoteAddress)"])
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // ICMP errors and the like: the socket stays open.
+        layer.logger.debug("UDP error: \(error)")
+    }
+}

@@ -1,0 +1,51 @@
+import NIOCore
+import SIPMessage
+
+extension SIPTransportLayer {
+    /// The settings of a ``SIPTransportLayer``: where to listen, message size limits and the
+    /// connection timers (RFC 3261 §18, RFC 5626 §4.4.1).
+    public struct Configuration: Sendable {
+        /// The IP literal to listen on (`0.0.0.0`, `::`, `127.0.0.1`, `::1`...). One address
+        /// family per layer: a layer bound to an IPv4 address sends UDP to IPv4 peers only.
+        public var host: String
+        /// The UDP port; 0 picks an ephemeral one (see ``SIPTransportLayer/localAddress(for:)``).
+        public var udpPort: Int
+        /// The TCP listening port; 0 picks an ephemeral one.
+        public var tcpPort: Int
+        /// Whether to bind a UDP socket. Without one the layer cannot send over UDP.
+        public var udp: Bool
+        /// Whether to listen for TCP connections. Outgoing TCP connections work without it.
+        public var tcp: Bool
+        /// The host written in Via sent-by (RFC 3261 §18.1.1); nil uses the bound address,
+        /// which is wrong for a wildcard (`0.0.0.0`) bind: set it then.
+        public var advertisedHost: String?
+        /// Per-message limits: a datagram or framed message over them is dropped, a stream
+        /// whose header section or body exceeds them is closed.
+        public var limits: SIPParserLimits
+        /// A TCP connection on which nothing is read for this long is closed (which also reaps
+        /// half-open connections whose peer vanished). Nil disables it.
+        public var idleTimeout: TimeAmount?
+        /// When set, every outgoing TCP connection sends a CRLFCRLF ping this often
+        /// (RFC 5626 §4.4.1); the peer's CRLF pongs count as reads and keep it from idling.
+        public var keepAliveInterval: TimeAmount?
+        /// How long an outgoing TCP connection may take to connect.
+        public var connectTimeout: TimeAmount
+
+        public init(
+            host: String = "0.0.0.0", udpPort: Int = 5060, tcpPort: Int = 5060, udp: Bool = true, tcp: Bool = true,
+            advertisedHost: String? = nil, limits: SIPParserLimits = .default, idleTimeout: TimeAmount? = .seconds(300),
+            keepAliveInterval: TimeAmount? = nil, connectTimeout: TimeAmount = .seconds(10)
+        ) {
+            self.host = host
+            self.udpPort = udpPort
+            self.tcpPort = tcpPort
+            self.udp = udp
+            self.tcp = tcp
+            self.advertisedHost = advertisedHost
+            self.limits = limits
+            self.idleTimeout = idleTimeout
+            self.keepAliveInterval = keepAliveInterval
+            self.connectTimeout = connectTimeout
+        }
+    }
+}
