@@ -5,28 +5,7 @@ import Testing
 
 @Suite("Client INVITE transaction (RFC 3261 §17.1.1, Figure 5; RFC 6026)")
 struct ClientInviteTransactionTests {
-    struct Row: Sendable, CustomTestStringConvertible {
-        let name: String
-        let reliable: Bool
-        let setup: [ClientTransactionStep]
-        let event: ClientTransactionStep
-        let actions: [String]
-        let state: ClientInviteTransaction.State
-
-        init(
-            _ name: String, reliable: Bool = false, _ setup: [ClientTransactionStep], _ event: ClientTransactionStep,
-            _ actions: [String], _ state: ClientInviteTransaction.State
-        ) {
-            self.name = name
-            self.reliable = reliable
-            self.setup = setup
-            self.event = event
-            self.actions = actions
-            self.state = state
-        }
-
-        var testDescription: String { "\(reliable ? "TCP" : "UDP"): \(name)" }
-    }
+    typealias Row = TransactionTableRow<ClientTransactionStep, ClientInviteTransaction.State>
 
     static let udpCancelAB = ["cancel timerA", "cancel timerB"]
 

@@ -5,28 +5,7 @@ import Testing
 
 @Suite("Client non-INVITE transaction (RFC 3261 §17.1.2, Figure 6)")
 struct ClientNonInviteTransactionTests {
-    struct Row: Sendable, CustomTestStringConvertible {
-        let name: String
-        let reliable: Bool
-        let setup: [ClientTransactionStep]
-        let event: ClientTransactionStep
-        let actions: [String]
-        let state: ClientNonInviteTransaction.State
-
-        init(
-            _ name: String, reliable: Bool = false, _ setup: [ClientTransactionStep], _ event: ClientTransactionStep,
-            _ actions: [String], _ state: ClientNonInviteTransaction.State
-        ) {
-            self.name = name
-            self.reliable = reliable
-            self.setup = setup
-            self.event = event
-            self.actions = actions
-            self.state = state
-        }
-
-        var testDescription: String { "\(reliable ? "TCP" : "UDP"): \(name)" }
-    }
+    typealias Row = TransactionTableRow<ClientTransactionStep, ClientNonInviteTransaction.State>
 
     /// Every arc of Figure 6, over UDP and over a reliable transport.
     static let rows: [Row] = [

@@ -5,28 +5,7 @@ import Testing
 
 @Suite("Server INVITE transaction (RFC 3261 §17.2.1, Figure 7; RFC 6026)")
 struct ServerInviteTransactionTests {
-    struct Row: Sendable, CustomTestStringConvertible {
-        let name: String
-        let reliable: Bool
-        let setup: [ServerTransactionStep]
-        let event: ServerTransactionStep
-        let actions: [String]
-        let state: ServerInviteTransaction.State
-
-        init(
-            _ name: String, reliable: Bool = false, _ setup: [ServerTransactionStep], _ event: ServerTransactionStep,
-            _ actions: [String], _ state: ServerInviteTransaction.State
-        ) {
-            self.name = name
-            self.reliable = reliable
-            self.setup = setup
-            self.event = event
-            self.actions = actions
-            self.state = state
-        }
-
-        var testDescription: String { "\(reliable ? "TCP" : "UDP"): \(name)" }
-    }
+    typealias Row = TransactionTableRow<ServerTransactionStep, ServerInviteTransaction.State>
 
     static let busy: [ServerTransactionStep] = [.received, .tu(486)]
     static let ok: [ServerTransactionStep] = [.received, .tu(200)]

@@ -5,28 +5,7 @@ import Testing
 
 @Suite("Server non-INVITE transaction (RFC 3261 §17.2.2, Figure 8)")
 struct ServerNonInviteTransactionTests {
-    struct Row: Sendable, CustomTestStringConvertible {
-        let name: String
-        let reliable: Bool
-        let setup: [ServerTransactionStep]
-        let event: ServerTransactionStep
-        let actions: [String]
-        let state: ServerNonInviteTransaction.State
-
-        init(
-            _ name: String, reliable: Bool = false, _ setup: [ServerTransactionStep], _ event: ServerTransactionStep,
-            _ actions: [String], _ state: ServerNonInviteTransaction.State
-        ) {
-            self.name = name
-            self.reliable = reliable
-            self.setup = setup
-            self.event = event
-            self.actions = actions
-            self.state = state
-        }
-
-        var testDescription: String { "\(reliable ? "TCP" : "UDP"): \(name)" }
-    }
+    typealias Row = TransactionTableRow<ServerTransactionStep, ServerNonInviteTransaction.State>
 
     /// Every arc of Figure 8, over UDP and over a reliable transport.
     static let rows: [Row] = [
