@@ -65,8 +65,11 @@ var targets: [Target] = [
         name: "Benchmarks",
         dependencies: [
             "SIPMessage",
+            "SIPStack",
             "Intercom",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
         ],
         path: "Benchmarks",

@@ -107,3 +107,16 @@ struct AllocationCounter {
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension AllocationCounter {
+    /// The heap bytes still held after `body` returns that it allocated (bytes allocated minus
+    /// bytes freed, on any thread while it runs), and `body`'s result.
+    func netHeapBytes<Result>(_ body: () throws -> Result) rethrows -> (bytes: Int, result: Result) {
+        MallocInterposerSwift.initialize()
+        MallocInterposerSwift.hook()
+        defer { MallocInterposerSwift.unhook() }
+        let result = try body()
+        let statistics = MallocInterposerSwift.getStatistics()
+        return (statistics.mallocBytesCount - statistics.freeBytesCount, result)
+    }
+}

@@ -5,12 +5,16 @@
 enum BenchmarkSubcommand: String, CaseIterable, Sendable {
     /// Parses every message of a SIP corpus: msgs/s, ns/msg, allocs/msg.
     case parser
+    /// Non-INVITE transactions through the whole stack on loopback, and memory per live one.
+    case transactions
 
     /// One line saying what the subcommand measures, for the usage text.
     var summary: String {
         switch self {
         case .parser:
             return "parse each message of a SIP corpus; report msgs/s, ns/msg and allocs/msg"
+        case .transactions:
+            return "OPTIONS in, 200 out through SIPStack on loopback; transactions/s and heap per 1000 live"
         }
     }
 
@@ -19,6 +23,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
         switch self {
         case .parser:
             return ParserOptions.usage
+        case .transactions:
+            return TransactionOptions.usage
         }
     }
 
@@ -31,6 +37,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
         case .parser:
             let options = try ParserOptions(arguments: arguments)
             return ParserBenchmark(options: options).run()
+        case .transactions:
+            return TransactionBenchmark(options: try TransactionOptions(arguments: arguments)).run()
         }
     }
 }

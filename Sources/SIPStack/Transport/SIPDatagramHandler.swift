@@ -23,7 +23,10 @@ final class SIPDatagramHandler: ChannelInboundHandler {
             return
         }
         do {
-            let message = try SIPMessage(parsing: bytes, limits: layer.configuration.limits)
+            // A message view keeps its buffer's storage alive for as long as a transaction holds
+            // it; the read buffer is 64 KiB, so hand the parser an exact-size copy and let NIO
+            // reuse the read buffer.
+            let message = try SIPMessage(parsing: context.channel.allocator.exactCopy(of: bytes), limits: layer.configuration.limits)
             layer.received(message, from: .udp(envelope.remoteAddress))
         } catch {
             layer.count(\.datagramsDropped)

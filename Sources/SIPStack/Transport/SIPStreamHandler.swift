@@ -106,7 +106,9 @@ final class SIPStreamHandler: ChannelInboundHandler {
     private func deliver(_ frame: ByteBuffer, context: ChannelHandlerContext) {
         guard let peer = peer ?? context.channel.remoteAddress else { return }
         do {
-            let message = try SIPMessage(parsingFrame: frame, limits: layer.configuration.limits)
+            // The frame is a slice of the connection's receive buffer: copy it so a transaction
+            // holding the message does not pin that buffer.
+            let message = try SIPMessage(parsingFrame: context.channel.allocator.exactCopy(of: frame), limits: layer.configuration.limits)
             layer.received(message, from: .reliable(peer))
         } catch {
             layer.count(\.streamMessagesDropped)
