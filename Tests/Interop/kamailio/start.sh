@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Starts the SwiftSIP interop Kamailio (kamailio.cfg next to this script) in the background and
+# waits, for at most START_TIMEOUT seconds (default 10), until it listens on UDP and TCP
+# 127.0.0.1:PORT and answers on its ctl socket.
+#
+#   start.sh RUNDIR [PORT]
+#
+# RUNDIR (created if missing) gets kamailio.pid, kamailio.log (stderr and stdout of Kamailio)
+# and the ctl socket kamailio_ctl (`kamcmd -s unix:RUNDIR/kamailio_ctl ul.dump`). PORT defaults
+# to 5070. KAMAILIO and KAMCMD override the binaries. Prints the PID on success; on failure
+# prints the log to stderr, stops what it started and exits non-zero. Stop with stop.sh RUNDIR.
+set -euo pipefail
+
+say() { printf 'kamailio/start.sh: %s\n' "$*" >&2; }
+
+if (($# < 1 || $# > 2)); then
+    say "usage: start.sh RUNDIR [PORT]"
+    exit 2
+fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+rundir=$1
+port=${2:-5070}
+timeout=${START_TIMEOUT:-10}
+kamailio=${KAMAILIO:-$(command -v kamailio || echo /usr/sbin/kamailio)}
+kamcmd=${KAMCMD:-$(command -v kamcmd || echo /usr/sbin/kamcmd)}
+
+if [[ ! -x $kamailio || ! -x $kamcmd ]]; then
+    say "kamailio or kamcmd is not installed; 'make test' installs the Debian package 'kamailio'"
+    exit 3
+fi
+if [[ ! $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+    say "bad port: $port"
+    exit 2
+fi
+
+mkdir -p "$rundir"
+rundir=$(cd "$rundir" && pwd)
+log=$rundir/kamailio.log
+ctl=$rundir/kamailio_ctl
+rm -f "$rundir/kamailio.pid" "$ctl"
+
+# Kamailio must not inherit the caller's descriptors (a test runner's sockets and pipes): close
+# every one above 2 first.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
+# No stdin; -DD keeps it in the foreground, so $! is Kamailio's main process. setsid gives it a
+# process group of its own (its PGID is its PID): Kamailio signals its whole group when it
+# shuts down, and stop.sh stops the group, children included.
+# A test runner may block signals (SIGTERM among them) and a child inherits that mask, which
+# would make Kamailio deaf to stop.sh: perl (perl-base is Essential in Debian) clears the mask
+# and execs Kamailio in the same process.
+unblock=(perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!\n";
+    exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
+setsid "${unblock[@]}" "$kamailio" -DD -E -f "$here/kamailio.cfg" -m 32 -M 4 -w "$rundir" \
+    -A "SIPPORT=$port" -A "CTLSOCK=\"unix:$ctl\"" </dev/null >"$log" 2>&1 &
+pid=$!
+echo "$pid" >"$rundir/kamailio.pid"
+
+# Whether a socket of /proc/net/FILE is bound to 127.0.0.1:port (state 0A = LISTEN for TCP,
+# 07 = unconnected for UDP).
+bound() {
+    local file=$1 state=$2 hex
+    hex=$(printf '0100007F:%04X' "$port")
+    awk -v local="$hex" -v state="$state" '$2 == local && $4 == state { found = 1 } END { exit !found }' "$file"
+}
+
+deadline=$((SECONDS + timeout))
+while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+        say "kamailio exited during start-up; its log ($log):"
+        cat "$log" >&2
+        rm -f "$rundir/kamailio.pid"
+        exit 1
+    fi
+    if bound /proc/net/udp 07 && bound /proc/net/tcp 0A && [[ -S $ctl ]] &&
+        "$kamcmd" -s "unix:$ctl" core.version >/dev/null 2>&1; then
+        echo "$pid"
+        exit 0
+    fi
+    if ((SECONDS >= deadline)); then
+        say "kamailio did not listen on 127.0.0.1:$port within ${timeout}s; its log ($log):"
+        cat "$log" >&2
+        "$here/stop.sh" "$rundir" >&2 || true
+        exit 1
+    fi
+    sleep 0.05
+done
