@@ -175,6 +175,6 @@ public struct SIPStreamFramer: Sendable {
 
     private func startsWithRequestLine(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         guard bytes.count >= 4 else { return nil }
-        return !(bytes[0] | 0x20 == 0x73 && bytes[1] | 0x20 == 0x69 && bytes[2] | 0x20 == 0x70 && bytes[3] == ASCII.slash)
+        return !hasSIPVersionPrefix(bytes, 0, bytes.count)
     }
 }

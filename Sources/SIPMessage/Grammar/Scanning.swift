@@ -17,6 +17,13 @@ func findByte(_ bytes: UnsafeRawBufferPointer, _ position: Int, _ end: Int, _ by
     return base.distance(to: UnsafeRawPointer(found))
 }
 
+/// Whether `bytes[start..<end]` begins with `SIP/` (any case): the start of a status line,
+/// since no method token can contain "/".
+func hasSIPVersionPrefix(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
+    end &- start >= 4 && bytes[start] | 0x20 == 0x73 && bytes[start &+ 1] | 0x20 == 0x69
+        && bytes[start &+ 2] | 0x20 == 0x70 && bytes[start &+ 3] == ASCII.slash
+}
+
 /// The first position at or after `position` that is not white space (SP, HTAB, or the CR/LF
 /// of a folded line), or `end`.
 func skipWhitespace(_ bytes: UnsafeRawBufferPointer, _ position: Int, _ end: Int) -> Int {

@@ -65,9 +65,9 @@ struct MessageScanner: ~Copyable {
         var contentEnd = startLineEnd
         if contentEnd > position, bytes[contentEnd &- 1] == ASCII.cr { contentEnd &-= 1 }
         guard contentEnd &- position <= limits.maxHeaderBytes else {
-            let isResponse = contentEnd &- position >= 4 && bytes[position] | 0x20 == 0x73 && bytes[position &+ 1] | 0x20 == 0x69
-                && bytes[position &+ 2] | 0x20 == 0x70 && bytes[position &+ 3] == ASCII.slash
-            throw SIPParseError(.headersTooLarge, at: position, "the start line is longer than the header size limit", isRequest: !isResponse)
+            throw SIPParseError(
+                .headersTooLarge, at: position, "the start line is longer than the header size limit",
+                isRequest: !hasSIPVersionPrefix(bytes, position, contentEnd))
         }
         try scanStartLine(position, contentEnd)
         if startLineEnd < count, contentEnd == startLineEnd { layout.flags.insert(.bareLineFeed) }
@@ -176,8 +176,7 @@ struct MessageScanner: ~Copyable {
     // MARK: Start line
     func scanStartLine(_ start: Int, _ end: Int) throws(SIPParseError) {
         layout.startLineRange = ByteRange(start, end)
-        if end &- start >= 4, bytes[start] | 0x20 == 0x73, bytes[start &+ 1] | 0x20 == 0x69,
-           bytes[start &+ 2] | 0x20 == 0x70, bytes[start &+ 3] == ASCII.slash {
+        if hasSIPVersionPrefix(bytes, start, end) {
             try scanStatusLine(start, end)
         } else {
             try scanRequestLine(start, end)
@@ -186,8 +185,7 @@ struct MessageScanner: ~Copyable {
 
     /// `SIP/` 1*DIGIT `.` 1*DIGIT at `start`; returns the position after it, or nil.
     func scanVersion(_ start: Int, _ end: Int) -> Int? {
-        guard end &- start >= 7, bytes[start] | 0x20 == 0x73, bytes[start &+ 1] | 0x20 == 0x69,
-              bytes[start &+ 2] | 0x20 == 0x70, bytes[start &+ 3] == ASCII.slash else { return nil }
+        guard end &- start >= 7, hasSIPVersionPrefix(bytes, start, end) else { return nil }
         var index = start &+ 4
         let major = index
         while index < end, ASCII.isDigit(bytes[index]) { index &+= 1 }
