@@ -44,6 +44,7 @@ var targets: [Target] = [
         name: "Intercom",
         dependencies: [
             "SIPMessage",
+            "SIPStack",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

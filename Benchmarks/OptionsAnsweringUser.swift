@@ -21,11 +21,3 @@ final class OptionsAnsweringUser: TransactionUser, @unchecked Sendable {
         if (try? layer.sendResponse(message, for: key)) != nil { answered &+= 1 }
     }
 }
-
-extension SocketAddress {
-    /// The IP literal and port, for Via `received` / `rport`.
-    var hostAndPort: (host: String, port: Int)? {
-        guard let host = ipAddress, let port else { return nil }
-        return (host, port)
-    }
-}

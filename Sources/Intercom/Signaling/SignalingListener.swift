@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SIPMessage
+import SIPStack
 
 /// Listens for SIP on UDP and TCP and answers every request with a ``StatelessResponder``.
 ///
@@ -182,13 +183,5 @@ private func log(_ outcome: StatelessResponder.Outcome, from address: SocketAddr
         logger.info("\(transport) \(source): answered \(status)")
     case .ignored(let reason):
         logger.debug("\(transport) \(source): ignored (\(reason))")
-    }
-}
-
-extension SocketAddress {
-    /// The IP literal and port, for Via `received` / `rport`; nil for Unix sockets.
-    var hostAndPort: (host: String, port: Int)? {
-        guard let host = ipAddress, let port else { return nil }
-        return (host, port)
     }
 }

@@ -30,10 +30,7 @@ public struct TransactionDestination: Sendable, Hashable, CustomStringConvertibl
 
     /// The address as an IP literal and port, for `received` and `rport`, or nil for a
     /// non-IP address.
-    var hostAndPort: (host: String, port: Int)? {
-        guard let host = address.ipAddress, let port = address.port else { return nil }
-        return (host, port)
-    }
+    var hostAndPort: (host: String, port: Int)? { address.hostAndPort }
 
     public var description: String { "\(isReliable ? "reliable" : "udp") \(address)" }
 }
