@@ -21,7 +21,7 @@ ARGS ?=
 RUN_PACKAGES :=
 # Debian packages `make test` needs: everything `run` needs (the tests build the agent), plus
 # what only the tests use (peers such as kamailio for interop tests).
-TEST_PACKAGES := $(RUN_PACKAGES) kamailio
+TEST_PACKAGES := $(RUN_PACKAGES) kamailio kamailio-tls-modules kamailio-websocket-modules baresip openssl
 
 INSTALL_DEPS := bash scripts/install-deps.sh
 
