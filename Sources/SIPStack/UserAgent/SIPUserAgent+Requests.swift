@@ -36,7 +36,9 @@ extension SIPUserAgent {
     private func reject(_ request: SIPMessage, key: TransactionKey, source: TransactionDestination, _ rejection: SIPRejection) {
         var headers: [(SIPHeaderName, String)] = []
         if let error = rejection.error {
-            let text = "\(error)".replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+            var text = "\(error)"
+            if let name = Self.headerName(in: request, at: error.offset) { text = "\(name): " + text }
+            text = text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
             headers.append((.warning, "399 \(configuration.sentBy(for: source.transportKind)) \"\(text)\""))
         }
         if !rejection.unsupported.isEmpty { headers.append((.unsupported, rejection.unsupported.joined(separator: ", "))) }
@@ -44,6 +46,25 @@ extension SIPUserAgent {
         if rejection.status == 415 { headers.append((.accept, rejection.allow.joined(separator: ", "))) }
         logger.debug("refusing a request with \(rejection.status)", metadata: ["source": "\(source)"])
         respond(to: request, key: key, source: source, status: rejection.status, reason: rejection.reasonPhrase, headers: headers)
+    }
+
+    /// The name of the header whose line holds byte `offset` of `message`, so that a Warning
+    /// can say which header is wrong; nil for the start line or the body.
+    static func headerName(in message: SIPMessage, at offset: Int) -> String? {
+        let bytes = Array(message.bytes.readableBytesView)
+        guard offset > 0, offset < bytes.count else { return nil }
+        var start = min(offset, bytes.count - 1)
+        while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+        // A folded continuation line belongs to the header above it.
+        while start > 1, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") {
+            start -= 1
+            while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+        }
+        guard start > 0, let colon = bytes[start...].firstIndex(of: UInt8(ascii: ":")),
+              colon < offset || offset == colon else { return nil }
+        let name = String(decoding: bytes[start..<colon], as: UTF8.self).trimmingCharacters(in: " \t")
+        guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return nil }
+        return name
     }
 
     // MARK: - Outside a dialog
