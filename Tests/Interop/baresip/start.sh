@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Starts a headless baresip for the SwiftSIP interop tests and waits, for at most
+# START_TIMEOUT seconds (default 10), until its ctrl_tcp socket accepts connections.
+#
+#   start.sh RUNDIR SIPPORT CTRLPORT ACCOUNT
+#
+# RUNDIR (created if missing) gets the config folder baresip runs with (config, accounts, from
+# config.template next to this script), baresip.pid and baresip.log. baresip listens for SIP on
+# 127.0.0.1:SIPPORT (UDP and TCP; it also binds SIPPORT+1 for TLS, so give instances even ports
+# two apart) and takes ctrl_tcp commands (netstring JSON) on 127.0.0.1:CTRLPORT. ACCOUNT is one
+# line of baresip's accounts file, for example
+#   <sip:gate@127.0.0.1:5070>;auth_pass=gate-secret;answermode=auto;regint=60
+# It has no sound card: it sends a 440 Hz sine (ausine) and plays into a bridge that nothing
+# reads (aubridge). BARESIP overrides the binary. Prints the PID on success; on failure prints
+# the log to stderr, stops what it started and exits non-zero. Stop with stop.sh RUNDIR.
+set -euo pipefail
+
+say() { printf 'baresip/start.sh: %s\n' "$*" >&2; }
+
+if (($# != 4)); then
+    say "usage: start.sh RUNDIR SIPPORT CTRLPORT ACCOUNT"
+    exit 2
+fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+rundir=$1
+sipport=$2
+ctrlport=$3
+account=$4
+timeout=${START_TIMEOUT:-10}
+baresip=${BARESIP:-$(command -v baresip || echo /usr/bin/baresip)}
+
+if [[ ! -x $baresip ]]; then
+    say "baresip is not installed; 'make test' installs the Debian package 'baresip'"
+    exit 3
+fi
+for port in "$sipport" "$ctrlport"; do
+    if [[ ! $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65534)); then
+        say "bad port: $port"
+        exit 2
+    fi
+done
+if [[ ! -d /usr/lib/baresip/modules ]]; then
+    say "no /usr/lib/baresip/modules: is the Debian package 'baresip' complete?"
+    exit 3
+fi
+
+mkdir -p "$rundir"
+rundir=$(cd "$rundir" && pwd)
+log=$rundir/baresip.log
+rm -f "$rundir/baresip.pid"
+sed -e "s/@SIPPORT@/$sipport/g" -e "s/@CTRLPORT@/$ctrlport/g" "$here/config.template" >"$rundir/config"
+printf '%s\n' "$account" >"$rundir/accounts"
+: >"$rundir/contacts"
+
+# Close inherited descriptors (a test runner's sockets and pipes) before starting it.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
+# As for Kamailio: a process group of its own, and a clear signal mask (a test runner may
+# block SIGTERM, and the mask is inherited), through perl (perl-base is Essential in Debian).
+unblock=(perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!\n";
+    exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
+setsid "${unblock[@]}" "$baresip" -f "$rundir" </dev/null >"$log" 2>&1 &
+pid=$!
+echo "$pid" >"$rundir/baresip.pid"
+
+# Whether 127.0.0.1:port is a listening TCP socket.
+listening() {
+    local hex
+    hex=$(printf '0100007F:%04X' "$1")
+    awk -v local="$hex" '$2 == local && $4 == "0A" { found = 1 } END { exit !found }' /proc/net/tcp
+}
+
+deadline=$((SECONDS + timeout))
+while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+        say "baresip exited during start-up; its log ($log):"
+        cat "$log" >&2
+        rm -f "$rundir/baresip.pid"
+        exit 1
+    fi
+    if listening "$ctrlport" && listening "$sipport"; then
+        echo "$pid"
+        exit 0
+    fi
+    if ((SECONDS >= deadline)); then
+        say "baresip did not listen on 127.0.0.1:$ctrlport within ${timeout}s; its log ($log):"
+        cat "$log" >&2
+        "$here/stop.sh" "$rundir" >&2 || true
+        exit 1
+    fi
+    sleep 0.05
+done
