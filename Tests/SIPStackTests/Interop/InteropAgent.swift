@@ -36,7 +36,7 @@ final class InteropAgent: Sendable {
 
     /// Starts the agent over `kind`; with `kamailio`, it registers there and sends its
     /// out-of-dialog requests through it as outbound proxy.
-    static func start(kind: SIPTransportKind, kamailio: KamailioInterop?) async throws -> InteropAgent {
+    static func start(kind: SIPTransportKind, kamailio: KamailioInterop?, expires: UInt32 = 60) async throws -> InteropAgent {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let counter = PacketCounter()
         let rtp = try await DatagramBootstrap(group: loop)
@@ -75,7 +75,7 @@ final class InteropAgent: Sendable {
                     let client = RegistrationClient(
                         configuration: RegistrationConfiguration(
                             registrarURI: "sip:127.0.0.1:\(kamailio.port)\(parameter)",
-                            addressOfRecord: "sip:door@127.0.0.1", contactURI: contactURI, expires: 60,
+                            addressOfRecord: "sip:door@127.0.0.1", contactURI: contactURI, expires: expires,
                             credentials: DigestCredentials(username: "door", password: "door-secret"),
                             userAgent: "SwiftSIP-interop", viaTransport: kind.viaToken, viaSentBy: sentBy,
                             retryInitial: .seconds(60), retryMaximum: .seconds(60)),
@@ -96,9 +96,9 @@ final class InteropAgent: Sendable {
 
     /// Starts the agent, runs `body`, and shuts everything down whatever happens.
     static func with(
-        kind: SIPTransportKind, kamailio: KamailioInterop?, _ body: (InteropAgent) async throws -> Void
+        kind: SIPTransportKind, kamailio: KamailioInterop?, expires: UInt32 = 60, _ body: (InteropAgent) async throws -> Void
     ) async throws {
-        let agent = try await start(kind: kind, kamailio: kamailio)
+        let agent = try await start(kind: kind, kamailio: kamailio, expires: expires)
         do {
             try await body(agent)
         } catch {
