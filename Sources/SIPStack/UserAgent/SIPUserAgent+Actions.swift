@@ -15,8 +15,8 @@ extension SIPUserAgent {
         eventLoop.preconditionInEventLoop()
         guard !isShutDown else { throw SIPUserAgentError(.shutDown, "the agent is shut down") }
         let nextHop = configuration.outboundProxy ?? target
-        let destination = try SIPNextHop.destination(for: nextHop, defaultTransport: configuration.defaultTransport)
-        let transport = destination.transportKind
+        let nextHopDestination = try SIPNextHop.destination(for: nextHop, defaultTransport: configuration.defaultTransport)
+        let transport = nextHopDestination.transportKind
         let callID = SIPUserAgent.randomToken() + "@" + configuration.host
         let localTag = SIPUserAgent.randomToken()
         var draft = SIPRequestDraft(
@@ -26,7 +26,7 @@ extension SIPUserAgent {
             cseq: UInt32.random(in: 1...0x7FFF), contact: configuration.contactURI(for: transport),
             headers: standardHeaders + headers, body: offer)
         if let proxy = configuration.outboundProxy { draft.routes = [outboundRoute(proxy)] }
-        let invite = try draft.message()
+        let (invite, destination) = try finalize(draft, to: nextHopDestination)
         let handle = makeHandle()
         let call = Call(handle: handle, role: .outgoing, state: .calling, callID: callID, localTag: localTag, transport: transport)
         call.invite = invite
@@ -219,7 +219,22 @@ extension SIPUserAgent {
             routes: routes, from: dialog.localField, to: dialog.remoteField, callID: dialog.callID, cseq: number,
             contact: method == .invite ? configuration.contactURI(for: transport) : nil, headers: headers, body: body)
         if method == .invite || method == .bye { draft.headers = standardHeaders + headers }
-        return (try draft.message(), destination)
+        return try finalize(draft, to: destination)
+    }
+
+    /// The request of `draft` and where it goes. RFC 3261 §18.1.1: a request of more than
+    /// 1300 bytes (within 200 bytes of a 1500-byte path MTU) does not go over UDP but over TCP
+    /// to the same address, when the agent listens on TCP; its Via says so.
+    func finalize(
+        _ draft: SIPRequestDraft, to destination: TransactionDestination
+    ) throws(SIPUserAgentError) -> (SIPMessage, TransactionDestination) {
+        let message = try draft.message()
+        guard !destination.isReliable, message.bytes.readableBytes > 1300, configuration.ports[.tcp] != nil else {
+            return (message, destination)
+        }
+        var larger = draft
+        larger.via = SIPRequestDraft.via(sentBy: configuration.sentBy(for: .tcp), transport: .tcp)
+        return (try larger.message(), TransactionDestination(address: destination.address, transport: .tcp))
     }
 
     func sendBye(_ call: Call) {
@@ -258,9 +273,9 @@ extension SIPUserAgent {
             callID: SIPUserAgent.randomToken() + "@" + configuration.host, cseq: 1, contact: nil,
             headers: [(.userAgent, configuration.product)], body: body)
         if let proxy = configuration.outboundProxy { draft.routes = [outboundRoute(proxy)] }
-        let request = try draft.message()
+        let (request, finalDestination) = try finalize(draft, to: destination)
         let promise = eventLoop.makePromise(of: Int.self)
-        send(request, to: destination, purpose: .standalone, promise: promise)
+        send(request, to: finalDestination, purpose: .standalone, promise: promise)
         return promise.futureResult
     }
 

@@ -359,3 +359,26 @@ struct CallFlowTests {
         #expect(p.alice.agent.state(of: call) == .terminated(.rejected(status: 403, reason: "Forbidden")))
     }
 }
+
+@Suite("SIPUserAgent transport choice")
+struct TransportChoiceTests {
+    @Test("a request over 1300 bytes goes over TCP instead of UDP, its Via saying TCP (RFC 3261 §18.1.1)")
+    func largeRequestUsesTCP() throws {
+        let p = try CallFlowTests.Pair()
+        defer { p.wire.finish() }
+        let small = try p.alice.agent.sendMessage(to: "sip:bob@192.0.2.2", body: .text("short"))
+        let large = try p.alice.agent.sendMessage(to: "sip:bob@192.0.2.2", body: .text(String(repeating: "x", count: 1_400)))
+        p.wire.flush()
+        #expect(try small.wait() == 200)
+        #expect(try large.wait() == 200)
+        let messages = p.wire.log.filter { $0.summary == "MESSAGE" }
+        #expect(messages.count == 2)
+        #expect(messages[0].to.isReliable == false)
+        #expect(messages[0].message.topViaTransport?.string == "UDP")
+        #expect(messages[1].to.isReliable == true)
+        #expect(messages[1].message.topViaTransport?.string == "TCP")
+        // The answer to the large one came back on the reliable transport too.
+        let answers = p.wire.log.filter { $0.summary == "200/MESSAGE" }
+        #expect(answers.map(\.to.isReliable) == [false, true])
+    }
+}
