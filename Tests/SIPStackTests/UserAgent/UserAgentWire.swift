@@ -81,12 +81,13 @@ final class UserAgentWire {
 
     /// Adds an agent named `user` at 192.0.2.`octet`:5060.
     func addAgent(
-        _ user: String, octet: Int, configure: (inout SIPUserAgent.Configuration) -> Void = { _ in }
+        _ user: String, octet: Int, layer layerConfiguration: TransactionLayer.Configuration = .init(),
+        configure: (inout SIPUserAgent.Configuration) -> Void = { _ in }
     ) throws -> Endpoint {
         let address = try SocketAddress(ipAddress: "192.0.2.\(octet)", port: 5060)
         let transport = Transport(address: address)
         transport.wire = self
-        let layer = TransactionLayer(eventLoop: loop, transport: transport)
+        let layer = TransactionLayer(eventLoop: loop, transport: transport, configuration: layerConfiguration)
         var configuration = SIPUserAgent.Configuration(addressOfRecord: "sip:\(user)@192.0.2.\(octet)", host: "192.0.2.\(octet)")
         configure(&configuration)
         let agent = SIPUserAgent(configuration: configuration, layer: layer, transport: transport)
