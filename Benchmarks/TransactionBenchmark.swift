@@ -67,8 +67,9 @@ struct TransactionBenchmark {
     private func measure(group: MultiThreadedEventLoopGroup) async throws -> Result {
         let serverLoop = group.next()
         let clientLoop = group.next()
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        let logger = quiet
         let transport = try await SIPTransportLayer.start(
             configuration: .init(host: "127.0.0.1", udpPort: 0, tcpPort: 0, udp: true, tcp: false), on: serverLoop, logger: logger)
         let user = OptionsAnsweringUser()

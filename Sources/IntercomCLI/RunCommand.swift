@@ -9,9 +9,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the agent (the default when no subcommand is given).",
         discussion: """
             On built-in defaults the agent listens for SIP on UDP and TCP port 5060 on all \
-            interfaces, answers OPTIONS with its capabilities and refuses malformed or \
-            unsupported requests with the RFC 3261 status. Accounts, calls, audio and door \
-            actions come with the SIP stack, media and agent layers.
+            interfaces with the SwiftSIP stack, answers OPTIONS with its capabilities and \
+            refuses malformed or unsupported requests with the RFC 3261 status. Incoming calls \
+            are refused with 480 until the media and agent layers handle them.
             """
     )
 
@@ -20,6 +20,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "SIP port for UDP and TCP (0 picks a free one).")
     var port: Int = 5060
+
+    @Option(help: "Host or address to put in Via and Contact (default: the listening address, or for a wildcard the first non-loopback address).")
+    var advertise: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -36,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         let listener: SignalingListener
         do {
             listener = try await SignalingListener.start(
-                configuration: .init(host: listen, port: port), responder: StatelessResponder(), logger: logger)
+                configuration: .init(host: listen, port: port, advertisedHost: advertise), logger: logger)
         } catch {
             throw ValidationError("cannot listen on \(listen):\(port) (UDP and TCP): \(error)")
         }

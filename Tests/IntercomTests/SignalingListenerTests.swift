@@ -9,7 +9,13 @@ import Testing
 /// The listener over real sockets on 127.0.0.1 (ephemeral ports).
 @Suite("Signalling listener on loopback")
 struct SignalingListenerTests {
-    static let options = StatelessResponderTests.request("OPTIONS")
+    static let options = request("OPTIONS")
+
+    static func request(_ method: String, extra: String = "") -> String {
+        "\(method) sip:door@192.0.2.10 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.20:5062;branch=z9hG4bK77ef\(method);rport\r\n"
+            + "From: <sip:flat3@192.0.2.1>;tag=abc\r\nTo: <sip:door@192.0.2.10>\r\nCall-ID: resp-1@192.0.2.20\r\n"
+            + "CSeq: 7 \(method)\r\nMax-Forwards: 70\r\nContact: <sip:flat3@192.0.2.20:5062>\r\n\(extra)Content-Length: 0\r\n\r\n"
+    }
 
     /// Collects what a socket receives and completes a promise once `isComplete` says so.
     final class Collector<Inbound>: ChannelInboundHandler, @unchecked Sendable {
@@ -34,7 +40,7 @@ struct SignalingListenerTests {
 
     static func withListener(_ body: (SignalingListener) async throws -> Void) async throws {
         let listener = try await SignalingListener.start(
-            configuration: .init(host: "127.0.0.1", port: 0), responder: StatelessResponder(), logger: Logger(label: "test"))
+            configuration: .init(host: "127.0.0.1", port: 0), logger: Logger(label: "test"))
         do {
             try await body(listener)
         } catch {
@@ -91,7 +97,7 @@ struct SignalingListenerTests {
                     }
                 }
                 .connect(host: "127.0.0.1", port: port).get()
-            let invite = StatelessResponderTests.request("INVITE").replacingOccurrences(of: "CSeq: 7", with: "CSeq: 8")
+            let invite = Self.request("INVITE").replacingOccurrences(of: "CSeq: 7", with: "CSeq: 8")
             try await client.writeAndFlush(ByteBuffer(string: "\r\n\r\n" + Self.options + invite)).get()
             var answer = try await promise.futureResult.get()
             try await client.close()

@@ -4,184 +4,129 @@ import NIOPosix
 import SIPMessage
 import SIPStack
 
-/// Listens for SIP on UDP and TCP and answers every request with a ``StatelessResponder``.
+/// The agent's SIP endpoint on the SIPStack: a ``SIPStack/SIPTransportLayer`` listening on UDP
+/// and TCP, its ``SIPStack/TransactionLayer`` and a ``SIPStack/SIPUserAgent`` that answers
+/// OPTIONS with the agent's capabilities and refuses malformed or unsupported requests with
+/// the RFC 3261 status (400 with a Warning naming the fault, 405, 415, 416, 420, 481, 501,
+/// 505...).
 ///
-/// Responses go back where the request came from (the UDP source address, or the same TCP
-/// connection), which is what RFC 3581 symmetric response routing asks for and what works
-/// behind NAT. TCP streams are cut into messages by ``SIPMessage/SIPStreamFramer``; a stream
-/// that cannot be framed is closed.
+/// Until the agent has media and an answering policy (accounts, allow lists, door actions),
+/// every incoming call is refused with 480 (Temporarily Unavailable) and logged, and every
+/// MESSAGE is logged and answered 200.
+///
+/// Responses go back where the request came from (the UDP source address and port, or the
+/// same TCP connection: RFC 3581 symmetric response routing, RFC 3261 §18.2.2), which works
+/// behind NAT; CRLF keep-alives are answered on TCP and ignored on UDP (RFC 5626 §4.4.1).
 public final class SignalingListener: Sendable {
-    /// Where to listen.
+    /// Where to listen and what to say about itself.
     public struct Configuration: Sendable {
+        /// The IP literal to listen on: `0.0.0.0`, `::`, `127.0.0.1`...
         public var host: String
+        /// The port for UDP and TCP; 0 picks free ones (see ``SignalingListener/localAddresses``).
         public var port: Int
         public var udp: Bool
         public var tcp: Bool
+        /// Per-message size limits.
         public var limits: SIPParserLimits
+        /// The host to put in Via and Contact; nil uses the listening address, or for a
+        /// wildcard address the first non-loopback address of that family.
+        public var advertisedHost: String?
+        /// The User-Agent and Server value.
+        public var product: String
 
-        public init(host: String = "0.0.0.0", port: Int = 5060, udp: Bool = true, tcp: Bool = true, limits: SIPParserLimits = .default) {
+        public init(
+            host: String = "0.0.0.0", port: Int = 5060, udp: Bool = true, tcp: Bool = true, limits: SIPParserLimits = .default,
+            advertisedHost: String? = nil, product: String = "SwiftSIP-intercom/0.1"
+        ) {
             self.host = host
             self.port = port
             self.udp = udp
             self.tcp = tcp
             self.limits = limits
+            self.advertisedHost = advertisedHost
+            self.product = product
         }
     }
 
-    private let channels: [any Channel]
-
-    /// The addresses actually bound (useful with port 0).
+    /// The addresses bound: UDP first, then TCP (useful with port 0).
     public let localAddresses: [SocketAddress]
+    /// The user agent core, for the agent layers built on top.
+    public let agent: SIPUserAgent
+    private let transport: SIPTransportLayer
+    private let closed: EventLoopPromise<Void>
 
-    private init(channels: [any Channel]) {
-        self.channels = channels
-        self.localAddresses = channels.compactMap(\.localAddress)
+    private init(localAddresses: [SocketAddress], agent: SIPUserAgent, transport: SIPTransportLayer, closed: EventLoopPromise<Void>) {
+        self.localAddresses = localAddresses
+        self.agent = agent
+        self.transport = transport
+        self.closed = closed
     }
 
-    /// Binds the sockets; throws when an address cannot be bound (port in use, no permission).
+    /// Binds the sockets and starts the stack; throws when an address cannot be bound (port in
+    /// use, no permission, no such address family).
     public static func start(
-        configuration: Configuration, responder: StatelessResponder, logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        configuration: Configuration, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> SignalingListener {
-        var channels: [any Channel] = []
-        if configuration.udp {
-            let udp = try await DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(DatagramResponderHandler(responder: responder, limits: configuration.limits, logger: logger))
-                    }
+        let loop = group.next()
+        let advertised = configuration.advertisedHost ?? AdvertisedAddress.choose(listeningOn: configuration.host)
+        let transport = try await SIPTransportLayer.start(
+            configuration: .init(
+                host: configuration.host, udpPort: configuration.port, tcpPort: configuration.port, udp: configuration.udp,
+                tcp: configuration.tcp, advertisedHost: advertised, limits: configuration.limits),
+            on: loop, logger: logger)
+        do {
+            return try await loop.submit { () throws -> SignalingListener in
+                let layer = TransactionLayer(eventLoop: loop, transport: transport, logger: logger)
+                transport.transactionLayer = layer
+                let udp = transport.localAddress(for: .udp)
+                let tcp = transport.localAddress(for: .tcp)
+                var ports: [SIPTransportKind: Int] = [:]
+                if let port = udp?.port { ports[.udp] = port }
+                if let port = tcp?.port { ports[.tcp] = port }
+                let literal = advertised.contains(":") ? "[\(advertised)]" : advertised
+                let agentConfiguration = SIPUserAgent.Configuration(
+                    addressOfRecord: "sip:intercom@\(literal)", host: advertised, ports: ports,
+                    defaultTransport: udp == nil ? .tcp : .udp, product: configuration.product)
+                let agent = SIPUserAgent(configuration: agentConfiguration, layer: layer, transport: transport, logger: logger)
+                agent.onEvent = { [weak agent] event in
+                    guard let agent else { return }
+                    Self.handle(event, agent: agent, logger: logger)
                 }
-                .bind(host: configuration.host, port: configuration.port).get()
-            channels.append(udp)
+                return SignalingListener(
+                    localAddresses: [udp, tcp].compactMap { $0 }, agent: agent, transport: transport,
+                    closed: loop.makePromise(of: Void.self))
+            }.get()
+        } catch {
+            await transport.close()
+            throw error
         }
-        if configuration.tcp {
-            // With port 0, TCP takes the port UDP got so both share one number.
-            let port = configuration.port == 0 ? (channels.first?.localAddress?.port ?? 0) : configuration.port
-            let tcp = try await ServerBootstrap(group: group)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(StreamResponderHandler(responder: responder, limits: configuration.limits, logger: logger))
-                    }
-                }
-                .bind(host: configuration.host, port: port).get()
-            channels.append(tcp)
-        }
-        return SignalingListener(channels: channels)
     }
 
-    /// Waits until every socket is closed.
+    /// What the listener does with the agent's events until calls are handled: one log line
+    /// each, and 480 for every incoming call.
+    private static func handle(_ event: SIPUserAgentEvent, agent: SIPUserAgent, logger: Logger) {
+        switch event {
+        case .incomingCall(let call):
+            logger.info("call from \(call.from) (\(call.source)): refused 480, calls are not handled yet")
+            try? agent.reject(call.handle, status: 480, reason: "Temporarily Unavailable")
+        case .callStateChanged(let handle, let state):
+            logger.debug("\(handle): \(state)")
+        case .messageReceived(let message):
+            logger.info("MESSAGE from \(message.from): \(message.body?.bytes.readableBytes ?? 0) bytes")
+        case .infoReceived, .offerReceived, .reofferCompleted:
+            break
+        }
+    }
+
+    /// Waits until ``close()`` is called.
     public func waitUntilClosed() async throws {
-        for channel in channels { try await channel.closeFuture.get() }
+        try await closed.futureResult.get()
     }
 
-    /// Closes every socket.
+    /// Ends the calls, closes every socket and ends ``waitUntilClosed()``.
     public func close() async {
-        for channel in channels { try? await channel.close() }
-    }
-}
-
-/// Answers each datagram to its source address.
-final class DatagramResponderHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-
-    let responder: StatelessResponder
-    let limits: SIPParserLimits
-    let logger: Logger
-
-    init(responder: StatelessResponder, limits: SIPParserLimits, logger: Logger) {
-        self.responder = responder
-        self.limits = limits
-        self.logger = logger
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        // RFC 5626 §4.4.1 keep-alives on UDP are CRLFCRLF; they need no answer on UDP.
-        if envelope.data.readableBytesView.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { return }
-        var response = context.channel.allocator.buffer(capacity: 512)
-        let outcome = responder.respond(to: envelope.data, source: envelope.remoteAddress.hostAndPort, into: &response)
-        log(outcome, from: envelope.remoteAddress, transport: "UDP", logger: logger)
-        if case .responded = outcome {
-            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: response)), promise: nil)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // ICMP port unreachable and the like: the socket stays open.
-        logger.debug("UDP error: \(error)")
-    }
-}
-
-/// Frames a TCP stream into messages and answers each on the same connection.
-final class StreamResponderHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    let responder: StatelessResponder
-    let logger: Logger
-    private var framer: SIPStreamFramer
-    private var received: ByteBuffer?
-
-    init(responder: StatelessResponder, limits: SIPParserLimits, logger: Logger) {
-        self.responder = responder
-        self.logger = logger
-        self.framer = SIPStreamFramer(limits: limits)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var incoming = unwrapInboundIn(data)
-        if received == nil {
-            received = incoming
-        } else {
-            received?.writeBuffer(&incoming)
-        }
-        guard var buffer = received else { return }
-        defer { received = buffer.readableBytes > 0 ? buffer : nil }
-        while true {
-            do {
-                switch try framer.nextFrame(in: buffer) {
-                case .needMoreBytes:
-                    return
-                case .keepAlive(let count):
-                    // A CRLFCRLF ping gets a CRLF pong (RFC 5626 §4.4.1).
-                    let isPing = count >= 4
-                    buffer.moveReaderIndex(forwardBy: count)
-                    if isPing {
-                        var pong = context.channel.allocator.buffer(capacity: 2)
-                        pong.writeStaticString("\r\n")
-                        context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
-                    }
-                case .message(let count):
-                    guard let frame = buffer.readSlice(length: count) else { return }
-                    var response = context.channel.allocator.buffer(capacity: 512)
-                    let outcome = responder.respond(to: frame, framed: true, source: context.remoteAddress?.hostAndPort, into: &response)
-                    log(outcome, from: context.remoteAddress, transport: "TCP", logger: logger)
-                    if case .responded = outcome { context.writeAndFlush(wrapOutboundOut(response), promise: nil) }
-                }
-            } catch {
-                logger.warning("closing a TCP connection that cannot be framed: \(error)")
-                buffer.clear()
-                context.close(promise: nil)
-                return
-            }
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("TCP error: \(error)")
-        context.close(promise: nil)
-    }
-}
-
-private func log(_ outcome: StatelessResponder.Outcome, from address: SocketAddress?, transport: String, logger: Logger) {
-    let source = address.map { "\($0)" } ?? "?"
-    switch outcome {
-    case .responded(let status):
-        logger.info("\(transport) \(source): answered \(status)")
-    case .ignored(let reason):
-        logger.debug("\(transport) \(source): ignored (\(reason))")
+        await agent.shutdownGracefully()
+        await transport.close()
+        closed.succeed(())
     }
 }

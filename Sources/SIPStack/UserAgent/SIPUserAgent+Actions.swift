@@ -166,7 +166,7 @@ extension SIPUserAgent {
     /// Headers every request and 2xx of the agent carries.
     var standardHeaders: [(SIPHeaderName, String)] {
         var headers: [(SIPHeaderName, String)] = [(.allow, allowValue)]
-        let supported = configuration.profile.supportedExtensions.subtracting(["gruu", "path", "outbound"])
+        let supported = configuration.profile.supportedExtensions
         if !supported.isEmpty { headers.append((.supported, supported.sorted().joined(separator: ", "))) }
         headers.append((.userAgent, configuration.product))
         return headers

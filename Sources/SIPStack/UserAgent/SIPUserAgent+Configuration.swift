@@ -47,7 +47,7 @@ extension SIPUserAgent {
         public init(
             addressOfRecord: String, displayName: String? = nil, host: String,
             ports: [SIPTransportKind: Int] = [.udp: 5060, .tcp: 5060], defaultTransport: SIPTransportKind = .udp,
-            outboundProxy: String? = nil, profile: SIPEndpointProfile = .userAgent,
+            outboundProxy: String? = nil, profile: SIPEndpointProfile = SIPUserAgent.defaultProfile,
             product: String = "SwiftSIP/0.1", credentials: DigestClient? = nil,
             challenger: DigestChallenger? = nil, passwords: [String: String] = [:],
             timers: TransactionTimers = .default, unansweredTimeout: TimeAmount? = .seconds(180),
@@ -99,6 +99,14 @@ extension SIPUserAgent {
             host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         }
     }
+}
+
+extension SIPUserAgent {
+    /// What the user agent core implements, for the checks of RFC 3261 §8.2: INVITE, ACK,
+    /// CANCEL, BYE, OPTIONS, MESSAGE and INFO; SDP bodies; no option tags (a Require of
+    /// `100rel`, `replaces`, `timer`... gets 420 with Unsupported).
+    public static let defaultProfile = SIPEndpointProfile(
+        allowedMethods: [.invite, .ack, .bye, .cancel, .options, .message, .info], supportedExtensions: [])
 }
 
 extension String {
