@@ -95,13 +95,15 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
         return calls.values.filter { !$0.state.isTerminated }.map(\.handle).sorted()
     }
 
-    /// Ends every call (BYE, CANCEL or 480), stops the timers and finishes ``events``. The
-    /// BYEs and CANCELs are sent; keep the loop and transport running briefly afterwards to
-    /// let them complete.
+    /// Ends every call (BYE, CANCEL or 480), unregisters every added registration (REGISTER
+    /// with Expires: 0, RFC 3261 §10.2.2), stops the timers and finishes ``events``. The
+    /// requests are sent; keep the loop and transport running until they complete (each
+    /// registration's `states` reports `unregistered`).
     public func shutdown() {
         eventLoop.preconditionInEventLoop()
         guard !isShutDown else { return }
         for handle in activeCalls { end(handle, because: .shutdown) }
+        for registration in registrations { registration.stop() }
         for call in calls.values {
             for timer in call.timers.values { timer.task.cancel() }
             call.timers.removeAll()

@@ -140,12 +140,11 @@ final class InteropAgent: Sendable {
     }
 
     func shutdown() async {
-        try? await eventLoop.submit {
-            self.registration?.shutdown()
-            self.agent.shutdown()
-        }.get()
-        // Let the BYE or CANCEL of a call still up leave before the sockets close.
-        try? await KamailioInterop.pause(.milliseconds(50))
+        // Ends the calls and unregisters; let the BYE, CANCEL or REGISTER leave before the
+        // sockets close.
+        try? await eventLoop.submit { self.agent.shutdown() }.get()
+        try? await KamailioInterop.pause(.milliseconds(100))
+        try? await eventLoop.submit { self.registration?.shutdown() }.get()
         await transport.close()
         try? await rtp.close()
     }
