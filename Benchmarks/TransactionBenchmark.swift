@@ -9,11 +9,12 @@ import SIPStack
 /// loopback, and the heap held per 1000 live server transactions.
 ///
 /// The server is a ``SIPTransportLayer`` (UDP, 127.0.0.1) feeding a ``TransactionLayer`` whose
-/// transaction user answers every OPTIONS with 200 (``OptionsAnsweringUser``). The client is a
+/// transaction user is a ``SIPUserAgent``: it checks each OPTIONS (RFC 3261 §8.2) and answers
+/// 200 with Allow, Accept and Supported (§11.2), as the agent does. The client is a
 /// plain UDP load generator (``OptionsLoadGenerator``) on another event loop, keeping a window
 /// of requests in flight, each a new transaction; it holds no transaction state, so what is
-/// measured is the server stack: parse, match, create the server transaction, hand to the TU,
-/// build and send the response, keep the transaction in Completed for Timer J (RFC 3261
+/// measured is the server stack: parse, match, create the server transaction, hand to the UA
+/// core, check the request, build and send the response, keep the transaction in Completed for Timer J (RFC 3261
 /// §17.2.2).
 ///
 /// 1. Throughput: requests for `--seconds`, counted when their 200 arrives.
@@ -72,13 +73,15 @@ struct TransactionBenchmark {
         let logger = quiet
         let transport = try await SIPTransportLayer.start(
             configuration: .init(host: "127.0.0.1", udpPort: 0, tcpPort: 0, udp: true, tcp: false), on: serverLoop, logger: logger)
-        let user = OptionsAnsweringUser()
-        let layer = try await serverLoop.submit {
+        let (layer, agent) = try await serverLoop.submit { () -> (TransactionLayer, SIPUserAgent) in
             let layer = TransactionLayer(
                 eventLoop: serverLoop, transport: transport, configuration: .init(maximumTransactions: 4_000_000), logger: logger)
-            layer.user = user
             transport.transactionLayer = layer
-            return layer
+            let port = transport.localAddress(for: .udp)?.port ?? 5060
+            let agent = SIPUserAgent(
+                configuration: .init(addressOfRecord: "sip:bench@127.0.0.1", host: "127.0.0.1", ports: [.udp: port]),
+                layer: layer, transport: transport, logger: logger)
+            return (layer, agent)
         }.get()
         defer { _ = transport }
         guard let server = try await serverLoop.submit({ transport.localAddress(for: .udp) }).get() else {
@@ -106,7 +109,10 @@ struct TransactionBenchmark {
         } else {
             liveAfter = try await serverLoop.submit { layer.liveTransactionCount }.get()
         }
-        try await serverLoop.submit { layer.shutdown() }.get()
+        try await serverLoop.submit {
+            agent.shutdown()
+            layer.shutdown()
+        }.get()
         await transport.close()
         return Result(transactions: count, seconds: seconds, liveTransactions: liveAfter, bytesPer1000Live: bytesPer1000)
     }
