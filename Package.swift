@@ -15,6 +15,8 @@ let swiftSettings: [SwiftSetting] = [
 var products: [Product] = [
     .library(name: "SIPMessage", targets: ["SIPMessage"]),
     .library(name: "SIPStack", targets: ["SIPStack"]),
+    .library(name: "SDP", targets: ["SDP"]),
+    .library(name: "RTP", targets: ["RTP"]),
     .library(name: "Intercom", targets: ["Intercom"]),
     .executable(name: "intercom", targets: ["IntercomCLI"]),
     .executable(name: "Benchmarks", targets: ["Benchmarks"]),
@@ -36,6 +38,22 @@ var targets: [Target] = [
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    // Session descriptions (RFC 8866) and offer/answer (RFC 3264).
+    .target(
+        name: "SDP",
+        dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+        swiftSettings: swiftSettings
+    ),
+    // RTP/RTCP (RFC 3550), RFC 4733 events, the jitter buffer, G.711.
+    .target(
+        name: "RTP",
+        dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Atomics", package: "swift-atomics"),
         ],
         swiftSettings: swiftSettings
     ),
@@ -67,6 +85,8 @@ var targets: [Target] = [
         dependencies: [
             "SIPMessage",
             "SIPStack",
+            "SDP",
+            "RTP",
             "Intercom",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -87,6 +107,21 @@ var targets: [Target] = [
         name: "SIPStackTests",
         dependencies: [
             "SIPStack", "SIPMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SDPTests",
+        dependencies: ["SDP", .product(name: "NIOCore", package: "swift-nio")],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "RTPTests",
+        dependencies: [
+            "RTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -129,6 +164,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
     ],
     targets: targets
 )
