@@ -21,8 +21,9 @@ import SIPMessage
 ///   connection is closed; a protocol violation (an unmasked frame from a client, a
 ///   continuation without a start, an unknown opcode) closes with 1002.
 /// - On a connection this side opened it completes the layer's readiness promise when it is
-///   added (the upgrade is done) and sends a ping every ``SIPTransportLayer/Configuration/keepAliveInterval``.
-/// - An idle timeout (an `IdleStateHandler` before it) closes with 1001.
+///   added (the upgrade is done) and sends a ping every
+///   ``SIPTransportLayer/Configuration/keepAliveInterval``.
+/// - An idle timeout (a ``SIPIdleTimeoutHandler`` before it) closes with 1001.
 final class SIPWebSocketHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = ByteBuffer
@@ -152,9 +153,11 @@ final class SIPWebSocketHandler: ChannelDuplexHandler {
         case .pong:
             break
         case .connectionClose:
-            // Echo the peer's status code, then close (RFC 6455 §5.5.1).
+            // Echo the peer's status code, then close (RFC 6455 §5.5.1). A code that may not be
+            // sent (1005, 1006, 1015, unassigned ones; §7.4) is a protocol error.
             var data = frame.unmaskedData
-            let code = data.readWebSocketErrorCode() ?? .normalClosure
+            var code = data.readWebSocketErrorCode() ?? .normalClosure
+            if case .unknown(let raw) = code, !(3000...4999).contains(raw) { code = .protocolError }
             sendClose(code, context: context)
         default:
             sendClose(.protocolError, context: context)

@@ -129,6 +129,24 @@ struct SIPWebSocketHandlerTests {
         #expect(!channel.isActive)
     }
 
+    @Test(
+        "a close is answered with the same code, or 1002 for a code that may not be sent",
+        arguments: [(UInt16(1000), UInt16(1000)), (1001, 1001), (4000, 4000), (1005, 1002), (1006, 1002), (2999, 1002)])
+    func closeCodeEcho(received: UInt16, answered: UInt16) throws {
+        let (_, channel, layer, transactions) = try Self.accepted(idle: .seconds(30))
+        defer { transactions.shutdown() }
+        let key: WebSocketMaskingKey = [0x01, 0x02, 0x03, 0x04]
+        var data = ByteBuffer()
+        data.writeInteger(received)
+        data.webSocketMask(key)
+        try channel.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: key, data: data))
+        let close = try #require(try channel.readOutbound(as: WebSocketFrame.self))
+        #expect(close.opcode == .connectionClose)
+        #expect(close.data.getInteger(at: close.data.readerIndex, as: UInt16.self) == answered)
+        #expect(!channel.isActive)
+        #expect(layer.connectionCount == 0)
+    }
+
     @Test("CRLFCRLF in a WebSocket message is a keep-alive answered with CRLF, not garbage")
     func crlfKeepAlive() throws {
         let (_, channel, layer, transactions) = try Self.accepted(idle: .seconds(30))
