@@ -35,8 +35,9 @@ extension SIPTransportLayer {
         /// and WebSocket also to finish the handshake and the upgrade.
         public var connectTimeout: TimeAmount
         /// The TLS listening port (RFC 3261 §26.2; 5061 is customary); 0 picks an ephemeral
-        /// one; nil listens for no TLS. A listener needs ``SIPTLSConfiguration/certificateChainFile``
-        /// and ``SIPTLSConfiguration/privateKeyFile`` in ``tls``.
+        /// one; nil listens for no TLS. A listener needs
+        /// ``SIPTLSConfiguration/certificateChainFile`` and
+        /// ``SIPTLSConfiguration/privateKeyFile`` in ``tls``.
         public var tlsPort: Int?
         /// The WebSocket (WS, RFC 7118) listening port; 0 picks an ephemeral one; nil listens
         /// for none.

@@ -77,7 +77,7 @@ extension SIPTransportLayer: TransactionTransport {
                 case .failure(let error):
                     ready.fail(error)
                 case .success(let channel):
-                    // The handshake and the upgrade get what is left of the connect timeout.
+                    // The TLS handshake and the WebSocket upgrade get one more connect timeout.
                     let deadline = channel.eventLoop.scheduleTask(in: timeout) {
                         ready.fail(SIPTransportError(.connectTimeout, "the \(key.transport) connection was not ready within \(timeout)"))
                         channel.close(promise: nil)

@@ -3,9 +3,10 @@ import NIOCore
 import NIOHTTP1
 
 /// The last handler of an outgoing WS or WSS connection before the upgrade (RFC 7118 §4.1):
-/// once the connection is up it sends the upgrade request (``SIPWebSocketHandshake/upgradeRequest(host:path:)``).
-/// It sees a response only when the server did not switch protocols, and then fails the
-/// connection's readiness and closes it. The upgrade removes it.
+/// once the connection is up it sends the upgrade request
+/// (``SIPWebSocketHandshake/upgradeRequest(host:path:)``). It sees a response only when the
+/// server did not switch protocols, and then fails the connection's readiness and closes it.
+/// The upgrade removes it.
 final class SIPWebSocketUpgradeRequester: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart

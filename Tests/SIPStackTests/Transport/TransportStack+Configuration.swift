@@ -6,7 +6,8 @@ import SIPStack
 
 extension TransportStack {
     /// A stack whose transport layer is started with `configuration` as given (TLS, WS and WSS
-    /// listeners, TLS settings), with the same short T4 as ``start(host:udp:tcp:idleTimeout:limits:keepAliveInterval:)``.
+    /// listeners, TLS settings), with the same short T4 as
+    /// ``start(host:udp:tcp:idleTimeout:limits:keepAliveInterval:)``.
     static func start(configuration: SIPTransportLayer.Configuration) async throws -> TransportStack {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let transport = try await SIPTransportLayer.start(configuration: configuration, on: loop)
