@@ -1,10 +1,17 @@
 import Logging
 import NIOCore
+import NIOSSL
+import NIOTLS
 import SIPMessage
 
-/// Reads one TCP connection for a ``SIPTransportLayer`` (RFC 3261 §18.3): cuts the stream
-/// with `SIPStreamFramer`, parses each frame with `SIPMessage(parsingFrame:limits:)` and hands
-/// it on as coming from the connection's peer over a reliable transport.
+/// Reads one TCP or TLS connection for a ``SIPTransportLayer`` (RFC 3261 §18.3, §26.2): cuts
+/// the (decrypted) stream with `SIPStreamFramer`, parses each frame with
+/// `SIPMessage(parsingFrame:limits:)` and hands it on as coming from the connection's peer over
+/// that transport.
+///
+/// On a connection this side opens, it completes the layer's readiness promise once the
+/// connection can carry messages: when it is up for TCP, when the handshake has completed for
+/// TLS; it fails the promise when an error or a close comes first.
 ///
 /// It answers a CRLFCRLF ping with a CRLF pong (RFC 5626 §4.4.1), sends pings of its own on
 /// an outgoing connection when the layer has a keep-alive interval, closes the connection
@@ -15,28 +22,43 @@ final class SIPStreamHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let layer: SIPTransportLayer
+    /// TCP or TLS.
+    private let transport: SIPTransportKind
     /// The remote address the connection is filed under; set at once for an outgoing
     /// connection, on activation for an accepted one.
     private var peer: SocketAddress?
     private let isOutgoing: Bool
+    /// Completed when an outgoing connection is ready, or failed when it cannot be.
+    private let ready: EventLoopPromise<any Channel>?
     private var framer: SIPStreamFramer
     private var received: ByteBuffer?
     private var isClosing = false
     private var keepAlive: RepeatedTask?
 
-    init(layer: SIPTransportLayer, peer: SocketAddress?) {
+    /// A handler for a connection over `transport` (TCP or TLS). `peer` is the address an
+    /// outgoing connection was opened to, nil for an accepted one; `ready` is completed when an
+    /// outgoing connection can carry messages.
+    init(layer: SIPTransportLayer, transport: SIPTransportKind = .tcp, peer: SocketAddress?, ready: EventLoopPromise<any Channel>? = nil) {
         self.layer = layer
+        self.transport = transport
         self.peer = peer
         self.isOutgoing = peer != nil
+        self.ready = ready
         self.framer = SIPStreamFramer(limits: layer.configuration.limits)
+    }
+
+    private var key: SIPConnectionKey? {
+        peer.map { SIPConnectionKey(transport: transport, address: $0) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
         if isOutgoing {
             startKeepAlives(context: context)
+            // TLS is ready when the handshake completes (userInboundEventTriggered).
+            if transport == .tcp { ready?.succeed(context.channel) }
         } else if let remote = context.channel.remoteAddress {
             peer = remote
-            layer.streamAccepted(context.channel, peer: remote)
+            layer.streamAccepted(context.channel, key: SIPConnectionKey(transport: transport, address: remote))
         }
         context.fireChannelActive()
     }
@@ -44,14 +66,15 @@ final class SIPStreamHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         keepAlive?.cancel()
         keepAlive = nil
-        if let peer { layer.streamClosed(context.channel, peer: peer) }
+        ready?.fail(SIPTransportError(.connectionClosed, "the \(transport) connection closed before it was ready"))
+        if let key { layer.streamClosed(context.channel, key: key) }
         context.fireChannelInactive()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive, !isOutgoing, peer == nil, let remote = context.channel.remoteAddress {
             peer = remote
-            layer.streamAccepted(context.channel, peer: remote)
+            layer.streamAccepted(context.channel, key: SIPConnectionKey(transport: transport, address: remote))
         }
     }
 
@@ -109,7 +132,7 @@ final class SIPStreamHandler: ChannelInboundHandler {
             // The frame is a slice of the connection's receive buffer: copy it so a transaction
             // holding the message does not pin that buffer.
             let message = try SIPMessage(parsingFrame: context.channel.allocator.exactCopy(of: frame), limits: layer.configuration.limits)
-            layer.received(message, from: .reliable(peer))
+            layer.received(message, from: TransactionDestination(address: peer, transport: transport))
         } catch {
             layer.count(\.streamMessagesDropped)
             layer.logger.debug("dropping a framed message: \(error)", metadata: ["peer": "\(peer)"])
@@ -137,13 +160,17 @@ final class SIPStreamHandler: ChannelInboundHandler {
         if event is IdleStateHandler.IdleStateEvent {
             layer.count(\.idleConnectionsClosed)
             context.close(promise: nil)
+        } else if case TLSUserEvent.handshakeCompleted = event {
+            if isOutgoing { ready?.succeed(context.channel) }
+            context.fireUserInboundEventTriggered(event)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        layer.logger.debug("TCP error: \(error)")
+        layer.connectionError(error, key: key)
+        ready?.fail(error)
         context.close(promise: nil)
     }
 }

@@ -1,16 +1,18 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SIPMessage
 
 /// Sending (RFC 3261 §18.1.1, §18.2.2): the layer is the ``TransactionTransport`` of its
 /// ``TransactionLayer``.
 extension SIPTransportLayer: TransactionTransport {
     /// Sends one message to `destination` (RFC 3261 §18.1.1, §18.2.2): a datagram from the UDP
-    /// socket for an unreliable destination, else over the TCP connection to that address,
-    /// which is opened first when there is none (messages wait until it is up).
+    /// socket for UDP, else over the connection of that transport to that address, which is
+    /// opened first when there is none (messages wait until it is ready: connected, and for TLS
+    /// and WebSocket also past the handshake and the upgrade).
     ///
-    /// When a connection cannot be opened, every request waiting for it is reported to the
+    /// When a connection cannot be made ready, every request waiting for it is reported to the
     /// transaction layer with ``TransactionLayer/reportTransportError(for:)``.
     ///
     /// - Throws: ``TransactionError/Code/transportFailed`` when the layer is closed, or for
@@ -21,72 +23,100 @@ extension SIPTransportLayer: TransactionTransport {
             _statistics.sendFailures += 1
             throw TransactionError(.transportFailed, "the transport layer is closed")
         }
-        if destination.isReliable {
-            sendOverStream(bytes, to: destination.address)
-        } else {
+        switch destination.transport {
+        case .udp:
             guard let udp = udpChannel, udp.localAddress?.protocol == destination.address.protocol else {
                 _statistics.sendFailures += 1
                 throw TransactionError(.transportFailed, "no UDP socket of the destination's address family")
             }
             udp.writeAndFlush(AddressedEnvelope(remoteAddress: destination.address, data: bytes), promise: nil)
+        case .tcp, .tls, .ws, .wss:
+            sendOverConnection(bytes, to: SIPConnectionKey(transport: destination.transport, address: destination.address))
         }
     }
 
-    private func sendOverStream(_ bytes: ByteBuffer, to address: SocketAddress) {
-        switch connections[address] {
+    private func sendOverConnection(_ bytes: ByteBuffer, to key: SIPConnectionKey) {
+        switch connections[key] {
         case .active(let channel):
             channel.writeAndFlush(bytes, promise: nil)
         case .connecting(var waiting):
             waiting.append(bytes)
-            connections[address] = .connecting(waiting)
+            connections[key] = .connecting(waiting)
         case nil:
-            connections[address] = .connecting([bytes])
-            connect(to: address)
+            connections[key] = .connecting([bytes])
+            connect(to: key)
         }
     }
 
-    private func connect(to address: SocketAddress) {
+    /// Opens a connection to `key` and files it once it is ready; a connection that is not
+    /// ready within the connect timeout is closed and fails.
+    private func connect(to key: SIPConnectionKey) {
+        var tlsContext: NIOSSLContext?
+        if key.transport.isSecure {
+            do throws(SIPTransportError) {
+                tlsContext = try outgoingTLSContext()
+            } catch {
+                connectFinished(to: key, .failure(error))
+                return
+            }
+        }
+        let ready = eventLoop.makePromise(of: (any Channel).self)
+        let timeout = configuration.connectTimeout
+        ready.futureResult.whenComplete { result in self.connectFinished(to: key, result) }
         ClientBootstrap(group: eventLoop)
-            .connectTimeout(configuration.connectTimeout)
+            .connectTimeout(timeout)
             .channelOption(.socketOption(.so_keepalive), value: 1)
-            .channelInitializer { channel in
+            .channelInitializer { [tlsContext] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try self.addStreamHandlers(to: channel, peer: address)
+                    try self.addOutgoingHandlers(to: channel, key: key, tlsContext: tlsContext, ready: ready)
                 }
             }
-            .connect(to: address)
+            .connect(to: key.address)
             .whenComplete { result in
-                self.connectFinished(to: address, result)
+                switch result {
+                case .failure(let error):
+                    ready.fail(error)
+                case .success(let channel):
+                    // The TLS handshake and the WebSocket upgrade get one more connect timeout.
+                    let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+                        ready.fail(SIPTransportError(.connectTimeout, "the \(key.transport) connection was not ready within \(timeout)"))
+                        channel.close(promise: nil)
+                    }
+                    ready.futureResult.whenComplete { _ in deadline.cancel() }
+                    channel.closeFuture.whenComplete { _ in
+                        ready.fail(SIPTransportError(.connectionClosed, "the \(key.transport) connection closed before it was ready"))
+                    }
+                }
             }
     }
 
-    private func connectFinished(to address: SocketAddress, _ result: Result<any Channel, any Error>) {
-        guard case .connecting(let waiting) = connections[address] else {
+    private func connectFinished(to key: SIPConnectionKey, _ result: Result<any Channel, any Error>) {
+        guard case .connecting(let waiting) = connections[key] else {
             if case .success(let channel) = result { channel.close(promise: nil) }
             return
         }
         switch result {
         case .success(let channel) where channel.isActive && !isClosed:
-            connections[address] = .active(channel)
+            connections[key] = .active(channel)
             for bytes in waiting { channel.write(bytes, promise: nil) }
             channel.flush()
         case .success(let channel):
             channel.close(promise: nil)
-            connectFailed(to: address, waiting: waiting, error: ChannelError.ioOnClosedChannel)
+            connectFailed(to: key, waiting: waiting, error: ChannelError.ioOnClosedChannel)
         case .failure(let error):
-            connectFailed(to: address, waiting: waiting, error: error)
+            connectFailed(to: key, waiting: waiting, error: error)
         }
     }
 
     /// Tells the transaction layer about every request that was waiting for the connection.
-    private func connectFailed(to address: SocketAddress, waiting: [ByteBuffer], error: any Error) {
-        connections.removeValue(forKey: address)
+    private func connectFailed(to key: SIPConnectionKey, waiting: [ByteBuffer], error: any Error) {
+        connections.removeValue(forKey: key)
         _statistics.sendFailures += waiting.count
-        logger.debug("cannot connect: \(error)", metadata: ["peer": "\(address)"])
+        logger.debug("cannot connect: \(error)", metadata: ["peer": "\(key)"])
         for bytes in waiting {
             guard let message = try? SIPMessage(parsingFrame: bytes, limits: configuration.limits), message.isRequest,
-                  let key = TransactionKey.client(for: message) else { continue }
-            _transactionLayer?.reportTransportError(for: key)
+                  let transactionKey = TransactionKey.client(for: message) else { continue }
+            _transactionLayer?.reportTransportError(for: transactionKey)
         }
     }
 }

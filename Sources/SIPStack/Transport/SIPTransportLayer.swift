@@ -1,16 +1,23 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SIPMessage
 
-/// The SIP transport layer of RFC 3261 §18 over SwiftNIO: it listens on UDP and TCP (IPv4 or
-/// IPv6), opens outgoing TCP connections on demand and reuses them per remote address, cuts
-/// and parses what arrives and hands every message to a ``TransactionLayer``; the transaction
-/// layer sends back through it, as its ``TransactionTransport``.
+/// The SIP transport layer of RFC 3261 §18 over SwiftNIO: it listens on UDP, TCP, TLS,
+/// WebSocket and secure WebSocket (IPv4 or IPv6), opens outgoing TCP, TLS, WS and WSS
+/// connections on demand and reuses them, cuts and parses what arrives and hands every message
+/// to a ``TransactionLayer``; the transaction layer sends back through it, as its
+/// ``TransactionTransport``.
 ///
 /// ```
-///   TransactionLayer ──send(bytes, to:)──> SIPTransportLayer ──UDP datagram / TCP connection──> peer
+///   TransactionLayer ──send(bytes, to:)──> SIPTransportLayer ──datagram / stream / WebSocket message──> peer
 ///   TransactionLayer <──receive(_:from:)── SIPTransportLayer <──SIPMessage(parsing:) / SIPStreamFramer──
+///
+///   TCP  [idle timeout] [SIPStreamHandler]
+///   TLS  [NIOSSL] [idle timeout] [SIPStreamHandler]
+///   WS   [idle timeout] [HTTP/1.1 upgrade] ──101, Sec-WebSocket-Protocol: sip──> [frames] [SIPWebSocketHandler]
+///   WSS  [NIOSSL] + the WS pipeline
 /// ```
 ///
 /// - UDP: one message per datagram (§18.3). A datagram of CR/LF only is a keep-alive and is
@@ -18,21 +25,32 @@ import SIPMessage
 ///   ``statistics``. Responses to requests received over UDP go to the source address and port
 ///   (symmetric response routing, RFC 3581 §4): the source is the request's
 ///   ``TransactionDestination``.
-/// - TCP: every connection, accepted or opened, is kept in a table by remote address, so a
-///   response goes back on the connection its request came in on (§18.2.2) and requests to a
-///   peer reuse one connection. A CRLFCRLF ping is answered with a CRLF pong (RFC 5626
-///   §4.4.1). A stream that cannot be framed (header section or body over
-///   ``Configuration/limits``, bad Content-Length) is closed, after a 400 or 513 when it
-///   started with a request whose Via, From, To, Call-ID and CSeq could be read (§18.3,
-///   §21.5.14). A connection on which nothing is read for ``Configuration/idleTimeout`` is
-///   closed, which also reaps half-open connections; outgoing connections can send CRLFCRLF
-///   pings every ``Configuration/keepAliveInterval``.
-/// - TLS and WebSocket are not carried yet: they will be further ``SIPTransportKind`` cases,
-///   each a pipeline ending in the same stream handler.
+/// - Connections: every connection, accepted or opened, is kept in a table by transport and
+///   remote address, so a response goes back on the connection its request came in on
+///   (§18.2.2), requests to a peer reuse one connection, and TCP and TLS to one host never
+///   mix. A connection on which nothing is read for ``Configuration/idleTimeout`` is closed,
+///   which also reaps half-open connections. Messages to a peer wait while its connection
+///   connects (and, for TLS and WebSocket, shakes hands and upgrades); when that fails or
+///   takes longer than ``Configuration/connectTimeout``, each waiting request is reported to
+///   its transaction as a transport error.
+/// - TCP and TLS (RFC 3261 §26.2, RFC 5630): the (decrypted) stream is cut with
+///   `SIPStreamFramer`. A CRLFCRLF ping is answered with a CRLF pong (RFC 5626 §4.4.1). A
+///   stream that cannot be framed (header section or body over ``Configuration/limits``, bad
+///   Content-Length) is closed, after a 400 or 513 when it started with a request whose Via,
+///   From, To, Call-ID and CSeq could be read (§18.3, §21.5.14). Outgoing connections can send
+///   CRLFCRLF pings every ``Configuration/keepAliveInterval``. Certificates and how peers are
+///   checked are set in ``Configuration/tls`` (``SIPTLSConfiguration``).
+/// - WS and WSS (RFC 7118): a listener accepts an HTTP/1.1 upgrade on
+///   ``Configuration/webSocketPath`` only when the client offers the `sip` subprotocol, which
+///   it echoes; an outgoing connection asks for it and drops a server that does not agree.
+///   Each text or binary message carries one SIP message, parsed as a datagram is: one that
+///   does not parse is dropped and counted, one over the limits closes the connection with a
+///   WebSocket close (1009). Pings get pongs, the close handshake is answered, outgoing
+///   connections send WebSocket pings every ``Configuration/keepAliveInterval``, and messages
+///   go out as text frames.
 ///
-/// ``TransactionDestination`` says only "reliable or not", so this layer sends a reliable
-/// destination over TCP. Use ``viaValue(for:branch:)`` or ``stampingVia(_:transport:branch:)``
-/// to give an outgoing request its top Via (sent-by, a fresh `z9hG4bK` branch and `rport`).
+/// Use ``viaValue(for:branch:)`` or ``stampingVia(_:transport:branch:)`` to give an outgoing
+/// request its top Via (sent-by, a fresh `z9hG4bK` branch and `rport`).
 ///
 /// ```swift
 /// let transport = try await SIPTransportLayer.start(configuration: .init(host: "127.0.0.1", udpPort: 0, tcpPort: 0), on: loop)
@@ -56,11 +74,16 @@ public final class SIPTransportLayer: @unchecked Sendable {
     weak var _transactionLayer: TransactionLayer?
     var _statistics = SIPTransportStatistics()
     var udpChannel: (any Channel)?
-    var tcpListener: (any Channel)?
-    var connections: [SocketAddress: StreamConnection] = [:]
+    /// The listening sockets of TCP, TLS, WS and WSS.
+    var listeners: [SIPTransportKind: any Channel] = [:]
+    var connections: [SIPConnectionKey: StreamConnection] = [:]
     var isClosed = false
+    /// The context of TLS and WSS listeners, made at start.
+    var serverTLSContext: NIOSSLContext?
+    /// The context of outgoing TLS and WSS connections, made on first use.
+    var clientTLSContext: Result<NIOSSLContext, SIPTransportError>?
 
-    /// A TCP connection in the table: still connecting (with the messages waiting for it), or
+    /// A connection in the table: still getting ready (with the messages waiting for it), or
     /// up.
     enum StreamConnection {
         case connecting([ByteBuffer])
@@ -75,16 +98,23 @@ public final class SIPTransportLayer: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Binds the UDP socket and the TCP listener that `configuration` asks for, on `eventLoop`.
+    /// Binds the UDP socket and the TCP, TLS, WS and WSS listeners that `configuration` asks
+    /// for, on `eventLoop`.
     ///
     /// - Throws: the socket error when an address cannot be bound (port in use, no such
-    ///   address family); nothing stays bound then.
+    ///   address family), or ``SIPTransportError`` (`tlsConfiguration`) when a TLS or WSS
+    ///   listener has no usable certificate and key; nothing stays bound then.
     public static func start(
         configuration: Configuration, on eventLoop: any EventLoop, logger: Logger = Logger(label: "SwiftSIP.transport")
     ) async throws -> SIPTransportLayer {
         let layer = SIPTransportLayer(eventLoop: eventLoop, configuration: configuration, logger: logger)
+        let serverContext: NIOSSLContext? =
+            configuration.tlsPort != nil || configuration.wssPort != nil ? try configuration.tls.makeServerContext() : nil
         do {
-            try await layer.bind().get()
+            try await eventLoop.flatSubmit {
+                layer.serverTLSContext = serverContext
+                return layer.bind()
+            }.get()
         } catch {
             await layer.close()
             throw error
@@ -108,29 +138,30 @@ public final class SIPTransportLayer: @unchecked Sendable {
             } else {
                 eventLoop.makeSucceededVoidFuture()
             }
-        return udp.flatMap { () -> EventLoopFuture<Void> in
-            guard self.configuration.tcp else { return self.eventLoop.makeSucceededVoidFuture() }
-            return ServerBootstrap(group: self.eventLoop)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.so_keepalive), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try self.addStreamHandlers(to: channel, peer: nil)
-                    }
-                }
-                .bind(host: self.configuration.host, port: self.configuration.tcpPort)
-                .map { channel in self.tcpListener = channel }
+        let ports: [(SIPTransportKind, Int?)] = [
+            (.tcp, configuration.tcp ? configuration.tcpPort : nil), (.tls, configuration.tlsPort),
+            (.ws, configuration.wsPort), (.wss, configuration.wssPort),
+        ]
+        return ports.reduce(udp) { previous, entry in
+            previous.flatMap { () -> EventLoopFuture<Void> in
+                guard let port = entry.1 else { return self.eventLoop.makeSucceededVoidFuture() }
+                return self.listen(entry.0, port: port)
+            }
         }
     }
 
-    /// The stream pipeline of a TCP connection: the idle timer, then framing and parsing.
-    /// `peer` is the address an outgoing connection was opened to (nil for an accepted one).
-    func addStreamHandlers(to channel: any Channel, peer: SocketAddress?) throws {
-        let operations = channel.pipeline.syncOperations
-        if let idle = configuration.idleTimeout {
-            try operations.addHandler(IdleStateHandler(readTimeout: idle))
-        }
-        try operations.addHandler(SIPStreamHandler(layer: self, peer: peer))
+    /// Binds the listener of `transport` (TCP, TLS, WS or WSS) on `port`.
+    private func listen(_ transport: SIPTransportKind, port: Int) -> EventLoopFuture<Void> {
+        ServerBootstrap(group: eventLoop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.addAcceptedHandlers(to: channel, transport: transport)
+                }
+            }
+            .bind(host: configuration.host, port: port)
+            .map { channel in self.listeners[transport] = channel }
     }
 
     /// Closes every socket and connection; the layer sends nothing afterwards. Safe to call
@@ -139,7 +170,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
         let channels: [any Channel] =
             (try? await eventLoop.submit { () -> [any Channel] in
                 self.isClosed = true
-                var channels: [any Channel] = [self.udpChannel, self.tcpListener].compactMap { $0 }
+                var channels: [any Channel] = [self.udpChannel].compactMap { $0 } + Array(self.listeners.values)
                 for case .active(let channel) in self.connections.values { channels.append(channel) }
                 self.connections.removeAll()
                 return channels
@@ -176,11 +207,12 @@ public final class SIPTransportLayer: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         switch transport {
         case .udp: return udpChannel?.localAddress
-        case .tcp: return tcpListener?.localAddress
+        case .tcp, .tls, .ws, .wss: return listeners[transport]?.localAddress
         }
     }
 
-    /// The number of TCP connections in the table (connecting or up, accepted or opened).
+    /// The number of connections in the table, of every transport (getting ready or up,
+    /// accepted or opened).
     public var connectionCount: Int {
         eventLoop.preconditionInEventLoop()
         return connections.count
@@ -198,20 +230,31 @@ public final class SIPTransportLayer: @unchecked Sendable {
         layer.receive(message, from: source)
     }
 
-    /// Records an accepted connection so responses and requests to `peer` reuse it.
-    func streamAccepted(_ channel: any Channel, peer: SocketAddress) {
+    /// Records an accepted connection so responses and requests to its peer reuse it.
+    func streamAccepted(_ channel: any Channel, key: SIPConnectionKey) {
         guard !isClosed else {
             channel.close(promise: nil)
             return
         }
-        if connections[peer] == nil { connections[peer] = .active(channel) }
+        if connections[key] == nil { connections[key] = .active(channel) }
     }
 
     /// Forgets a connection that closed.
-    func streamClosed(_ channel: any Channel, peer: SocketAddress) {
-        if case .active(let known) = connections[peer], known === channel {
-            connections.removeValue(forKey: peer)
+    func streamClosed(_ channel: any Channel, key: SIPConnectionKey) {
+        if case .active(let known) = connections[key], known === channel {
+            connections.removeValue(forKey: key)
         }
+    }
+
+    /// Logs a connection error, and counts it when it is a failed TLS handshake: a certificate
+    /// that does not verify, one that does not name the peer, no common protocol version.
+    func connectionError(_ error: any Error, key: SIPConnectionKey?) {
+        if let error = error as? NIOSSLError, case .handshakeFailed = error {
+            _statistics.tlsHandshakesFailed += 1
+        } else if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+            _statistics.tlsHandshakesFailed += 1
+        }
+        logger.debug("connection error: \(error)", metadata: ["peer": "\(key.map { "\($0)" } ?? "?")"])
     }
 
     /// Counts an event for ``statistics``.

@@ -19,9 +19,23 @@ public struct SIPTransportStatistics: Sendable, Hashable {
     public var idleConnectionsClosed = 0
     /// Messages that could not be sent (no listener of that family, a failed connection).
     public var sendFailures = 0
+    /// TLS handshakes that failed, on accepted and on outgoing connections (a certificate that
+    /// does not verify, no common protocol version).
+    public var tlsHandshakesFailed = 0
+    /// WebSocket upgrade requests a WS or WSS listener refused: another path, no `sip`
+    /// subprotocol, not an upgrade at all (RFC 7118 §4).
+    public var webSocketUpgradesRefused = 0
+    /// WebSocket messages that did not parse as one SIP message, dropped.
+    public var webSocketMessagesDropped = 0
+    /// WebSocket connections closed (with close code 1009) because a message was over the
+    /// limits.
+    public var webSocketsClosedOversize = 0
+    /// WebSocket ping frames answered with a pong (RFC 6455 §5.5.2).
+    public var webSocketPingsAnswered = 0
 
     public init() {}
 
-    /// Everything dropped as garbage: datagrams and stream messages that did not parse.
-    public var garbageDropped: Int { datagramsDropped + streamMessagesDropped }
+    /// Everything dropped as garbage: datagrams, stream messages and WebSocket messages that
+    /// did not parse.
+    public var garbageDropped: Int { datagramsDropped + streamMessagesDropped + webSocketMessagesDropped }
 }

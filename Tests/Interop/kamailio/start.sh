@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Starts the SwiftSIP interop Kamailio (kamailio.cfg next to this script) in the background and
 # waits, for at most START_TIMEOUT seconds (default 10), until it listens on UDP and TCP
-# 127.0.0.1:PORT and answers on its ctl socket.
+# 127.0.0.1:PORT (and on the TLS and WebSocket ports when asked) and answers on its ctl socket.
 #
 #   start.sh RUNDIR [PORT]
+#   TLS_PORT=5071 WS_PORT=5072 start.sh RUNDIR [PORT]
 #
 # RUNDIR (created if missing) gets kamailio.pid, kamailio.log (stderr and stdout of Kamailio)
 # and the ctl socket kamailio_ctl (`kamcmd -s unix:RUNDIR/kamailio_ctl ul.dump`). PORT defaults
 # to 5070. KAMAILIO and KAMCMD override the binaries. Prints the PID on success; on failure
 # prints the log to stderr, stops what it started and exits non-zero. Stop with stop.sh RUNDIR.
+#
+# Optional, from the environment:
+#   TLS_PORT      also listen for SIP over TLS on tls:127.0.0.1:TLS_PORT (tls.cfg, copied to
+#                 RUNDIR/tls.cfg with the certificate folder filled in)
+#   TLS_CERT_DIR  the folder with server.pem, server-key.pem and ca.pem (default
+#                 Tests/SIPStackTests/Fixtures/tls)
+#   WS_PORT       also accept SIP over WebSocket on tcp:127.0.0.1:WS_PORT (websocket.cfg)
 set -euo pipefail
 
 say() { printf 'kamailio/start.sh: %s\n' "$*" >&2; }
@@ -28,9 +36,26 @@ if [[ ! -x $kamailio || ! -x $kamcmd ]]; then
     say "kamailio or kamcmd is not installed; 'make test' installs the Debian package 'kamailio'"
     exit 3
 fi
-if [[ ! $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+valid_port() { [[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 65535)); }
+if ! valid_port "$port"; then
     say "bad port: $port"
     exit 2
+fi
+tls_port=${TLS_PORT:-}
+ws_port=${WS_PORT:-}
+certdir=${TLS_CERT_DIR:-$here/../../SIPStackTests/Fixtures/tls}
+for extra in "$tls_port" "$ws_port"; do
+    if [[ -n $extra ]] && ! valid_port "$extra"; then
+        say "bad port: $extra"
+        exit 2
+    fi
+done
+if [[ -n $tls_port ]]; then
+    if [[ ! -r $certdir/server.pem || ! -r $certdir/server-key.pem || ! -r $certdir/ca.pem ]]; then
+        say "TLS_CERT_DIR ($certdir) lacks server.pem, server-key.pem or ca.pem"
+        exit 2
+    fi
+    certdir=$(cd "$certdir" && pwd)
 fi
 
 mkdir -p "$rundir"
@@ -38,6 +63,17 @@ rundir=$(cd "$rundir" && pwd)
 log=$rundir/kamailio.log
 ctl=$rundir/kamailio_ctl
 rm -f "$rundir/kamailio.pid" "$ctl"
+
+defines=(-A "SIPPORT=$port" -A "CTLSOCK=\"unix:$ctl\"")
+if [[ -n $tls_port ]]; then
+    # The tls module resolves relative paths against the config's folder and ignores its
+    # certificate modparams once it has a config file: give it a copy with absolute paths.
+    sed "s|%CERTDIR%|$certdir|g" "$here/tls.cfg" >"$rundir/tls.cfg"
+    defines+=(-A WITH_TLS -A "TLSPORT=$tls_port" -A "TLSCFG=\"$rundir/tls.cfg\"")
+fi
+if [[ -n $ws_port ]]; then
+    defines+=(-A WITH_WS -A "WSPORT=$ws_port")
+fi
 
 # Kamailio must not inherit the caller's descriptors (a test runner's sockets and pipes): close
 # every one above 2 first.
@@ -55,15 +91,15 @@ done
 unblock=(perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!\n";
     exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
 setsid "${unblock[@]}" "$kamailio" -DD -E -f "$here/kamailio.cfg" -m 32 -M 4 -w "$rundir" \
-    -A "SIPPORT=$port" -A "CTLSOCK=\"unix:$ctl\"" </dev/null >"$log" 2>&1 &
+    "${defines[@]}" </dev/null >"$log" 2>&1 &
 pid=$!
 echo "$pid" >"$rundir/kamailio.pid"
 
-# Whether a socket of /proc/net/FILE is bound to 127.0.0.1:port (state 0A = LISTEN for TCP,
-# 07 = unconnected for UDP).
+# Whether a socket of /proc/net/FILE is bound to 127.0.0.1:PORT (state 0A = LISTEN for TCP,
+# 07 = unconnected for UDP); PORT defaults to the SIP port.
 bound() {
     local file=$1 state=$2 hex
-    hex=$(printf '0100007F:%04X' "$port")
+    hex=$(printf '0100007F:%04X' "${3:-$port}")
     awk -v local="$hex" -v state="$state" '$2 == local && $4 == state { found = 1 } END { exit !found }' "$file"
 }
 
@@ -75,13 +111,15 @@ while :; do
         rm -f "$rundir/kamailio.pid"
         exit 1
     fi
-    if bound /proc/net/udp 07 && bound /proc/net/tcp 0A && [[ -S $ctl ]] &&
+    if bound /proc/net/udp 07 && bound /proc/net/tcp 0A &&
+        { [[ -z $tls_port ]] || bound /proc/net/tcp 0A "$tls_port"; } &&
+        { [[ -z $ws_port ]] || bound /proc/net/tcp 0A "$ws_port"; } && [[ -S $ctl ]] &&
         "$kamcmd" -s "unix:$ctl" core.version >/dev/null 2>&1; then
         echo "$pid"
         exit 0
     fi
     if ((SECONDS >= deadline)); then
-        say "kamailio did not listen on 127.0.0.1:$port within ${timeout}s; its log ($log):"
+        say "kamailio did not listen on 127.0.0.1:$port${tls_port:+ (TLS $tls_port)}${ws_port:+ (WS $ws_port)} within ${timeout}s; its log ($log):"
         cat "$log" >&2
         "$here/stop.sh" "$rundir" >&2 || true
         exit 1

@@ -26,7 +26,7 @@ struct KamailioRegistrationTests {
     static let user = "door"
     static let password = "door-secret"
 
-    @Test("register with digest auth, Kamailio holds the contact, unregister removes it", arguments: SIPTransportKind.allCases)
+    @Test("register with digest auth, Kamailio holds the contact, unregister removes it", arguments: [SIPTransportKind.udp, .tcp])
     func registerAndUnregister(transport kind: SIPTransportKind) async throws {
         try await KamailioInterop.withKamailio { kamailio in
             let stack = try await InteropStack.start(kind: kind, kamailio: kamailio, password: Self.password)
@@ -69,7 +69,7 @@ struct KamailioRegistrationTests {
         }
     }
 
-    @Test("a wrong password ends in retrying after one answered challenge, without a loop", arguments: SIPTransportKind.allCases)
+    @Test("a wrong password ends in retrying after one answered challenge, without a loop", arguments: [SIPTransportKind.udp, .tcp])
     func wrongPassword(transport kind: SIPTransportKind) async throws {
         try await KamailioInterop.withKamailio { kamailio in
             let stack = try await InteropStack.start(kind: kind, kamailio: kamailio, password: "not-" + Self.password)

@@ -1,0 +1,219 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import SIPMessage
+import SIPStack
+import Testing
+
+/// Interop with a real Kamailio over TLS and WebSocket (issue 3): ``RegistrationClient``
+/// registers with digest authentication over TLS (RFC 3261 §26.2, Kamailio's tls module with
+/// the test certificate of Fixtures/tls, checked against the test CA), over WS and over WSS
+/// (RFC 7118, Kamailio's xhttp and websocket modules, `sip` subprotocol), Kamailio holds the
+/// binding (`kamcmd ul.dump`), and unregistering removes it. A client that trusts another CA
+/// never gets a REGISTER to Kamailio and reports a transport error.
+///
+/// Kamailio is started by Tests/Interop/kamailio/start.sh with TLS_PORT (SIP port + 1, also
+/// WSS) and WS_PORT (SIP port + 2), one per test, and stopped by PID, as in
+/// ``KamailioRegistrationTests``. `SWIFTSIP_SKIP_INTEROP=1` skips these tests.
+@Suite(
+    "Kamailio interop: RegistrationClient over TLS and WebSocket",
+    .serialized,
+    .enabled(if: !KamailioInterop.isSkipped, "SWIFTSIP_SKIP_INTEROP=1 skips the interop tests"),
+    .timeLimit(.minutes(1))
+)
+struct KamailioTLSRegistrationTests {
+    @Test("register with digest auth, Kamailio holds the contact, unregister removes it", arguments: [SIPTransportKind.tls, .ws, .wss])
+    func registerAndUnregister(transport kind: SIPTransportKind) async throws {
+        try await KamailioInterop.withSecureKamailio { kamailio in
+            let stack = try await InteropStack.startSecure(kind: kind, kamailio: kamailio, tls: TLSFixtures.client())
+            try await stack.whileRunning {
+                var states = stack.client.states.makeAsyncIterator()
+                try await stack.run { $0.client.start() }
+
+                let registered = try await stack.next(of: &states, within: .seconds(10)) { state in
+                    switch state {
+                    case .registering: false
+                    default: true
+                    }
+                }
+                guard case .registered(let expires, let contacts) = registered else {
+                    Issue.record("expected registered, got \(registered); Kamailio log:\n\(kamailio.kamailio.logTail())")
+                    return
+                }
+                #expect(expires > 0 && expires <= 60)
+                #expect(contacts.contains { $0.lowercased() == stack.contactURI.lowercased() }, "contacts: \(contacts)")
+
+                let bound = try await kamailio.kamailio.pollBindings(tries: 50) { $0.contains(stack.contactURI) }
+                #expect(bound, "ul.dump never listed \(stack.contactURI)")
+                // The binding was made over the listener of that transport; Kamailio names a WebSocket
+                // listener by its TCP or TLS socket.
+                let dump = try await kamailio.kamailio.bindingsDump()
+                let socket = "\(kind.isSecure ? "tls" : "tcp"):127.0.0.1:\(kamailio.port(for: kind))"
+                #expect(dump.contains("Socket: \(socket)"), "ul.dump:\n\(dump)")
+
+                let connections = try await stack.run { $0.transport.connectionCount }
+                #expect(connections == 1, "one \(kind) connection to Kamailio")
+
+                try await stack.run { $0.client.stop() }
+                let unregistered = try await stack.next(of: &states, within: .seconds(10)) { state in
+                    switch state {
+                    case .unregistering: false
+                    default: true
+                    }
+                }
+                #expect(unregistered == .unregistered)
+                let gone = try await kamailio.kamailio.pollBindings(tries: 50) { !$0.contains(stack.contactURI) }
+                #expect(gone, "ul.dump still lists \(stack.contactURI)")
+                let count = try await kamailio.kamailio.registerCount()
+                #expect((3...4).contains(count), "REGISTERs seen by Kamailio: \(count)")
+            }
+        }
+    }
+
+    @Test("a Kamailio certificate that does not chain to the trusted CA fails the registration with a transport error")
+    func untrustedCertificate() async throws {
+        try await KamailioInterop.withSecureKamailio { kamailio in
+            let stack = try await InteropStack.startSecure(kind: .tls, kamailio: kamailio, tls: TLSFixtures.client(ca: "other-ca.pem"))
+            try await stack.whileRunning {
+                var states = stack.client.states.makeAsyncIterator()
+                try await stack.run { $0.client.start() }
+                let outcome = try await stack.next(of: &states, within: .seconds(10)) { state in
+                    switch state {
+                    case .registering: false
+                    default: true
+                    }
+                }
+                switch outcome {
+                case .retrying(_, _, let reason), .failed(let reason):
+                    #expect(reason.code == .transportError)
+                default:
+                    Issue.record("expected a transport error, got \(outcome)")
+                }
+                let handshakeFailures = try await stack.run { $0.transport.statistics.tlsHandshakesFailed }
+                #expect(handshakeFailures == 1)
+                let count = try await kamailio.kamailio.registerCount()
+                #expect(count == 0, "Kamailio received a REGISTER over an unverified connection")
+                try await stack.run { $0.client.shutdown() }
+            }
+        }
+    }
+}
+
+// MARK: - Kamailio with TLS and WebSocket
+
+/// A ``KamailioInterop`` started with TLS and WebSocket listeners.
+struct SecureKamailio: Sendable {
+    let kamailio: KamailioInterop
+    /// The TLS port (SIP port + 1), which also takes WSS upgrades.
+    var tlsPort: Int { kamailio.port + 1 }
+    /// The WebSocket port (SIP port + 2).
+    var wsPort: Int { kamailio.port + 2 }
+
+    /// Kamailio's port for `kind`.
+    func port(for kind: SIPTransportKind) -> Int {
+        switch kind {
+        case .tls, .wss: tlsPort
+        case .ws: wsPort
+        case .udp, .tcp: kamailio.port
+        }
+    }
+
+    func address(for kind: SIPTransportKind) throws -> SocketAddress {
+        try SocketAddress(ipAddress: "127.0.0.1", port: port(for: kind))
+    }
+}
+
+extension KamailioInterop {
+    /// Starts a Kamailio with TLS and WS listeners next to its SIP port, runs `body`, and stops
+    /// it whether `body` returns or throws (keeping the run directory when it throws).
+    static func withSecureKamailio(_ body: (SecureKamailio) async throws -> Void) async throws {
+        let secure = try await startSecure()
+        do {
+            try await body(secure)
+        } catch {
+            Issue.record("Kamailio run directory \(secure.kamailio.runDirectory.path), log:\n\(secure.kamailio.logTail())")
+            await secure.kamailio.stop(keepRunDirectory: true)
+            throw error
+        }
+        await secure.kamailio.stop(keepRunDirectory: false)
+    }
+
+    /// Starts Kamailio on a random SIP port P (21000-29997) with TLS on P + 1 and WS on P + 2,
+    /// trying other ports when start-up fails, three times at most.
+    static func startSecure() async throws -> SecureKamailio {
+        guard let kamailio = executable(named: "kamailio"), let kamcmd = executable(named: "kamcmd") else {
+            throw InteropFailure(
+                "kamailio (and kamcmd) is not installed: run `make test`, which installs the Debian package "
+                    + "`kamailio` (or `apt-get install kamailio`), or set SWIFTSIP_SKIP_INTEROP=1 to skip the interop tests")
+        }
+        var failures: [String] = []
+        for _ in 0..<3 {
+            let port = Int.random(in: 21_000...29_997)
+            let runDirectory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("swiftsip-kamailio-\(UUID().uuidString.prefix(8))")
+            let result = try await run(
+                "/bin/bash", [scriptDirectory.appendingPathComponent("start.sh").path, runDirectory.path, String(port)],
+                environment: [
+                    "KAMAILIO": kamailio, "KAMCMD": kamcmd, "TLS_PORT": String(port + 1), "WS_PORT": String(port + 2),
+                    "TLS_CERT_DIR": TLSFixtures.directory.path,
+                ])
+            if result.status == 0 {
+                return SecureKamailio(kamailio: KamailioInterop(port: port, runDirectory: runDirectory, kamcmd: kamcmd))
+            }
+            failures.append("port \(port): start.sh exited \(result.status):\n\(result.output)")
+            try? FileManager.default.removeItem(at: runDirectory)
+        }
+        throw InteropFailure("Kamailio did not start with TLS and WebSocket:\n" + failures.joined(separator: "\n"))
+    }
+}
+
+// MARK: - Our side
+
+extension InteropStack {
+    /// Binds a transport on 127.0.0.1 (UDP, and a TLS listener with the test server
+    /// certificate), trusting as `tls` says for outgoing connections, and builds the client for
+    /// `kind` (TLS, WS or WSS) with expires 60 and a first retry 60 s away. The contact is
+    /// `sip:door@127.0.0.1:TLSPORT;transport=tls` for TLS and, as RFC 7118 §7 suggests for a
+    /// WebSocket client that cannot be reached otherwise, `sip:door@<random>.invalid;transport=ws`
+    /// (or `wss`).
+    static func startSecure(kind: SIPTransportKind, kamailio: SecureKamailio, tls: SIPTLSConfiguration) async throws -> InteropStack {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        var identity = tls
+        identity.certificateChainFile = TLSFixtures.path("server.pem")
+        identity.privateKeyFile = TLSFixtures.path("server-key.pem")
+        let transport = try await SIPTransportLayer.start(
+            configuration: .init(host: "127.0.0.1", udpPort: 0, tcp: false, connectTimeout: .seconds(5), tlsPort: 0, tls: identity),
+            on: loop)
+        let registrar = try kamailio.address(for: kind)
+        let kamailioPort = kamailio.port(for: kind)
+        do {
+            return try await loop.submit { () throws -> InteropStack in
+                let transactions = TransactionLayer(eventLoop: loop, transport: transport)
+                transport.transactionLayer = transactions
+                guard let sentBy = transport.sentBy(for: kind), let tlsPort = transport.localAddress(for: .tls)?.port else {
+                    throw InteropFailure("the transport layer is not bound")
+                }
+                let parameter = ";transport=\(kind.uriParameter)"
+                let contactHost = kind == .tls ? "127.0.0.1:\(tlsPort)" : "\(UInt32.random(in: 1 ... .max)).invalid"
+                let contactURI = "sip:\(KamailioRegistrationTests.user)@\(contactHost)\(parameter)"
+                let configuration = RegistrationConfiguration(
+                    registrarURI: "sip:127.0.0.1:\(kamailioPort)\(parameter)",
+                    addressOfRecord: "sip:\(KamailioRegistrationTests.user)@127.0.0.1",
+                    contactURI: contactURI, expires: 60,
+                    credentials: DigestCredentials(
+                        username: KamailioRegistrationTests.user, password: KamailioRegistrationTests.password),
+                    userAgent: "SwiftSIP-interop", viaTransport: kind.viaToken, viaSentBy: sentBy,
+                    retryInitial: .seconds(60), retryMaximum: .seconds(60))
+                let client = RegistrationClient(
+                    configuration: configuration, layer: transactions,
+                    destination: TransactionDestination(address: registrar, transport: kind))
+                transactions.user = client
+                return InteropStack(
+                    eventLoop: loop, transport: transport, transactions: transactions, client: client, contactURI: contactURI)
+            }.get()
+        } catch {
+            await transport.close()
+            throw error
+        }
+    }
+}
