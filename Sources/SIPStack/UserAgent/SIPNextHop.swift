@@ -23,8 +23,7 @@ enum SIPNextHop {
             throw SIPUserAgentError(.invalidURI, "\(uriText) does not parse: \(error)")
         }
         let transport = try transport(of: uri, defaultTransport: defaultTransport)
-        let secure = transport.rawValue == "TLS" || transport.rawValue == "WSS"
-        let port = uri.port ?? (secure ? 5061 : 5060)
+        let port = uri.port ?? (transport.isSecure ? 5061 : 5060)
         var host = uri.host.string
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard let address = try? SocketAddress(ipAddress: host, port: port) else {
@@ -38,28 +37,21 @@ enum SIPNextHop {
         guard uri.scheme != .tel else {
             throw SIPUserAgentError(.invalidURI, "a tel URI cannot be a next hop")
         }
+        var kind = defaultTransport
         if let name = uri.transport {
-            guard let kind = SIPTransportKind(rawValue: name.uppercased()) else {
+            guard let named = SIPTransportKind(rawValue: name.uppercased()) else {
                 throw SIPUserAgentError(.invalidURI, "transport=\(name) is not carried by this stack")
             }
-            return kind
+            kind = named
         }
-        if uri.scheme == .sips {
-            guard let tls = SIPTransportKind(rawValue: "TLS") else {
-                throw SIPUserAgentError(.invalidURI, "sips needs TLS, which this stack does not carry")
-            }
-            return tls
+        guard uri.scheme == .sips else { return kind }
+        // RFC 3261 §26.2.2, RFC 5630: sips asks for TLS on every hop (WSS for WebSocket).
+        switch kind {
+        case .tcp, .tls: return .tls
+        case .ws, .wss: return .wss
+        case .udp:
+            if uri.transport == nil { return .tls }
+            throw SIPUserAgentError(.invalidURI, "a sips URI cannot use transport=udp")
         }
-        return defaultTransport
     }
-}
-
-extension TransactionDestination {
-    /// The transport this destination's messages go over.
-    init(address: SocketAddress, transport: SIPTransportKind) {
-        self.init(address: address, isReliable: transport.isReliable)
-    }
-
-    /// The transport a dialog started from this source continues on.
-    var transportKind: SIPTransportKind { isReliable ? .tcp : .udp }
 }

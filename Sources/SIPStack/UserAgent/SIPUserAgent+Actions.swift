@@ -16,7 +16,7 @@ extension SIPUserAgent {
         guard !isShutDown else { throw SIPUserAgentError(.shutDown, "the agent is shut down") }
         let nextHop = configuration.outboundProxy ?? target
         let nextHopDestination = try SIPNextHop.destination(for: nextHop, defaultTransport: configuration.defaultTransport)
-        let transport = nextHopDestination.transportKind
+        let transport = nextHopDestination.transport
         let callID = SIPUserAgent.randomToken() + "@" + configuration.host
         let localTag = SIPUserAgent.randomToken()
         var draft = SIPRequestDraft(
@@ -212,7 +212,7 @@ extension SIPUserAgent {
         }
         let (requestURI, routes, nextHop) = dialog.addressing()
         let destination = try SIPNextHop.destination(for: nextHop, defaultTransport: dialog.transport)
-        let transport = destination.transportKind
+        let transport = destination.transport
         var draft = SIPRequestDraft(
             method: method, requestURI: requestURI,
             via: SIPRequestDraft.via(sentBy: configuration.sentBy(for: transport), transport: transport),
@@ -265,7 +265,7 @@ extension SIPUserAgent {
         guard !isShutDown else { throw SIPUserAgentError(.shutDown, "the agent is shut down") }
         let destination = try SIPNextHop.destination(
             for: configuration.outboundProxy ?? target, defaultTransport: configuration.defaultTransport)
-        let transport = destination.transportKind
+        let transport = destination.transport
         var draft = SIPRequestDraft(
             method: method, requestURI: target,
             via: SIPRequestDraft.via(sentBy: configuration.sentBy(for: transport), transport: transport),

@@ -81,10 +81,9 @@ extension SIPUserAgent {
         func contactURI(for transport: SIPTransportKind) -> String {
             var user = ""
             if let uri = try? SIPURI(parsing: addressOfRecord), let name = uri.user { user = name.string + "@" }
-            let token = transport.rawValue.lowercased()
-            let scheme = token == "tls" || token == "wss" ? "sips" : "sip"
+            let scheme = transport.isSecure ? "sips" : "sip"
             var contact = "\(scheme):\(user)\(sentBy(for: transport))"
-            if token != "udp" && token != "tls" { contact += ";transport=\(token)" }
+            if transport != .udp && transport != .tls { contact += ";transport=\(transport.uriParameter)" }
             return contact
         }
 

@@ -39,7 +39,7 @@ extension SIPUserAgent {
             var text = "\(error)"
             if let name = Self.headerName(in: request, at: error.offset) { text = "\(name): " + text }
             text = text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
-            headers.append((.warning, "399 \(configuration.sentBy(for: source.transportKind)) \"\(text)\""))
+            headers.append((.warning, "399 \(configuration.sentBy(for: source.transport)) \"\(text)\""))
         }
         if !rejection.unsupported.isEmpty { headers.append((.unsupported, rejection.unsupported.joined(separator: ", "))) }
         if rejection.status == 405 || rejection.status == 501 { headers.append((.allow, allowValue)) }
@@ -118,17 +118,17 @@ extension SIPUserAgent {
         else {
             let missing = request.fromTag == nil ? "a From tag" : "a Contact"
             respond(to: request, key: key, source: source, status: 400, reason: "Bad Request",
-                    headers: [(.warning, "399 \(configuration.sentBy(for: source.transportKind)) \"the INVITE lacks \(missing)\"")])
+                    headers: [(.warning, "399 \(configuration.sentBy(for: source.transport)) \"the INVITE lacks \(missing)\"")])
             return
         }
         let routes = SIPDialog.routeValues(of: (try? request.recordRoutes()) ?? [])
         let localTag = SIPUserAgent.randomToken()
         let handle = makeHandle()
-        let call = Call(handle: handle, role: .incoming, state: .incoming, callID: callID, localTag: localTag, transport: source.transportKind)
+        let call = Call(handle: handle, role: .incoming, state: .incoming, callID: callID, localTag: localTag, transport: source.transport)
         call.dialog = SIPDialog(
             callID: callID, localTag: localTag, remoteTag: fromTag, localField: "\(toValue);tag=\(localTag)",
             remoteField: fromValue, localSeq: UInt32.random(in: 1...0x7FFF_FFFF), remoteSeq: cseq,
-            remoteTarget: contact.uri.string, routeSet: routes, transport: source.transportKind)
+            remoteTarget: contact.uri.string, routeSet: routes, transport: source.transport)
         call.serverKey = key
         call.serverRequest = request
         call.source = source

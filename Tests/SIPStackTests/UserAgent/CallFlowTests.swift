@@ -382,3 +382,51 @@ struct TransportChoiceTests {
         #expect(answers.map(\.to.isReliable) == [false, true])
     }
 }
+
+@Suite("SIPUserAgent next hop of a URI")
+struct NextHopTests {
+    @Test("transport and port from the URI: transport=, sips means TLS (WSS over WebSocket), default ports", arguments: [
+        ("sip:bob@192.0.2.50", "UDP", 5060),
+        ("sip:bob@192.0.2.50;transport=tcp", "TCP", 5060),
+        ("sip:bob@192.0.2.50:5070;transport=TCP", "TCP", 5070),
+        ("sips:bob@192.0.2.50", "TLS", 5061),
+        ("sips:bob@192.0.2.50;transport=tcp", "TLS", 5061),
+        ("sip:bob@192.0.2.50;transport=ws", "WS", 5060),
+        ("sips:bob@192.0.2.50;transport=ws", "WSS", 5061),
+        ("sip:bob@[2001:db8::50]:5080", "UDP", 5080),
+    ])
+    func nextHop(target: String, transport: String, port: Int) throws {
+        let wire = UserAgentWire()
+        defer { wire.finish() }
+        let alice = try wire.addAgent("alice", octet: 1)
+        _ = try alice.agent.call(target, offer: nil)
+        wire.flush()
+        let invite = try #require(wire.inbox.last)
+        #expect(invite.to.transport.rawValue == transport)
+        #expect(invite.to.address.port == port)
+        #expect(invite.message.topViaTransport?.string == transport)
+        #expect(invite.message.requestURI?.string == target)
+        let contact = try #require(invite.message.firstValue(.contact)?.string)
+        #expect(contact.hasPrefix(transport == "TLS" || transport == "WSS" ? "<sips:" : "<sip:"))
+    }
+
+    @Test("refused next hops: a host name without an outbound proxy, sips over UDP, an unknown transport, tel", arguments: [
+        ("sip:bob@example.com", SIPUserAgentError.Code.unresolvableHost),
+        ("sips:bob@192.0.2.50;transport=udp", .invalidURI),
+        ("sip:bob@192.0.2.50;transport=sctp", .invalidURI),
+        ("tel:+15551234", .invalidURI),
+        ("sip:bob@", .invalidURI),
+    ])
+    func refused(target: String, code: SIPUserAgentError.Code) throws {
+        let wire = UserAgentWire()
+        defer { wire.finish() }
+        let alice = try wire.addAgent("alice", octet: 1)
+        do {
+            _ = try alice.agent.call(target, offer: nil)
+            Issue.record("\(target) was accepted")
+        } catch {
+            #expect(error.code == code)
+        }
+        #expect(alice.agent.activeCalls.isEmpty)
+    }
+}
