@@ -71,14 +71,14 @@ extension SIPUserAgent {
 
         /// `host:port` for Via over `transport` (IPv6 literals in brackets); the UDP port
         /// stands in for a transport without a port of its own.
-        func sentBy(for transport: SIPTransportKind) -> String {
+        public func sentBy(for transport: SIPTransportKind) -> String {
             let port = ports[transport] ?? ports[.udp] ?? 5060
             return "\(bracketed(host)):\(port)"
         }
 
         /// The Contact URI for a dialog over `transport`: the user of the address of record
         /// at this host and port, with `transport=` for anything but UDP.
-        func contactURI(for transport: SIPTransportKind) -> String {
+        public func contactURI(for transport: SIPTransportKind) -> String {
             var user = ""
             if let uri = try? SIPURI(parsing: addressOfRecord), let name = uri.user { user = name.string + "@" }
             let scheme = transport.isSecure ? "sips" : "sip"

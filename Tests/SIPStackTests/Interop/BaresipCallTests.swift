@@ -6,7 +6,8 @@ import Testing
 
 /// Calls between ``SIPUserAgent`` and a real baresip (issue 3), directly and through a real
 /// Kamailio that registers both, authenticates callers (407) and record-routes, over UDP and
-/// TCP on 127.0.0.1. baresip sends a sine as its audio: the RTP it sends to the port of our SDP
+/// TCP on 127.0.0.1; through Kamailio also with our agent on TLS (Kamailio bridges to baresip's
+/// UDP, and opens its own TLS connection to our listener for requests to us). baresip sends a sine as its audio: the RTP it sends to the port of our SDP
 /// is counted, which shows the offer/answer reached it.
 ///
 /// Each test starts its own Kamailio and baresip on random ports and stops them by PID
@@ -19,9 +20,22 @@ import Testing
 )
 struct BaresipCallTests {
     static let transports: [SIPTransportKind] = [.udp, .tcp]
+    static let proxiedTransports: [SIPTransportKind] = [.udp, .tcp, .tls]
 
+    /// A Kamailio for our agent's `kind` (with TLS and WebSocket listeners for TLS), and the
+    /// port our agent talks to.
+    static func withKamailio(for kind: SIPTransportKind, _ body: (KamailioInterop, Int) async throws -> Void) async throws {
+        if kind == .tls {
+            try await KamailioInterop.withSecureKamailio { secure in try await body(secure.kamailio, secure.tlsPort) }
+        } else {
+            try await KamailioInterop.withKamailio { kamailio in try await body(kamailio, kamailio.port) }
+        }
+    }
+
+    /// baresip's account at Kamailio: over TCP when our agent uses TCP, else UDP (baresip has
+    /// no TLS setup here).
     static func registeredAccount(_ kamailio: KamailioInterop, _ kind: SIPTransportKind, answer: Bool) -> String {
-        let parameter = kind == .udp ? "" : ";transport=\(kind.rawValue.lowercased())"
+        let parameter = kind == .tcp ? ";transport=tcp" : ""
         return "<sip:gate@127.0.0.1:\(kamailio.port)\(parameter)>;auth_pass=gate-secret;regint=60"
             + (answer ? ";answermode=auto" : "")
     }
@@ -31,10 +45,10 @@ struct BaresipCallTests {
         guard bound else { throw InteropFailure("baresip never registered as gate") }
     }
 
-    @Test("baresip calls us through Kamailio; we ring and answer; BYE from us, then on a second call from baresip", arguments: transports)
+    @Test("baresip calls us through Kamailio; we ring and answer; BYE from us, then on a second call from baresip", arguments: proxiedTransports)
     func baresipCallsUs(kind: SIPTransportKind) async throws {
-        try await KamailioInterop.withKamailio { kamailio in
-            try await InteropAgent.with(kind: kind, kamailio: kamailio) { door in
+        try await Self.withKamailio(for: kind) { kamailio, port in
+            try await InteropAgent.with(kind: kind, kamailio: kamailio, kamailioPort: port) { door in
                 var events = door.agent.events.makeAsyncIterator()
                 try await door.register(at: kamailio)
                 try await BaresipInterop.with(account: { _ in Self.registeredAccount(kamailio, kind, answer: false) }) { baresip in
@@ -72,10 +86,10 @@ struct BaresipCallTests {
         }
     }
 
-    @Test("baresip cancels its call before we answer: the call ends with 487", arguments: transports)
+    @Test("baresip cancels its call before we answer: the call ends with 487", arguments: proxiedTransports)
     func baresipCancels(kind: SIPTransportKind) async throws {
-        try await KamailioInterop.withKamailio { kamailio in
-            try await InteropAgent.with(kind: kind, kamailio: kamailio) { door in
+        try await Self.withKamailio(for: kind) { kamailio, port in
+            try await InteropAgent.with(kind: kind, kamailio: kamailio, kamailioPort: port) { door in
                 var events = door.agent.events.makeAsyncIterator()
                 try await door.register(at: kamailio)
                 try await BaresipInterop.with(account: { _ in Self.registeredAccount(kamailio, kind, answer: false) }) { baresip in
@@ -121,10 +135,10 @@ struct BaresipCallTests {
         }
     }
 
-    @Test("we call baresip through Kamailio, answering its 407; baresip hangs up", arguments: transports)
+    @Test("we call baresip through Kamailio, answering its 407; baresip hangs up", arguments: proxiedTransports)
     func weCallBaresipThroughKamailio(kind: SIPTransportKind) async throws {
-        try await KamailioInterop.withKamailio { kamailio in
-            try await InteropAgent.with(kind: kind, kamailio: kamailio) { door in
+        try await Self.withKamailio(for: kind) { kamailio, port in
+            try await InteropAgent.with(kind: kind, kamailio: kamailio, kamailioPort: port) { door in
                 var events = door.agent.events.makeAsyncIterator()
                 try await BaresipInterop.with(account: { _ in Self.registeredAccount(kamailio, kind, answer: true) }) { baresip in
                     try await Self.waitForGate(kamailio)

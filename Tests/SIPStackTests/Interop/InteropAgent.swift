@@ -34,9 +34,13 @@ final class InteropAgent: Sendable {
         self.contactURI = contactURI
     }
 
-    /// Starts the agent over `kind`; with `kamailio`, it registers there and sends its
-    /// out-of-dialog requests through it as outbound proxy.
-    static func start(kind: SIPTransportKind, kamailio: KamailioInterop?, expires: UInt32 = 60) async throws -> InteropAgent {
+    /// Starts the agent over `kind`; with `kamailio`, it registers there (at `kamailioPort`,
+    /// by default Kamailio's UDP/TCP port) and sends its out-of-dialog requests through it as
+    /// outbound proxy. Over TLS it also listens on TLS with the test certificate, so that
+    /// Kamailio can open connections to it, and trusts the test CA.
+    static func start(
+        kind: SIPTransportKind, kamailio: KamailioInterop?, kamailioPort: Int? = nil, expires: UInt32 = 60
+    ) async throws -> InteropAgent {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let counter = PacketCounter()
         let rtp = try await DatagramBootstrap(group: loop)
@@ -46,7 +50,11 @@ final class InteropAgent: Sendable {
             .bind(host: "127.0.0.1", port: 0).get()
         let transport: SIPTransportLayer
         do {
-            transport = try await SIPTransportLayer.start(configuration: .init(host: "127.0.0.1", udpPort: 0, tcpPort: 0), on: loop)
+            let tls = kind == .tls
+            transport = try await SIPTransportLayer.start(
+                configuration: .init(
+                    host: "127.0.0.1", udpPort: 0, tcpPort: 0, tlsPort: tls ? 0 : nil, tls: tls ? TLSFixtures.server : SIPTLSConfiguration()),
+                on: loop)
         } catch {
             try? await rtp.close()
             throw error
@@ -56,30 +64,33 @@ final class InteropAgent: Sendable {
                 let layer = TransactionLayer(eventLoop: loop, transport: transport)
                 transport.transactionLayer = layer
                 guard let udpPort = transport.localAddress(for: .udp)?.port, let tcpPort = transport.localAddress(for: .tcp)?.port,
-                      let sentBy = transport.sentBy(for: kind)
+                      let sentBy = transport.sentBy(for: kind), let ownPort = transport.localAddress(for: kind)?.port
                 else { throw InteropFailure("the transport layer is not bound") }
-                let parameter = kind == .udp ? "" : ";transport=\(kind.rawValue.lowercased())"
+                let parameter = kind == .udp ? "" : ";transport=\(kind.uriParameter)"
+                var ports: [SIPTransportKind: Int] = [.udp: udpPort, .tcp: tcpPort]
+                ports[kind] = ownPort
+                let registrarPort = kamailioPort ?? kamailio?.port ?? 0
                 var configuration = SIPUserAgent.Configuration(
                     addressOfRecord: "sip:door@127.0.0.1", displayName: "Door", host: "127.0.0.1",
-                    ports: [.udp: udpPort, .tcp: tcpPort], defaultTransport: kind,
+                    ports: ports, defaultTransport: kind,
                     product: "SwiftSIP-interop",
                     credentials: DigestClient(credentials: DigestCredentials(username: "door", password: "door-secret")))
                 var registration: RegistrationClient?
-                if let kamailio {
-                    configuration.outboundProxy = "sip:127.0.0.1:\(kamailio.port)\(parameter)"
+                if kamailio != nil {
+                    configuration.outboundProxy = "sip:127.0.0.1:\(registrarPort)\(parameter)"
                 }
                 let agent = SIPUserAgent(configuration: configuration, layer: layer, transport: transport)
-                let contactURI = "sip:door@127.0.0.1:\(kind == .udp ? udpPort : tcpPort)\(parameter)"
-                if let kamailio {
-                    let registrar = try kamailio.address
+                let contactURI = configuration.contactURI(for: kind)
+                if kamailio != nil {
+                    let registrar = try SocketAddress(ipAddress: "127.0.0.1", port: registrarPort)
                     let client = RegistrationClient(
                         configuration: RegistrationConfiguration(
-                            registrarURI: "sip:127.0.0.1:\(kamailio.port)\(parameter)",
+                            registrarURI: "sip:127.0.0.1:\(registrarPort)\(parameter)",
                             addressOfRecord: "sip:door@127.0.0.1", contactURI: contactURI, expires: expires,
                             credentials: DigestCredentials(username: "door", password: "door-secret"),
                             userAgent: "SwiftSIP-interop", viaTransport: kind.viaToken, viaSentBy: sentBy,
                             retryInitial: .seconds(60), retryMaximum: .seconds(60)),
-                        layer: layer, destination: TransactionDestination(address: registrar, isReliable: kind.isReliable))
+                        layer: layer, destination: TransactionDestination(address: registrar, transport: kind))
                     agent.addRegistration(client)
                     registration = client
                 }
@@ -96,9 +107,10 @@ final class InteropAgent: Sendable {
 
     /// Starts the agent, runs `body`, and shuts everything down whatever happens.
     static func with(
-        kind: SIPTransportKind, kamailio: KamailioInterop?, expires: UInt32 = 60, _ body: (InteropAgent) async throws -> Void
+        kind: SIPTransportKind, kamailio: KamailioInterop?, kamailioPort: Int? = nil, expires: UInt32 = 60,
+        _ body: (InteropAgent) async throws -> Void
     ) async throws {
-        let agent = try await start(kind: kind, kamailio: kamailio, expires: expires)
+        let agent = try await start(kind: kind, kamailio: kamailio, kamailioPort: kamailioPort, expires: expires)
         do {
             try await body(agent)
         } catch {
