@@ -144,6 +144,30 @@ public final class TransactionLayer: @unchecked Sendable {
         feed(key, .transportError)
     }
 
+    /// Reports that the connection to `destination` (a TCP, TLS or WebSocket flow) closed
+    /// (RFC 5626 §4.4: the flow failed): every client transaction sent over it that still
+    /// waits for its final response hears a transport error and ends (RFC 3261 §17.1.4), so
+    /// the TU learns at once instead of at Timer B or F. Server transactions stay: their
+    /// responses may take a new connection (§18.2.2). Returns how many were told.
+    @discardableResult
+    public func reportConnectionLost(to destination: TransactionDestination) -> Int {
+        eventLoop.preconditionInEventLoop()
+        guard destination.isReliable else { return 0 }
+        let waiting = transactions.compactMap { key, entry -> TransactionKey? in
+            guard entry.destination == destination else { return nil }
+            switch entry.machine {
+            case .clientInvite(let transaction) where transaction.state == .calling || transaction.state == .proceeding:
+                return key
+            case .clientNonInvite(let transaction) where transaction.state == .trying || transaction.state == .proceeding:
+                return key
+            default:
+                return nil
+            }
+        }
+        for key in waiting { feed(key, .transportError) }
+        return waiting.count
+    }
+
     /// Cancels every timer and forgets every transaction, telling the TU nothing.
     public func shutdown() {
         eventLoop.preconditionInEventLoop()

@@ -239,10 +239,13 @@ public final class SIPTransportLayer: @unchecked Sendable {
         if connections[key] == nil { connections[key] = .active(channel) }
     }
 
-    /// Forgets a connection that closed.
+    /// Forgets a connection that closed and tells the transaction layer, whose client
+    /// transactions waiting on it end with a transport error.
     func streamClosed(_ channel: any Channel, key: SIPConnectionKey) {
         if case .active(let known) = connections[key], known === channel {
             connections.removeValue(forKey: key)
+            let lost = _transactionLayer?.reportConnectionLost(to: TransactionDestination(address: key.address, transport: key.transport)) ?? 0
+            if lost > 0 { logger.debug("connection closed under \(lost) client transactions", metadata: ["peer": "\(key)"]) }
         }
     }
 
