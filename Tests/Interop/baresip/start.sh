@@ -22,6 +22,7 @@ if (($# != 4)); then
     exit 2
 fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../peer-process.sh"
 rundir=$1
 sipport=$2
 ctrlport=$3
@@ -52,18 +53,8 @@ sed -e "s/@SIPPORT@/$sipport/g" -e "s/@CTRLPORT@/$ctrlport/g" "$here/config.temp
 printf '%s\n' "$account" >"$rundir/accounts"
 : >"$rundir/contacts"
 
-# Close inherited descriptors (a test runner's sockets and pipes) before starting it.
-for fd in /proc/$$/fd/*; do
-    fd=${fd##*/}
-    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
-done
-
-# As for Kamailio: a process group of its own, and a clear signal mask (a test runner may
-# block SIGTERM, and the mask is inherited), through perl (perl-base is Essential in Debian).
-unblock=(perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!\n";
-    exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
-setsid "${unblock[@]}" "$baresip" -f "$rundir" </dev/null >"$log" 2>&1 &
-pid=$!
+start_detached "$log" "$baresip" -f "$rundir"
+pid=$DETACHED_PID
 echo "$pid" >"$rundir/baresip.pid"
 
 # Whether 127.0.0.1:port is a listening TCP socket.

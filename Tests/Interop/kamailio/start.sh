@@ -26,6 +26,7 @@ if (($# < 1 || $# > 2)); then
     exit 2
 fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../peer-process.sh"
 rundir=$1
 port=${2:-5070}
 timeout=${START_TIMEOUT:-10}
@@ -75,24 +76,11 @@ if [[ -n $ws_port ]]; then
     defines+=(-A WITH_WS -A "WSPORT=$ws_port")
 fi
 
-# Kamailio must not inherit the caller's descriptors (a test runner's sockets and pipes): close
-# every one above 2 first.
-for fd in /proc/$$/fd/*; do
-    fd=${fd##*/}
-    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
-done
-
-# No stdin; -DD keeps it in the foreground, so $! is Kamailio's main process. setsid gives it a
-# process group of its own (its PGID is its PID): Kamailio signals its whole group when it
-# shuts down, and stop.sh stops the group, children included.
-# A test runner may block signals (SIGTERM among them) and a child inherits that mask, which
-# would make Kamailio deaf to stop.sh: perl (perl-base is Essential in Debian) clears the mask
-# and execs Kamailio in the same process.
-unblock=(perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!\n";
-    exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
-setsid "${unblock[@]}" "$kamailio" -DD -E -f "$here/kamailio.cfg" -m 32 -M 4 -w "$rundir" \
-    "${defines[@]}" </dev/null >"$log" 2>&1 &
-pid=$!
+# No stdin; -DD keeps it in the foreground, so the PID is Kamailio's main process, the leader
+# of its own process group (Kamailio signals its whole group when it shuts down).
+start_detached "$log" "$kamailio" -DD -E -f "$here/kamailio.cfg" -m 32 -M 4 -w "$rundir" \
+    "${defines[@]}"
+pid=$DETACHED_PID
 echo "$pid" >"$rundir/kamailio.pid"
 
 # Whether a socket of /proc/net/FILE is bound to 127.0.0.1:PORT (state 0A = LISTEN for TCP,

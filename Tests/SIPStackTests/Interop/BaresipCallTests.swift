@@ -45,67 +45,72 @@ struct BaresipCallTests {
         guard bound else { throw InteropFailure("baresip never registered as gate") }
     }
 
-    @Test("baresip calls us through Kamailio; we ring and answer; BYE from us, then on a second call from baresip", arguments: proxiedTransports)
-    func baresipCallsUs(kind: SIPTransportKind) async throws {
-        try await Self.withKamailio(for: kind) { kamailio, port in
+    /// A Kamailio for `kind`, our agent (over `kind`) registered at it, and baresip registered
+    /// as `gate` (answering by itself when `baresipAnswers`), for `body`.
+    static func withBothRegistered(
+        kind: SIPTransportKind, baresipAnswers: Bool, registerDoor: Bool = true,
+        _ body: (InteropAgent, BaresipInterop, KamailioInterop) async throws -> Void
+    ) async throws {
+        try await withKamailio(for: kind) { kamailio, port in
             try await InteropAgent.with(kind: kind, kamailio: kamailio, kamailioPort: port) { door in
-                var events = door.agent.events.makeAsyncIterator()
-                try await door.register(at: kamailio)
-                try await BaresipInterop.with(account: { _ in Self.registeredAccount(kamailio, kind, answer: false) }) { baresip in
-                    try await Self.waitForGate(kamailio)
-
-                    // Call 1: we answer, we hang up.
-                    try await baresip.control.send("dial", "sip:door@127.0.0.1:\(kamailio.port)")
-                    let first = try await door.nextIncomingCall(&events)
-                    #expect(first.from == "sip:gate@127.0.0.1:\(kamailio.port)")
-                    #expect(first.offer?.hasType("application/sdp") == true)
-                    #expect(first.request.values(.recordRoute).isEmpty == false, "Kamailio record-routes")
-                    try await door.agent.ring(first.handle)
-                    _ = try await baresip.control.waitFor(["CALL_RINGING"])
-                    try await door.agent.answer(first.handle, body: door.sdp)
-                    let confirmed = try await door.nextState(of: first.handle, &events) { !($0 == .answered) }
-                    #expect(confirmed == .confirmed(body: nil))
-                    _ = try await baresip.control.waitFor(["CALL_ESTABLISHED"])
-                    let packets = try await door.waitForRTP(5)
-                    #expect(packets >= 5, "baresip's RTP reached the port of our answer")
-                    try await door.agent.hangUp(first.handle)
-                    _ = try await baresip.control.waitFor(["CALL_CLOSED"])
-                    #expect(await door.agent.callState(first.handle) == .terminated(.localHangUp))
-
-                    // Call 2: we answer, baresip hangs up.
-                    try await baresip.control.send("dial", "sip:door@127.0.0.1:\(kamailio.port)")
-                    let second = try await door.nextIncomingCall(&events)
-                    try await door.agent.answer(second.handle, body: door.sdp)
-                    _ = try await door.nextState(of: second.handle, &events) { if case .confirmed = $0 { true } else { false } }
-                    _ = try await baresip.control.waitFor(["CALL_ESTABLISHED"])
-                    try await baresip.control.send("hangup")
-                    let ended = try await door.nextState(of: second.handle, &events) { $0.isTerminated }
-                    #expect(ended == .terminated(.remoteHangUp))
+                if registerDoor { try await door.register(at: kamailio) }
+                try await BaresipInterop.with(account: { _ in registeredAccount(kamailio, kind, answer: baresipAnswers) }) { baresip in
+                    try await waitForGate(kamailio)
+                    try await body(door, baresip, kamailio)
                 }
             }
         }
     }
 
+    @Test("baresip calls us through Kamailio; we ring and answer; BYE from us, then on a second call from baresip", arguments: proxiedTransports)
+    func baresipCallsUs(kind: SIPTransportKind) async throws {
+        try await Self.withBothRegistered(kind: kind, baresipAnswers: false) { door, baresip, kamailio in
+            var events = door.agent.events.makeAsyncIterator()
+
+            // Call 1: we answer, we hang up.
+            try await baresip.control.send("dial", "sip:door@127.0.0.1:\(kamailio.port)")
+            let first = try await door.nextIncomingCall(&events)
+            #expect(first.from == "sip:gate@127.0.0.1:\(kamailio.port)")
+            #expect(first.offer?.hasType("application/sdp") == true)
+            #expect(first.request.values(.recordRoute).isEmpty == false, "Kamailio record-routes")
+            try await door.agent.ring(first.handle)
+            _ = try await baresip.control.waitFor(["CALL_RINGING"])
+            try await door.agent.answer(first.handle, body: door.sdp)
+            let confirmed = try await door.nextState(of: first.handle, &events) { !($0 == .answered) }
+            #expect(confirmed == .confirmed(body: nil))
+            _ = try await baresip.control.waitFor(["CALL_ESTABLISHED"])
+            let packets = try await door.waitForRTP(5)
+            #expect(packets >= 5, "baresip's RTP reached the port of our answer")
+            try await door.agent.hangUp(first.handle)
+            _ = try await baresip.control.waitFor(["CALL_CLOSED"])
+            #expect(await door.agent.callState(first.handle) == .terminated(.localHangUp))
+
+            // Call 2: we answer, baresip hangs up.
+            try await baresip.control.send("dial", "sip:door@127.0.0.1:\(kamailio.port)")
+            let second = try await door.nextIncomingCall(&events)
+            try await door.agent.answer(second.handle, body: door.sdp)
+            _ = try await door.nextState(of: second.handle, &events) { if case .confirmed = $0 { true } else { false } }
+            _ = try await baresip.control.waitFor(["CALL_ESTABLISHED"])
+            try await baresip.control.send("hangup")
+            let ended = try await door.nextState(of: second.handle, &events) { $0.isTerminated }
+            #expect(ended == .terminated(.remoteHangUp))
+        }
+    }
+
     @Test("baresip cancels its call before we answer: the call ends with 487", arguments: proxiedTransports)
     func baresipCancels(kind: SIPTransportKind) async throws {
-        try await Self.withKamailio(for: kind) { kamailio, port in
-            try await InteropAgent.with(kind: kind, kamailio: kamailio, kamailioPort: port) { door in
-                var events = door.agent.events.makeAsyncIterator()
-                try await door.register(at: kamailio)
-                try await BaresipInterop.with(account: { _ in Self.registeredAccount(kamailio, kind, answer: false) }) { baresip in
-                    try await Self.waitForGate(kamailio)
-                    try await baresip.control.send("dial", "sip:door@127.0.0.1:\(kamailio.port)")
-                    let call = try await door.nextIncomingCall(&events)
-                    try await door.agent.ring(call.handle)
-                    _ = try await baresip.control.waitFor(["CALL_RINGING"])
-                    try await baresip.control.send("hangup")
-                    let ended = try await door.nextState(of: call.handle, &events) { $0.isTerminated }
-                    #expect(ended == .terminated(.cancelled))
-                    let closed = try await baresip.control.waitFor(["CALL_CLOSED"])
-                    #expect(closed.type == "CALL_CLOSED")
-                    await #expect(throws: SIPUserAgentError.self) { try await door.agent.answer(call.handle, body: door.sdp) }
-                }
-            }
+        try await Self.withBothRegistered(kind: kind, baresipAnswers: false) { door, baresip, kamailio in
+            var events = door.agent.events.makeAsyncIterator()
+            try await baresip.control.send("dial", "sip:door@127.0.0.1:\(kamailio.port)")
+            let call = try await door.nextIncomingCall(&events)
+            try await door.agent.ring(call.handle)
+            _ = try await baresip.control.waitFor(["CALL_RINGING"])
+            try await baresip.control.send("hangup")
+            let ended = try await door.nextState(of: call.handle, &events) { $0.isTerminated }
+            #expect(ended == .terminated(.cancelled))
+            let closed = try await baresip.control.waitFor(["CALL_CLOSED"])
+            #expect(closed.type == "CALL_CLOSED")
+            await #expect(throws: SIPUserAgentError.self) { try await door.agent.answer(call.handle, body: door.sdp) }
         }
     }
 
@@ -137,27 +142,22 @@ struct BaresipCallTests {
 
     @Test("we call baresip through Kamailio, answering its 407; baresip hangs up", arguments: proxiedTransports)
     func weCallBaresipThroughKamailio(kind: SIPTransportKind) async throws {
-        try await Self.withKamailio(for: kind) { kamailio, port in
-            try await InteropAgent.with(kind: kind, kamailio: kamailio, kamailioPort: port) { door in
-                var events = door.agent.events.makeAsyncIterator()
-                try await BaresipInterop.with(account: { _ in Self.registeredAccount(kamailio, kind, answer: true) }) { baresip in
-                    try await Self.waitForGate(kamailio)
-                    let call = try await door.agent.call("sip:gate@127.0.0.1:\(kamailio.port)", offer: door.sdp)
-                    let state = try await door.nextState(of: call, &events) { state in
-                        if case .confirmed = state { return true }
-                        return state.isTerminated
-                    }
-                    guard case .confirmed = state else {
-                        Issue.record("the call did not connect: \(state)")
-                        return
-                    }
-                    _ = try await baresip.control.waitFor(["CALL_ESTABLISHED"])
-                    #expect(try await door.waitForRTP(5) >= 5)
-                    try await baresip.control.send("hangup")
-                    let ended = try await door.nextState(of: call, &events) { $0.isTerminated }
-                    #expect(ended == .terminated(.remoteHangUp))
-                }
+        try await Self.withBothRegistered(kind: kind, baresipAnswers: true, registerDoor: false) { door, baresip, kamailio in
+            var events = door.agent.events.makeAsyncIterator()
+            let call = try await door.agent.call("sip:gate@127.0.0.1:\(kamailio.port)", offer: door.sdp)
+            let state = try await door.nextState(of: call, &events) { state in
+                if case .confirmed = state { return true }
+                return state.isTerminated
             }
+            guard case .confirmed = state else {
+                Issue.record("the call did not connect: \(state)")
+                return
+            }
+            _ = try await baresip.control.waitFor(["CALL_ESTABLISHED"])
+            #expect(try await door.waitForRTP(5) >= 5)
+            try await baresip.control.send("hangup")
+            let ended = try await door.nextState(of: call, &events) { $0.isTerminated }
+            #expect(ended == .terminated(.remoteHangUp))
         }
     }
 }

@@ -317,15 +317,21 @@ struct CallFlowTests {
         #expect(p.alice.agent.state(of: call) == .terminated(.rejected(status: 480, reason: "Temporarily Unavailable")))
     }
 
-    @Test("a callee that challenges: 401, the INVITE again with credentials, the call goes through")
-    func digestChallengedInvite() throws {
-        let challenger = try DigestChallenger(configuration: .init(realm: "door", algorithms: [.sha256, .md5]))
-        let p = try Pair(
-            alice: { $0.credentials = DigestClient(credentials: DigestCredentials(username: "alice", password: "s3cret")) },
+    /// Bob challenges callers and knows Alice's password as `s3cret`; Alice answers
+    /// challenges with `alicePassword`.
+    static func challengingPair(alicePassword: String, algorithms: [DigestAlgorithm]) throws -> Pair {
+        let challenger = try DigestChallenger(configuration: .init(realm: "door", algorithms: algorithms))
+        return try Pair(
+            alice: { $0.credentials = DigestClient(credentials: DigestCredentials(username: "alice", password: alicePassword)) },
             bob: {
                 $0.challenger = challenger
                 $0.passwords = ["alice": "s3cret"]
             })
+    }
+
+    @Test("a callee that challenges: 401, the INVITE again with credentials, the call goes through")
+    func digestChallengedInvite() throws {
+        let p = try Self.challengingPair(alicePassword: "s3cret", algorithms: [.sha256, .md5])
         defer { p.wire.finish() }
         let call = try p.alice.agent.call("sip:bob@192.0.2.2", offer: Self.offer)
         p.wire.flush()
@@ -345,13 +351,7 @@ struct CallFlowTests {
 
     @Test("a caller with the wrong password is refused with 403 and gives up")
     func digestWrongPassword() throws {
-        let challenger = try DigestChallenger(configuration: .init(realm: "door", algorithms: [.sha256]))
-        let p = try Pair(
-            alice: { $0.credentials = DigestClient(credentials: DigestCredentials(username: "alice", password: "wrong")) },
-            bob: {
-                $0.challenger = challenger
-                $0.passwords = ["alice": "s3cret"]
-            })
+        let p = try Self.challengingPair(alicePassword: "wrong", algorithms: [.sha256])
         defer { p.wire.finish() }
         let call = try p.alice.agent.call("sip:bob@192.0.2.2", offer: Self.offer)
         p.wire.flush()
