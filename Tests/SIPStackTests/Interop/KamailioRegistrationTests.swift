@@ -6,7 +6,7 @@ import SIPStack
 import Testing
 
 /// Interop with a real Kamailio (issue 3): ``RegistrationClient`` registers with digest
-/// authentication over UDP and over TCP on 127.0.0.1, Kamailio holds the binding, and
+/// authentication over UDP, TCP, TLS, WS and WSS on 127.0.0.1, Kamailio holds the binding, and
 /// ``RegistrationClient/stop()`` removes it; with a wrong password the client gives up after one
 /// answered challenge instead of looping.
 ///
@@ -26,10 +26,17 @@ struct KamailioRegistrationTests {
     static let user = "door"
     static let password = "door-secret"
 
-    @Test("register with digest auth, Kamailio holds the contact, unregister removes it", arguments: [SIPTransportKind.udp, .tcp])
+    @Test("register with digest auth, Kamailio holds the contact, unregister removes it", arguments: SIPTransportKind.allCases)
     func registerAndUnregister(transport kind: SIPTransportKind) async throws {
-        try await KamailioInterop.withKamailio { kamailio in
-            let stack = try await InteropStack.start(kind: kind, kamailio: kamailio, password: Self.password)
+        // One Kamailio with every listener: UDP and TCP on its port, TLS (and WSS) and WS beside.
+        try await KamailioInterop.withSecureKamailio { secure in
+            let kamailio = secure.kamailio
+            let stack =
+                if kind == .udp || kind == .tcp {
+                    try await InteropStack.start(kind: kind, kamailio: kamailio, password: Self.password)
+                } else {
+                    try await InteropStack.startSecure(kind: kind, kamailio: secure, tls: TLSFixtures.client())
+                }
             try await stack.whileRunning {
                 var states = stack.client.states.makeAsyncIterator()
                 try await stack.run { $0.client.start() }
@@ -49,6 +56,14 @@ struct KamailioRegistrationTests {
 
                 let bound = try await kamailio.pollBindings(tries: 50) { $0.contains(stack.contactURI) }
                 #expect(bound, "ul.dump never listed \(stack.contactURI)")
+                if kind != .udp {
+                    // The binding was made over the listener of that transport (Kamailio names a
+                    // WebSocket listener by its TCP or TLS socket), over one connection.
+                    let dump = try await kamailio.bindingsDump()
+                    let socket = "\(kind.isSecure ? "tls" : "tcp"):127.0.0.1:\(secure.port(for: kind))"
+                    #expect(dump.contains("Socket: \(socket)"), "ul.dump:\n\(dump)")
+                    #expect(try await stack.run { $0.transport.connectionCount } == 1, "one \(kind) connection to Kamailio")
+                }
 
                 try await stack.run { $0.client.stop() }
                 let unregistered = try await stack.next(of: &states, within: .seconds(10)) { state in
