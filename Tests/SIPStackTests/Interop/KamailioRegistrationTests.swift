@@ -173,8 +173,8 @@ struct KamailioInterop: Sendable {
     /// Starts Kamailio, runs `body`, and stops Kamailio whether `body` returns or throws. When
     /// `body` throws, the end of Kamailio's log is recorded as an issue and the run directory
     /// is kept.
-    static func withKamailio(_ body: (KamailioInterop) async throws -> Void) async throws {
-        let kamailio = try await start()
+    static func withKamailio(secure: Bool = false, _ body: (KamailioInterop) async throws -> Void) async throws {
+        let kamailio = try await start(secure: secure)
         do {
             try await body(kamailio)
         } catch {
@@ -186,8 +186,10 @@ struct KamailioInterop: Sendable {
     }
 
     /// Starts a Kamailio on a random port below the ephemeral range (21000-29999), trying
-    /// another port when start-up fails (the port may be taken), three times at most.
-    static func start() async throws -> KamailioInterop {
+    /// another port when start-up fails (the port may be taken), three times at most. A
+    /// `secure` one also listens on TLS and WSS (port + 1) and WS (port + 2) with the test
+    /// certificate of Fixtures/tls.
+    static func start(secure: Bool = false) async throws -> KamailioInterop {
         guard let kamailio = executable(named: "kamailio"), let kamcmd = executable(named: "kamcmd") else {
             throw InteropFailure(
                 "kamailio (and kamcmd) is not installed: run `make test`, which installs the Debian package "
@@ -195,12 +197,18 @@ struct KamailioInterop: Sendable {
         }
         var failures: [String] = []
         for _ in 0..<3 {
-            let port = Int.random(in: 21_000...29_999)
+            let port = Int.random(in: 21_000...29_997)
             let runDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("swiftsip-kamailio-\(UUID().uuidString.prefix(8))")
+            var environment = ["KAMAILIO": kamailio, "KAMCMD": kamcmd]
+            if secure {
+                environment["TLS_PORT"] = String(port + 1)
+                environment["WS_PORT"] = String(port + 2)
+                environment["TLS_CERT_DIR"] = TLSFixtures.directory.path
+            }
             let result = try await run(
                 "/bin/bash", [scriptDirectory.appendingPathComponent("start.sh").path, runDirectory.path, String(port)],
-                environment: ["KAMAILIO": kamailio, "KAMCMD": kamcmd])
+                environment: environment)
             if result.status == 0 {
                 return KamailioInterop(port: port, runDirectory: runDirectory, kamcmd: kamcmd)
             }

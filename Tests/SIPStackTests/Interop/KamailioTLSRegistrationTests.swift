@@ -76,46 +76,10 @@ struct SecureKamailio: Sendable {
 }
 
 extension KamailioInterop {
-    /// Starts a Kamailio with TLS and WS listeners next to its SIP port, runs `body`, and stops
-    /// it whether `body` returns or throws (keeping the run directory when it throws).
+    /// Starts a Kamailio with TLS, WS and WSS listeners, runs `body`, and stops it, as
+    /// ``withKamailio(secure:_:)``.
     static func withSecureKamailio(_ body: (SecureKamailio) async throws -> Void) async throws {
-        let secure = try await startSecure()
-        do {
-            try await body(secure)
-        } catch {
-            Issue.record("Kamailio run directory \(secure.kamailio.runDirectory.path), log:\n\(secure.kamailio.logTail())")
-            await secure.kamailio.stop(keepRunDirectory: true)
-            throw error
-        }
-        await secure.kamailio.stop(keepRunDirectory: false)
-    }
-
-    /// Starts Kamailio on a random SIP port P (21000-29997) with TLS on P + 1 and WS on P + 2,
-    /// trying other ports when start-up fails, three times at most.
-    static func startSecure() async throws -> SecureKamailio {
-        guard let kamailio = executable(named: "kamailio"), let kamcmd = executable(named: "kamcmd") else {
-            throw InteropFailure(
-                "kamailio (and kamcmd) is not installed: run `make test`, which installs the Debian package "
-                    + "`kamailio` (or `apt-get install kamailio`), or set SWIFTSIP_SKIP_INTEROP=1 to skip the interop tests")
-        }
-        var failures: [String] = []
-        for _ in 0..<3 {
-            let port = Int.random(in: 21_000...29_997)
-            let runDirectory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("swiftsip-kamailio-\(UUID().uuidString.prefix(8))")
-            let result = try await run(
-                "/bin/bash", [scriptDirectory.appendingPathComponent("start.sh").path, runDirectory.path, String(port)],
-                environment: [
-                    "KAMAILIO": kamailio, "KAMCMD": kamcmd, "TLS_PORT": String(port + 1), "WS_PORT": String(port + 2),
-                    "TLS_CERT_DIR": TLSFixtures.directory.path,
-                ])
-            if result.status == 0 {
-                return SecureKamailio(kamailio: KamailioInterop(port: port, runDirectory: runDirectory, kamcmd: kamcmd))
-            }
-            failures.append("port \(port): start.sh exited \(result.status):\n\(result.output)")
-            try? FileManager.default.removeItem(at: runDirectory)
-        }
-        throw InteropFailure("Kamailio did not start with TLS and WebSocket:\n" + failures.joined(separator: "\n"))
+        try await withKamailio(secure: true) { kamailio in try await body(SecureKamailio(kamailio: kamailio)) }
     }
 }
 
