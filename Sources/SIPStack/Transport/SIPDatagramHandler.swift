@@ -5,7 +5,9 @@ import SIPMessage
 /// Reads UDP datagrams for a ``SIPTransportLayer`` (RFC 3261 §18.3): each is one message,
 /// parsed with `SIPMessage(parsing:limits:)` and handed on with its source address. A datagram
 /// of CR/LF only is a keep-alive (RFC 5626 §4.4.1) and is ignored; one that does not parse is
-/// dropped and counted.
+/// dropped and counted, after a stateless 400 or 513 with a Warning when it is a request whose
+/// body is shorter than its Content-Length or over the limits and whose Via, From, To, Call-ID
+/// and CSeq can be read (RFC 3261 §18.3).
 final class SIPDatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
@@ -31,6 +33,14 @@ final class SIPDatagramHandler: ChannelInboundHandler {
         } catch {
             layer.count(\.datagramsDropped)
             layer.logger.debug("dropping a datagram: \(error)", metadata: ["source": "\(envelope.remoteAddress)"])
+            if let response = SIPStreamRejection.response(
+                to: bytes, error: error, limits: layer.configuration.limits, source: envelope.remoteAddress.hostAndPort,
+                warningAgent: layer.sentBy(for: .udp))
+            {
+                layer.count(\.malformedRequestsAnswered)
+                context.writeAndFlush(
+                    NIOAny(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: response)), promise: nil)
+            }
         }
     }
 

@@ -149,7 +149,10 @@ final class SIPStreamHandler: ChannelInboundHandler {
             return (host, port)
         }
         let channel = context.channel
-        if let response = SIPStreamRejection.response(to: buffer, error: error, limits: layer.configuration.limits, source: source) {
+        if let response = SIPStreamRejection.response(
+            to: buffer, error: error, limits: layer.configuration.limits, source: source,
+            warningAgent: layer.sentBy(for: transport))
+        {
             context.writeAndFlush(wrapOutboundOut(response)).whenComplete { _ in channel.close(promise: nil) }
         } else {
             context.close(promise: nil)

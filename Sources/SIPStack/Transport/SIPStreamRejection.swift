@@ -1,17 +1,21 @@
 import NIOCore
 import SIPMessage
 
-/// The answer to a request on a stream that cannot be framed (RFC 3261 §18.3, §21.5.14): 513
-/// (Message Too Large) when the header section or body is over the limits, 400 (Bad Request)
-/// for an unusable Content-Length.
+/// The answer to a request on a stream that cannot be framed, or in a datagram that does not
+/// parse (RFC 3261 §18.3, §21.5.14): 513 (Message Too Large) when the header section or body is
+/// over the limits, 400 (Bad Request) for an unusable Content-Length or a body shorter than it
+/// says. A Warning (§20.43) says what is wrong and at which byte.
 ///
-/// The framer gives up before a message exists, so this re-reads the header lines that fit the
-/// header limit, without Content-Length, as a datagram. It answers only when that is a request
-/// with Via, From, To, Call-ID and CSeq, which the response must copy (§8.2.6.2).
+/// No message exists then, so this re-reads the header lines that fit the header limit,
+/// without Content-Length, as a datagram. It answers only when that is a request with Via,
+/// From, To, Call-ID and CSeq, which the response must copy (§8.2.6.2).
 enum SIPStreamRejection {
     /// The response to send before closing, or nil to close without one.
+    ///
+    /// - Parameter warningAgent: the host:port of this element, for the Warning header.
     static func response(
-        to buffered: ByteBuffer, error: SIPParseError, limits: SIPParserLimits, source: (host: String, port: Int)?
+        to buffered: ByteBuffer, error: SIPParseError, limits: SIPParserLimits, source: (host: String, port: Int)?,
+        warningAgent: String? = nil
     ) -> ByteBuffer? {
         guard let status = error.rejectStatus else { return nil }
         let length = min(buffered.readableBytes, limits.maxHeaderBytes)
@@ -42,6 +46,13 @@ enum SIPStreamRejection {
         var response = ByteBuffer()
         let tag = String(UInt64.random(in: .min ... .max), radix: 36)
         request.writeResponseHead(status: status, reason: reason(status), toTag: tag, source: source, into: &response)
+        if let warningAgent {
+            var text = ""
+            for character in "\(error)" where character != "\"" && character != "\\" && character.isASCII {
+                text.append(character)
+            }
+            response.writeSIPHeader(.warning, "399 \(warningAgent) \"\(text)\"")
+        }
         response.writeSIPEndOfHeaders()
         return response
     }

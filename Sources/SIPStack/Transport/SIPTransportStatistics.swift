@@ -6,6 +6,9 @@ public struct SIPTransportStatistics: Sendable, Hashable {
     public var messagesReceived = 0
     /// Datagrams that did not parse as a SIP message (garbage), dropped.
     public var datagramsDropped = 0
+    /// Datagrams among those dropped that were answered statelessly first: 400 for a body
+    /// shorter than its Content-Length, 513 for one over the limits (RFC 3261 §18.3).
+    public var malformedRequestsAnswered = 0
     /// Framed stream messages that did not parse, dropped.
     public var streamMessagesDropped = 0
     /// Stream connections closed because their bytes could not be framed (RFC 3261 §18.3).

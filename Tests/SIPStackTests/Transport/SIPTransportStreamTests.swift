@@ -150,8 +150,11 @@ struct SIPTransportStreamTests {
     @Test("an outgoing TCP flow sends CRLFCRLF keep-alives and the pongs keep it open")
     func outgoingKeepAlives() async throws {
         let server = try await TransportStack.start(host: "127.0.0.1", idleTimeout: .seconds(30))
+        // Real sockets and real time: the idle time is 30 ping intervals, so that a loaded
+        // machine delaying a pong cannot make the flow look idle (the exact deadlines are
+        // tested on virtual time in SIPIdleTimeoutHandlerTests).
         let client = try await TransportStack.start(
-            host: "127.0.0.1", idleTimeout: .milliseconds(500), keepAliveInterval: .milliseconds(50))
+            host: "127.0.0.1", idleTimeout: .seconds(3), keepAliveInterval: .milliseconds(100))
         defer { Task { await server.shutdown(); await client.shutdown() } }
         let serverAddress = try await server.address(.tcp)
         try await server.run { $0.user.answerStatus = 200 }
@@ -162,8 +165,8 @@ struct SIPTransportStreamTests {
             try stack.transactions.sendRequest(stamped, to: .reliable(serverAddress))
         }
         try await client.user.wait { $0.responseStatuses == [200] }
-        // Sixteen pings (800 ms) outlast the client's 500 ms idle time: the pongs kept it open.
-        try await pollUntil(on: server.eventLoop) { server.transport.statistics.pingsAnswered >= 16 }
+        // Forty pings (4 s) outlast the client's 3 s idle time: the pongs kept it open.
+        try await pollUntil(on: server.eventLoop, within: .seconds(30)) { server.transport.statistics.pingsAnswered >= 40 }
         let (connections, idle) = try await client.run { ($0.transport.connectionCount, $0.transport.statistics.idleConnectionsClosed) }
         #expect(connections == 1)
         #expect(idle == 0)
