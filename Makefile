@@ -18,7 +18,7 @@ SWIFT ?= swift
 ARGS ?=
 
 # Debian packages `make run` needs: libraries the agent links, and what it runs.
-RUN_PACKAGES :=
+RUN_PACKAGES := libopus-dev libspeexdsp-dev libasound2-dev
 # Debian packages `make test` needs: everything `run` needs (the tests build the agent), plus
 # what only the tests use (peers such as kamailio for interop tests).
 TEST_PACKAGES := $(RUN_PACKAGES) kamailio kamailio-tls-modules kamailio-websocket-modules baresip openssl

@@ -17,6 +17,7 @@ var products: [Product] = [
     .library(name: "SIPStack", targets: ["SIPStack"]),
     .library(name: "SDP", targets: ["SDP"]),
     .library(name: "RTP", targets: ["RTP"]),
+    .library(name: "Audio", targets: ["Audio"]),
     .library(name: "Intercom", targets: ["Intercom"]),
     .executable(name: "intercom", targets: ["IntercomCLI"]),
     .executable(name: "Benchmarks", targets: ["Benchmarks"]),
@@ -59,6 +60,25 @@ var targets: [Target] = [
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Atomics", package: "swift-atomics"),
         ],
+        swiftSettings: swiftSettings
+    ),
+    // C shims (CSupport/): one per C library, the thinnest layer Swift needs.
+    .target(
+        name: "COpus",
+        path: "CSupport/COpus",
+        linkerSettings: [.linkedLibrary("opus")]
+    ),
+    .systemLibrary(
+        name: "CSpeexDSP",
+        path: "CSupport/CSpeexDSP",
+        pkgConfig: "speexdsp",
+        providers: [.apt(["libspeexdsp-dev"])]
+    ),
+    // Codecs, resampling, echo cancellation, devices and the audio engine: the only user of the
+    // shims.
+    .target(
+        name: "Audio",
+        dependencies: ["COpus", "CSpeexDSP", "RTP"],
         swiftSettings: swiftSettings
     ),
     // The agent library: everything `intercom` does, testable without a process.
@@ -134,6 +154,11 @@ var targets: [Target] = [
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "AudioTests",
+        dependencies: ["Audio"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
