@@ -262,9 +262,8 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
         let profile = configuration.profile
         var headers: [(SIPHeaderName, String)] = [(.allow, allowValue)]
         headers.append((.accept, profile.producedBodyTypes.sorted().joined(separator: ", ")))
-        if !profile.supportedExtensions.isEmpty {
-            headers.append((.supported, profile.supportedExtensions.sorted().joined(separator: ", ")))
-        }
+        // Present even when empty (§11.2): "no extensions" is an answer too.
+        headers.append((.supported, profile.supportedExtensions.sorted().joined(separator: ", ")))
         return headers
     }
 

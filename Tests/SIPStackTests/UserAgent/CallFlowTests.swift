@@ -294,6 +294,8 @@ struct CallFlowTests {
         let response = try #require(p.wire.log.last { $0.summary == "200/OPTIONS" })
         #expect(response.message.firstValue(.allow)?.string.contains("INVITE") == true)
         #expect(response.message.firstValue(.accept)?.string == "application/sdp")
+        #expect(response.message.firstValue(.supported)?.string == "", "Supported is present, listing no extension")
+        try response.message.validate()
     }
 
     @Test("MESSAGE to nobody times out with 408 after 64*T1")
