@@ -25,6 +25,8 @@ public struct RTPReceiverStatistics: Sendable, Hashable {
     var expectedPrior: UInt32 = 0
     var receivedPrior: UInt32 = 0
     var lastTransit: Int64?
+    /// Without probation: the first packet (at `maxSequence`) is still to come.
+    var awaitingFirst = false
     /// The jitter estimate times 16 (A.8's integer form).
     var scaledJitter: UInt32 = 0
 
@@ -37,7 +39,7 @@ public struct RTPReceiverStatistics: Sendable, Hashable {
         self.probation = probation
         if probation == 0 {
             restart(at: firstSequenceNumber)
-            self.maxSequence = firstSequenceNumber &- 1
+            awaitingFirst = true
         }
     }
 
@@ -61,7 +63,9 @@ public struct RTPReceiverStatistics: Sendable, Hashable {
     @discardableResult
     public mutating func record(sequenceNumber sequence: UInt16, timestamp: UInt32, arrival: UInt32) -> Bool {
         let delta = sequence &- maxSequence
-        if probation > 0 {
+        if awaitingFirst, sequence == maxSequence {
+            awaitingFirst = false
+        } else if probation > 0 {
             if sequence == maxSequence &+ 1 {
                 probation -= 1
                 maxSequence = sequence
@@ -77,6 +81,7 @@ public struct RTPReceiverStatistics: Sendable, Hashable {
             }
             return false
         } else if delta < Self.maxDropout {
+            awaitingFirst = false
             if sequence < maxSequence { cycles &+= 0x1_0000 }
             maxSequence = sequence
         } else if delta <= UInt16.max - Self.maxMisorder {
