@@ -26,6 +26,9 @@ public final class RTPSession: @unchecked Sendable {
     /// The configuration it started with (remote addresses may have changed since).
     public let configuration: Configuration
 
+    /// Our SSRC (random, RFC 3550 §8), fixed for the session's life; readable from any thread.
+    public let ssrc: UInt32
+
     let handler: @Sendable (RTPSessionEvent) -> Void
     var rtpChannel: (any Channel)?
     var rtcpChannel: (any Channel)?
@@ -63,6 +66,7 @@ public final class RTPSession: @unchecked Sendable {
         self.configuration = configuration
         self.handler = handler
         self.sender = RTPSenderState()
+        self.ssrc = sender.ssrc
         self.remoteRTP = configuration.remoteRTP
         self.remoteRTCP = configuration.remoteRTCP
         self.events = TelephoneEventReceiver(timeout: configuration.telephoneEventTimeout)
@@ -168,8 +172,6 @@ public final class RTPSession: @unchecked Sendable {
         return (rtcpChannel ?? rtpChannel)?.localAddress
     }
 
-    /// Our SSRC.
-    public var ssrc: UInt32 { sender.ssrc }
 
     /// Where RTP goes now (configured or latched), or nil.
     public var remoteRTPAddress: SocketAddress? {
