@@ -99,4 +99,12 @@ struct RTPReceiverStatisticsTests {
             #expect(next <= .seconds(7.5 / RTCPInterval.compensation) + .milliseconds(1))
         }
     }
+
+    @Test("odd interval settings stay within a day instead of overflowing a timer")
+    func intervalBounds() {
+        let endless = RTCPInterval(minimumSeconds: .infinity)
+        #expect(endless.seconds(members: 2, senders: 1, weSent: true, averageRTCPSize: 100, initial: false, random: 1) == RTCPInterval.maximumSeconds)
+        let starved = RTCPInterval(minimumSeconds: 0, sessionBandwidth: 0)
+        #expect(starved.seconds(members: 2, senders: 1, weSent: true, averageRTCPSize: 65_535, initial: false, random: 1.5) <= RTCPInterval.maximumSeconds)
+    }
 }

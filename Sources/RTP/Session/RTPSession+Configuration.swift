@@ -65,8 +65,6 @@ extension RTPSession {
         }
 
         /// The ticks one packet carries at ``clockRate``.
-        var ticksPerPacket: UInt32 {
-            UInt32(clamping: Int64(packetTime.nanoseconds) * Int64(clockRate) / 1_000_000_000)
-        }
+        var ticksPerPacket: UInt32 { RTPSession.ticks(packetTime, clockRate: clockRate) }
     }
 }

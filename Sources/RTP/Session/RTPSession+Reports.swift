@@ -11,7 +11,7 @@ extension RTPSession {
             members: members, senders: senders, weSent: sentSinceReport, averageRTCPSize: averageRTCPSize,
             initial: initialReport, random: fixedRandomFactor ?? Double.random(in: 0.5...1.5, using: &generator))
         initialReport = false
-        rtcpTimer = eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+        rtcpTimer = eventLoop.scheduleTask(in: .nanoseconds(Int64(min(max(seconds, 0.001), RTCPInterval.maximumSeconds) * 1e9))) {
             [unowned self] in
             self.sendReport()
             self.scheduleReport()

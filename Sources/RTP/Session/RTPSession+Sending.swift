@@ -32,7 +32,7 @@ extension RTPSession {
     func startNextDigit() {
         guard !closed, !digitQueue.isEmpty else { return }
         let next = digitQueue.removeFirst()
-        let ticks = UInt32(clamping: Int64(next.duration.nanoseconds) * Int64(configuration.clockRate) / 1_000_000_000)
+        let ticks = Self.ticks(next.duration, clockRate: configuration.clockRate)
         digitEnd = mediaTime + UInt64(ticks)
         digitSender = TelephoneEventSender(
             event: next.event, volume: next.volume, timestamp: sender.timestamp(at: mediaTime), duration: ticks,

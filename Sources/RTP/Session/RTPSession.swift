@@ -218,6 +218,14 @@ public final class RTPSession: @unchecked Sendable {
         clockBase.ntp.adding(.nanoseconds((eventLoop.now - clockBase.deadline).nanoseconds))
     }
 
+    /// `amount` in ticks of a `clockRate` clock, in microsecond steps, clamped to 0...UInt32.max
+    /// (no overflow for any amount).
+    static func ticks(_ amount: TimeAmount, clockRate: UInt32) -> UInt32 {
+        let microseconds = max(amount.nanoseconds / 1_000, 0)
+        let (product, overflow) = microseconds.multipliedReportingOverflow(by: Int64(clockRate))
+        return overflow ? UInt32.max : UInt32(clamping: product / 1_000_000)
+    }
+
     /// The event loop's time in ticks of the RTP clock (the receiver's arrival clock, A.8).
     func arrivalTicks(_ time: NIODeadline) -> UInt32 {
         let microseconds = (time - clockBase.deadline).nanoseconds / 1_000

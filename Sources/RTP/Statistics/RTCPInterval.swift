@@ -8,6 +8,10 @@ public struct RTCPInterval: Sendable, Hashable {
     /// The RTCP bandwidth in octets per second (5 % of the session bandwidth).
     public var rtcpBandwidth: Double
 
+    /// The longest interval ever returned, one day, so that odd settings cannot overflow a
+    /// timer.
+    public static let maximumSeconds: Double = 86_400
+
     /// The compensation of A.7: e − 3/2.
     public static let compensation = 2.718_281_828_459_045 - 1.5
 
@@ -36,8 +40,9 @@ public struct RTCPInterval: Sendable, Hashable {
 
     /// The interval in seconds with the random factor `random` in [0.5, 1.5] (A.7 `rtcp_interval`).
     public func seconds(members: Int, senders: Int, weSent: Bool, averageRTCPSize: Double, initial: Bool, random: Double) -> Double {
-        baseSeconds(members: members, senders: senders, weSent: weSent, averageRTCPSize: averageRTCPSize, initial: initial)
+        let value = baseSeconds(members: members, senders: senders, weSent: weSent, averageRTCPSize: averageRTCPSize, initial: initial)
             * min(max(random, 0.5), 1.5) / Self.compensation
+        return value.isNaN ? Self.maximumSeconds : min(value, Self.maximumSeconds)
     }
 
     /// The interval with a random factor from `generator`, as a `Duration`.

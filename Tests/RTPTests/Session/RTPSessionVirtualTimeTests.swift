@@ -236,6 +236,16 @@ struct RTPSessionVirtualTimeTests {
         #expect(harness.session.statistics.datagramsDropped == 1)
     }
 
+    @Test("durations convert to clock ticks without overflow", arguments: [
+        (TimeAmount.milliseconds(20), UInt32(8_000), UInt32(160)),
+        (.milliseconds(20), 48_000, 960),
+        (.milliseconds(-5), 8_000, 0),
+        (.nanoseconds(.max), 48_000, UInt32.max),
+    ])
+    func ticks(amount: TimeAmount, clockRate: UInt32, ticks: UInt32) {
+        #expect(RTPSession.ticks(amount, clockRate: clockRate) == ticks)
+    }
+
     @Test("closing sends BYE, then nothing more")
     func goodbye() throws {
         let harness = try Harness()
