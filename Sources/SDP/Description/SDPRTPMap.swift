@@ -23,7 +23,7 @@ public struct SDPRTPMap: Sendable, Hashable {
     public init?(value: String) {
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, let type = UInt8(parts[0]), type <= 127 else { return nil }
-        let encoding = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+        let encoding = parts[1].drop { $0 == " " }.split(separator: "/", omittingEmptySubsequences: false)
         guard encoding.count == 2 || encoding.count == 3, !encoding[0].isEmpty,
             !encoding[0].contains(where: { $0 == " " }),
             let rate = UInt32(encoding[1]), rate > 0
