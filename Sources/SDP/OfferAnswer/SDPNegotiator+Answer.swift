@@ -4,6 +4,12 @@ public struct SDPAnswer: Sendable, Hashable {
     public var description: SessionDescription
     /// What the answer agrees to.
     public var media: NegotiatedMedia
+
+    /// An answer.
+    public init(description: SessionDescription, media: NegotiatedMedia) {
+        self.description = description
+        self.media = media
+    }
 }
 
 extension SDPNegotiator {
