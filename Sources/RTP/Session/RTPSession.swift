@@ -1,0 +1,234 @@
+import NIOCore
+import NIOPosix
+
+/// One audio stream over UDP (RFC 3550): sends RTP built from encoded frames, receives and
+/// parses RTP and RTCP, sends SR or RR reports at the RFC 3550 interval, and reports DTMF
+/// digits (RFC 4733).
+///
+/// ```
+///  sendAudio(frame) ──RTP──> remote          remote ──RTP──> .audio(packet) / .telephoneEvent(digit)
+///  timer (A.7) ──SR/RR + SDES──> remote       remote ──RTCP──> statistics (loss, jitter, RTT), .rtcp
+/// ```
+///
+/// - Port pairs: RTP on an even port, RTCP on the next one (RFC 3550 §11), or both on one
+///   port with ``Configuration/rtcpMux`` (RFC 5761).
+/// - Symmetric RTP (RFC 4961): everything is sent from the socket it is received on. With
+///   ``Configuration/latchRemote`` the remote address follows the source of the first RTP
+///   packet, and packets from other sources are dropped afterwards.
+/// - The consumer is one `@Sendable` closure called on the event loop with each
+///   ``RTPSessionEvent``; the jitter buffer plugs in there.
+///
+/// - warning: The session is confined to ``eventLoop``: call every method but
+///   ``start(configuration:on:handler:)`` and ``close()`` there.
+public final class RTPSession: @unchecked Sendable {
+    /// The event loop the session runs on.
+    public let eventLoop: any EventLoop
+    /// The configuration it started with (remote addresses may have changed since).
+    public let configuration: Configuration
+
+    /// Our SSRC (random, RFC 3550 §8), fixed for the session's life; readable from any thread.
+    public let ssrc: UInt32
+
+    let handler: @Sendable (RTPSessionEvent) -> Void
+    var rtpChannel: (any Channel)?
+    var rtcpChannel: (any Channel)?
+    var sender: RTPSenderState
+    /// Ticks of media sent so far (the next packet's timestamp offset).
+    var mediaTime: UInt64 = 0
+    var lastSent: (timestamp: UInt32, at: NIODeadline)?
+    var sentSinceReport = false
+    var remoteRTP: SocketAddress?
+    var remoteRTCP: SocketAddress?
+    var rtpLatched = false
+    var rtcpLatched = false
+    var receiver: RTPReceiverStatistics?
+    var remoteSenderReport: (middle32: UInt32, at: NIODeadline)?
+    var events: TelephoneEventReceiver
+    var eventExpiry: Scheduled<Void>?
+    var digitQueue: [(event: UInt8, duration: TimeAmount, volume: UInt8)] = []
+    var digitTask: RepeatedTask?
+    var digitSender: TelephoneEventSender?
+    var digitEnd: UInt64 = 0
+    var rtcpTimer: Scheduled<Void>?
+    var initialReport = true
+    /// Replaces the random factor of the RTCP interval (tests only).
+    var fixedRandomFactor: Double?
+    var averageRTCPSize: Double = 128
+    var stats = RTPSessionStatistics()
+    var sendBuffer: ByteBuffer
+    var closed = false
+    let clockBase: (ntp: NTPTimestamp, deadline: NIODeadline)
+
+    /// A session with nothing bound (``start(configuration:on:handler:)`` binds; tests attach
+    /// embedded channels).
+    init(eventLoop: any EventLoop, configuration: Configuration, handler: @escaping @Sendable (RTPSessionEvent) -> Void) {
+        self.eventLoop = eventLoop
+        self.configuration = configuration
+        self.handler = handler
+        self.sender = RTPSenderState()
+        self.ssrc = sender.ssrc
+        self.remoteRTP = configuration.remoteRTP
+        self.remoteRTCP = configuration.remoteRTCP
+        self.events = TelephoneEventReceiver(timeout: configuration.telephoneEventTimeout)
+        self.sendBuffer = ByteBufferAllocator().buffer(capacity: 1_500)
+        self.clockBase = (NTPTimestamp.now(), eventLoop.now)
+        if remoteRTCP == nil, let rtp = remoteRTP {
+            remoteRTCP = configuration.rtcpMux ? rtp : Self.nextPort(after: rtp)
+        }
+    }
+
+    /// Binds the RTP socket (and the RTCP socket unless muxed) and starts the RTCP timer.
+    ///
+    /// - Throws: ``RTPSessionError`` for an odd port or when no port pair could be found, or
+    ///   the socket error when an address cannot be bound.
+    public static func start(
+        configuration: Configuration, on eventLoop: any EventLoop,
+        handler: @escaping @Sendable (RTPSessionEvent) -> Void
+    ) async throws -> RTPSession {
+        guard configuration.port % 2 == 0 else { throw RTPSessionError(.oddPort, "the RTP port must be even") }
+        let session = RTPSession(eventLoop: eventLoop, configuration: configuration, handler: handler)
+        let attempts = configuration.port == 0 ? max(configuration.bindAttempts, 1) : 1
+        for _ in 0..<attempts {
+            let rtp = try await session.bind(port: configuration.port, role: .rtp)
+            guard let port = rtp.localAddress?.port, port % 2 == 0 else {
+                try? await rtp.close()
+                continue
+            }
+            var rtcp: (any Channel)?
+            if !configuration.rtcpMux {
+                do {
+                    rtcp = try await session.bind(port: port + 1, role: .rtcp)
+                } catch {
+                    try? await rtp.close()
+                    if configuration.port != 0 { throw error }
+                    continue
+                }
+            }
+            let rtcpChannel = rtcp
+            try await eventLoop.submit { session.attach(rtp: rtp, rtcp: rtcpChannel) }.get()
+            return session
+        }
+        throw RTPSessionError(.noPortPair, "no even port with a free port above it was found")
+    }
+
+    private func bind(port: Int, role: RTPChannelHandler.Role) async throws -> any Channel {
+        try await DatagramBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RTPChannelHandler(session: self, role: role))
+                }
+            }
+            .bind(host: configuration.host, port: port)
+            .get()
+    }
+
+    /// Takes bound channels whose pipelines end in ``RTPChannelHandler`` (or adds one to an
+    /// embedded channel) and starts the RTCP timer. On the event loop.
+    func attach(rtp: any Channel, rtcp: (any Channel)?, addHandlers: Bool = false) {
+        eventLoop.preconditionInEventLoop()
+        if addHandlers {
+            try? rtp.pipeline.syncOperations.addHandler(RTPChannelHandler(session: self, role: .rtp))
+            if let rtcp { try? rtcp.pipeline.syncOperations.addHandler(RTPChannelHandler(session: self, role: .rtcp)) }
+        }
+        rtpChannel = rtp
+        rtcpChannel = rtcp
+        scheduleReport()
+    }
+
+    /// Sends RTCP BYE when the remote is known, stops the timers and closes the sockets.
+    /// Safe to call from any thread, more than once.
+    public func close() async {
+        let channels = (try? await eventLoop.submit { self.stop() }.get()) ?? []
+        for channel in channels {
+            try? await channel.close()
+        }
+    }
+
+    /// Sends BYE, stops the timers and marks the session closed; returns the channels to
+    /// close. On the event loop.
+    func stop() -> [any Channel] {
+        eventLoop.preconditionInEventLoop()
+        guard !closed else { return [] }
+        sendGoodbye()
+        closed = true
+        rtcpTimer?.cancel()
+        eventExpiry?.cancel()
+        digitTask?.cancel()
+        return [rtpChannel, rtcpChannel].compactMap { $0 }
+    }
+
+    // MARK: - State (on the event loop)
+
+    /// The local RTP address (with the real port).
+    public var localRTPAddress: SocketAddress? {
+        eventLoop.preconditionInEventLoop()
+        return rtpChannel?.localAddress
+    }
+
+    /// The local RTCP address: the RTCP socket's, or the RTP one when muxed.
+    public var localRTCPAddress: SocketAddress? {
+        eventLoop.preconditionInEventLoop()
+        return (rtcpChannel ?? rtpChannel)?.localAddress
+    }
+
+
+    /// Where RTP goes now (configured or latched), or nil.
+    public var remoteRTPAddress: SocketAddress? {
+        eventLoop.preconditionInEventLoop()
+        return remoteRTP
+    }
+
+    /// Where RTCP goes now, or nil.
+    public var remoteRTCPAddress: SocketAddress? {
+        eventLoop.preconditionInEventLoop()
+        return remoteRTCP
+    }
+
+    /// Counts and the latest RTCP figures.
+    public var statistics: RTPSessionStatistics {
+        eventLoop.preconditionInEventLoop()
+        var snapshot = stats
+        if var copy = receiver {
+            snapshot.reception = copy.makeReportBlock()
+        }
+        return snapshot
+    }
+
+    /// Points the session at a new remote (a re-INVITE moved the media); latching starts over.
+    public func setRemote(rtp: SocketAddress?, rtcp: SocketAddress?) {
+        eventLoop.preconditionInEventLoop()
+        remoteRTP = rtp
+        remoteRTCP = rtcp ?? rtp.map { configuration.rtcpMux ? $0 : Self.nextPort(after: $0) }
+        rtpLatched = false
+        rtcpLatched = false
+    }
+
+    /// `address` with its port plus one (the RTCP port of an RTP address).
+    static func nextPort(after address: SocketAddress) -> SocketAddress {
+        var next = address
+        if let port = address.port, port < 65_535 { next.port = port + 1 }
+        return next
+    }
+
+    // MARK: - Clocks
+
+    /// The wall clock now, moved on by the event loop's clock (virtual time in tests).
+    func ntpNow() -> NTPTimestamp {
+        clockBase.ntp.adding(.nanoseconds((eventLoop.now - clockBase.deadline).nanoseconds))
+    }
+
+    /// `amount` in ticks of a `clockRate` clock, in microsecond steps, clamped to 0...UInt32.max
+    /// (no overflow for any amount).
+    static func ticks(_ amount: TimeAmount, clockRate: UInt32) -> UInt32 {
+        let microseconds = max(amount.nanoseconds / 1_000, 0)
+        let (product, overflow) = microseconds.multipliedReportingOverflow(by: Int64(clockRate))
+        return overflow ? UInt32.max : UInt32(clamping: product / 1_000_000)
+    }
+
+    /// The event loop's time in ticks of the RTP clock (the receiver's arrival clock, A.8).
+    func arrivalTicks(_ time: NIODeadline) -> UInt32 {
+        let microseconds = (time - clockBase.deadline).nanoseconds / 1_000
+        return UInt32(truncatingIfNeeded: microseconds * Int64(configuration.clockRate) / 1_000_000)
+    }
+}

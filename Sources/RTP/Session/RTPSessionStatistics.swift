@@ -1,0 +1,29 @@
+/// What an ``RTPSession`` has sent, received and learnt from RTCP so far.
+public struct RTPSessionStatistics: Sendable, Hashable {
+    /// RTP packets sent (audio and telephone events).
+    public var packetsSent: Int = 0
+    /// RTP payload octets sent.
+    public var octetsSent: Int = 0
+    /// RTP packets received and handed on.
+    public var packetsReceived: Int = 0
+    /// RTP payload octets received.
+    public var octetsReceived: Int = 0
+    /// Datagrams dropped: malformed, neither RTP nor RTCP, or from a source other than the
+    /// latched one.
+    public var datagramsDropped: Int = 0
+    /// RTCP compound packets sent.
+    public var rtcpSent: Int = 0
+    /// RTCP compound packets received.
+    public var rtcpReceived: Int = 0
+    /// The remote's SSRC, once media arrived.
+    public var remoteSSRC: UInt32?
+    /// What we would report about the remote now (loss, jitter, highest sequence).
+    public var reception: RTCPReportBlock?
+    /// The last report block the remote sent about us.
+    public var remoteReport: RTCPReportBlock?
+    /// The last round-trip time computed from such a block (RFC 3550 §6.4.1).
+    public var roundTripTime: Duration?
+
+    /// Empty statistics.
+    public init() {}
+}

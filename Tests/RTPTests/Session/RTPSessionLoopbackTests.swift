@@ -1,0 +1,141 @@
+import NIOCore
+import NIOPosix
+import RTP
+import Testing
+
+/// Two ``RTPSession``s over real UDP sockets on loopback: RTP both ways, RTCP reports with
+/// sane figures, and a DTMF digit received exactly once.
+@Suite("RTPSession over loopback sockets")
+struct RTPSessionLoopbackTests {
+    /// Starts two sessions on `host` pointed at each other, runs `body`, and closes them.
+    static func withPair(
+        host: String, rtcpMux: Bool,
+        _ body: (RTPSession, RTPEventLog, RTPSession, RTPEventLog, any EventLoop) async throws -> Void
+    ) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let logA = RTPEventLog()
+        let logB = RTPEventLog()
+        func configuration() -> RTPSession.Configuration {
+            RTPSession.Configuration(
+                host: host, rtcpMux: rtcpMux, payloadType: 0, clockRate: 8_000, telephoneEventPayloadType: 101,
+                rtcpInterval: RTCPInterval(minimumSeconds: 0.2), cname: "test@\(host)")
+        }
+        let a = try await RTPSession.start(configuration: configuration(), on: loop, handler: logA.handler)
+        let b = try await RTPSession.start(configuration: configuration(), on: loop, handler: logB.handler)
+        do {
+            try await loop.submit {
+                a.setRemote(rtp: b.localRTPAddress, rtcp: b.localRTCPAddress)
+                b.setRemote(rtp: a.localRTPAddress, rtcp: a.localRTCPAddress)
+            }.get()
+            try await body(a, logA, b, logB, loop)
+        } catch {
+            await a.close()
+            await b.close()
+            try await group.shutdownGracefully()
+            throw error
+        }
+        await a.close()
+        await b.close()
+        logA.finish()
+        logB.finish()
+        try await group.shutdownGracefully()
+    }
+
+    /// Sends `count` PCMU frames from `session`, on its loop.
+    static func sendFrames(_ count: Int, from session: RTPSession, on loop: any EventLoop) async throws {
+        try await loop.submit {
+            let frame = ByteBuffer(bytes: [UInt8](repeating: 0xFF, count: 160))
+            for index in 0..<count {
+                session.sendAudio(frame, samples: 160, marker: index == 0)
+            }
+        }.get()
+    }
+
+    @Test("IPv4, RTCP on port + 1: audio both ways, RTCP with loss, jitter and RTT, one DTMF digit")
+    func ipv4() async throws {
+        try await Self.withPair(host: "127.0.0.1", rtcpMux: false) { a, logA, b, logB, loop in
+            let ports = try await loop.submit { (a.localRTPAddress?.port, a.localRTCPAddress?.port) }.get()
+            let rtpPort = try #require(ports.0)
+            #expect(rtpPort % 2 == 0)
+            #expect(ports.1 == rtpPort + 1)
+
+            try await Self.sendFrames(50, from: a, on: loop)
+            try await Self.sendFrames(50, from: b, on: loop)
+            try await logB.wait { $0.audio.count == 50 }
+            try await logA.wait { $0.audio.count == 50 }
+            #expect(logB.audio.allSatisfy { $0.ssrc == a.ssrc && $0.payloadType == 0 && $0.payloadCount == 160 })
+            #expect(logB.audio.first?.marker == true)
+            let sequences = logB.audio.map(\.sequenceNumber)
+            #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $0 &+ 1 == $1 })
+
+            // One digit from A: 100 ms is 800 ticks, 5 updates of 160 with the end sent three
+            // times, so 7 packets. B reports the digit once, even after all 7 came (duplicate
+            // ends raise no event; the periodic RTCP wakes the wait).
+            #expect(try await loop.submit { a.sendDigit("7", duration: .milliseconds(100)) }.get())
+            try await logB.wait { $0.digits.count == 1 }
+            try await logB.wait(timeout: .seconds(20)) { _ in
+                ((try? loop.submit { b.statistics.packetsReceived }.wait()) ?? 0) >= 57
+            }
+            #expect(logB.digits.map(\.digit) == ["7"])
+            #expect(logB.digits.first?.duration == 800)
+            #expect(logB.digits.first?.endReceived == true)
+
+            // Reports: each side learns the other's view of its stream, and a round-trip time.
+            try await logA.wait(timeout: .seconds(20)) { _ in
+                (try? loop.submit { a.statistics.roundTripTime != nil }.wait()) ?? false
+            }
+            try await logB.wait(timeout: .seconds(20)) { _ in
+                (try? loop.submit { b.statistics.roundTripTime != nil }.wait()) ?? false
+            }
+            let statsA = try await loop.submit { a.statistics }.get()
+            let statsB = try await loop.submit { b.statistics }.get()
+            for (mine, theirs) in [(statsA, statsB), (statsB, statsA)] {
+                let report = try #require(mine.remoteReport)
+                #expect(report.cumulativeLost == 0)
+                #expect(report.fractionLost == 0)
+                #expect(report.lastSenderReport != 0)
+                #expect(report.jitter < 8_000)
+                #expect(theirs.remoteSSRC != nil)
+                let roundTrip = try #require(mine.roundTripTime)
+                #expect(roundTrip >= .zero && roundTrip < .seconds(1))
+                #expect(mine.rtcpSent >= 1 && mine.rtcpReceived >= 1)
+            }
+            #expect(statsA.remoteReport?.extendedHighestSequence ?? 0 >= 49)
+            #expect(logA.rtcp.contains { compound in
+                compound.packets.contains { packet in
+                    if case .sourceDescription(let sdes) = packet { return sdes.chunks.first?.cname == "test@127.0.0.1" }
+                    return false
+                }
+            })
+        }
+    }
+
+    @Test("IPv6 with rtcp-mux: one port carries RTP and RTCP both ways")
+    func ipv6Muxed() async throws {
+        try await Self.withPair(host: "::1", rtcpMux: true) { a, logA, b, logB, loop in
+            let addresses = try await loop.submit { (a.localRTPAddress, a.localRTCPAddress) }.get()
+            #expect(addresses.0 == addresses.1)
+            #expect(addresses.0?.protocol == .inet6)
+            try await Self.sendFrames(10, from: a, on: loop)
+            try await Self.sendFrames(10, from: b, on: loop)
+            try await logB.wait { $0.audio.count == 10 }
+            try await logA.wait { $0.audio.count == 10 }
+            try await logA.wait(timeout: .seconds(20)) { !$0.rtcp.isEmpty }
+            try await logB.wait(timeout: .seconds(20)) { !$0.rtcp.isEmpty }
+            let dropped = try await loop.submit { a.statistics.datagramsDropped + b.statistics.datagramsDropped }.get()
+            #expect(dropped == 0)
+        }
+    }
+
+    @Test("an odd configured port is refused")
+    func oddPort() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        await #expect(throws: RTPSessionError(.oddPort, "")) {
+            _ = try await RTPSession.start(
+                configuration: RTPSession.Configuration(host: "127.0.0.1", port: 40_001, payloadType: 0, clockRate: 8_000),
+                on: group.next(), handler: { _ in })
+        }
+        try await group.shutdownGracefully()
+    }
+}
