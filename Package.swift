@@ -131,6 +131,8 @@ var targets: [Target] = [
         name: "SIPStackTests",
         dependencies: [
             "SIPStack", "SIPMessage",
+            // The media interop test with baresip runs SDP, RTP and Opus over the SIP stack.
+            "SDP", "RTP", "Audio",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
