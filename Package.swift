@@ -179,6 +179,15 @@ var targets: [Target] = [
 // -sanitize=fuzzer,address), because libFuzzer brings its own `main`.
 if Context.environment["SWIFTSIP_FUZZ"] != nil {
     products.append(.executable(name: "SIPMessageFuzzer", targets: ["SIPMessageFuzzer"]))
+    products.append(.executable(name: "MediaFuzzer", targets: ["MediaFuzzer"]))
+    targets.append(
+        .executableTarget(
+            name: "MediaFuzzer",
+            dependencies: ["SDP", "RTP", "Audio", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/MediaFuzzer",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
     targets.append(
         .executableTarget(
             name: "SIPMessageFuzzer",

@@ -29,9 +29,10 @@ fi
 artifacts=${FUZZ_ARTIFACT_DIR:-$repo/fuzz-artifacts}
 scratch=$repo/.build-fuzz
 
-# Each fuzzer: product name and seed corpus folder under Tests/Fuzz/corpus/.
+# Each fuzzer: product name, seed corpus folder under Tests/Fuzz/corpus/, dictionary in Tests/Fuzz/.
 fuzzers=(
-    "SIPMessageFuzzer sip-message"
+    "SIPMessageFuzzer sip-message sip.dict"
+    "MediaFuzzer media media.dict"
 )
 
 # libFuzzer's `main` would clash with the one SwiftPM makes for an executable target, so the
@@ -51,7 +52,7 @@ trap 'rm -rf "$work"' EXIT
 
 status=0
 for entry in "${fuzzers[@]}"; do
-    read -r product corpus_name <<<"$entry"
+    read -r product corpus_name dictionary <<<"$entry"
     seeds=$repo/Tests/Fuzz/corpus/$corpus_name
     # The checkout may be read-only, and libFuzzer writes new inputs into its first corpus folder:
     # copy the seeds into a writable one.
@@ -76,7 +77,7 @@ for entry in "${fuzzers[@]}"; do
     "$bin/$product" "${mode[@]}" \
         -max_len=65536 \
         -timeout=10 \
-        -dict="$repo/Tests/Fuzz/sip.dict" \
+        -dict="$repo/Tests/Fuzz/$dictionary" \
         -artifact_prefix="$artifacts/$product-" \
         -print_final_stats=1 \
         "$corpus" ${FUZZ_EXTRA_ARGS:-} >"$log" 2>&1 || rc=$?

@@ -1,0 +1,131 @@
+// libFuzzer target for the media decoders that take bytes from the network: SDP (parse, write,
+// parse again, offer/answer against our capabilities), RTP packets, RTCP compound packets,
+// RFC 4733 telephone events, and the Opus fmtp parameters.
+//
+// Built only by Tests/Fuzz/run-fuzzers.sh (SWIFTSIP_FUZZ=1, -sanitize=fuzzer,address,
+// -parse-as-library); see Tests/Fuzz/README.md. The first byte picks the decoder, the rest is its
+// input. A thrown parse error is an expected outcome; a crash, a sanitizer report, a Swift trap or
+// a broken property (`fail`) is a bug.
+
+import Audio
+import NIOCore
+import RTP
+import SDP
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    let input = ByteBuffer(bytes: UnsafeBufferPointer(start: data + 1, count: size - 1))
+    switch data[0] % 5 {
+    case 0: fuzzSDP(input)
+    case 1: fuzzRTP(input)
+    case 2: fuzzRTCP(input)
+    case 3: fuzzTelephoneEvent(input)
+    default: fuzzOpusFormatParameters(input)
+    }
+    if sink.finalize() == 0x5EED { print("MediaFuzzer: digest 0x5EED") }
+    sink = Hasher()
+    return 0
+}
+
+/// Parses a session description; what parses must write and parse back to the same value, and
+/// answering it as an offer (and taking it as an answer to our offer) must not trap.
+func fuzzSDP(_ input: ByteBuffer) {
+    guard let description = try? SessionDescription(parsing: input) else { return }
+    let text = description.text
+    blackHole(text)
+    do {
+        let again = try SessionDescription(parsing: text)
+        check(again == description, "SDP written and parsed again differs")
+    } catch {
+        fail("SDP we wrote does not parse: \(error)")
+    }
+    var answerer = SDPNegotiator(username: "fuzz", address: "127.0.0.1")
+    let local = SDPLocalMedia(address: "127.0.0.1", port: 40_000, codecs: SDPLocalMedia.defaultCodecs)
+    if let answer = try? answerer.receiveOffer(description, local: local) {
+        blackHole(answer.description.text)
+        check((try? SessionDescription(parsing: answer.description.text)) != nil, "our answer does not parse")
+    }
+    var offerer = SDPNegotiator(username: "fuzz", address: "127.0.0.1")
+    _ = offerer.makeOffer(local)
+    if let media = try? offerer.receiveAnswer(description) { blackHole(media.codec.payloadType) }
+}
+
+/// Parses an RTP packet and reads every field.
+func fuzzRTP(_ input: ByteBuffer) {
+    blackHole(RTPDemultiplexer.classify(input) == .rtp)
+    guard let packet = try? RTPPacket(parsing: input) else { return }
+    blackHole(packet.payloadType)
+    blackHole(packet.sequenceNumber)
+    blackHole(packet.timestamp)
+    blackHole(packet.ssrc)
+    blackHole(packet.marker)
+    blackHole(packet.payload.readableBytes)
+    check(packet.payload.readableBytes <= input.readableBytes, "payload longer than the packet")
+}
+
+/// Parses an RTCP compound packet, strictly and leniently.
+func fuzzRTCP(_ input: ByteBuffer) {
+    for strict in [true, false] {
+        guard let compound = try? RTCPCompoundPacket(parsing: input, requireReportFirst: strict) else { continue }
+        blackHole(compound.packets.count)
+        var written = ByteBuffer()
+        written.writeRTCPCompoundPacket(compound)
+        blackHole(written.readableBytes)
+    }
+}
+
+/// Parses a telephone-event payload and feeds it to a receiver.
+func fuzzTelephoneEvent(_ input: ByteBuffer) {
+    guard let event = try? TelephoneEvent(parsing: input) else { return }
+    blackHole(event.digit)
+    var receiver = TelephoneEventReceiver()
+    let timestamp = input.getInteger(at: input.readerIndex, as: UInt32.self) ?? 0
+    for detected in receiver.receive(event, timestamp: timestamp, arrival: .uptimeNanoseconds(1_000)) {
+        blackHole(detected.duration)
+    }
+    blackHole(receiver.expire(now: .uptimeNanoseconds(10_000_000_000))?.event)
+}
+
+/// Parses Opus fmtp parameters; what parses must write and parse back to the same value.
+func fuzzOpusFormatParameters(_ input: ByteBuffer) {
+    let text = String(decoding: input.readableBytesView, as: UTF8.self)
+    guard let parameters = try? OpusFormatParameters(fmtp: text) else { return }
+    check((try? OpusFormatParameters(fmtp: parameters.fmtp)) == parameters, "fmtp written and parsed again differs")
+}
+
+@inline(__always)
+func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+    if !condition() { fail(message()) }
+}
+
+func fail(_ message: String) -> Never {
+    fatalError("MediaFuzzer property violated: \(message)")
+}
+
+/// What the decoders returned for the current input, hashed, so that the optimizer keeps the
+/// calls that feed it.
+nonisolated(unsafe) var sink = Hasher()
+
+@inline(never)
+func blackHole<T: Hashable>(_ value: T) {
+    sink.combine(value)
+}
+
+// MARK: - Entry point
+
+// SwiftPM links an executable with `--defsym main=MediaFuzzer_main`: start libFuzzer's driver
+// from that symbol.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("MediaFuzzer_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+}
