@@ -1,0 +1,275 @@
+import Atomics
+
+/// The audio thread's side of a ``JitterBuffer``: once per tick, says what to play.
+///
+/// Non-copyable, so there is exactly one consumer per buffer.
+/// ``get(nowMicroseconds:payload:)`` takes no lock and allocates nothing.
+///
+/// ## Playout
+///
+/// The consumer keeps a *playout timestamp*, the RTP timestamp due at the current tick; it
+/// advances by one frame per tick. The first packet found fixes the *anchor*: its relative
+/// transit time (arrival minus timestamp) plus its wait until the first tick. The *offset* is
+/// how many frames later than the anchor the stream is being played; the
+/// ``JitterDelayEstimator`` (fed by the producer) publishes the offset it wants, the *target*.
+/// Each tick plays the packet whose timestamp is due, and moves the offset toward the target by
+/// at most what that tick allows:
+///
+/// - **Growing** (offset below target) costs no packet: the tick conceals instead of playing,
+///   and the playout timestamp waits one frame.
+/// - **Waiting**: when nothing at all is buffered, the due packet may be delayed (a Wi-Fi
+///   stall, a route change) or the sender may be silent, so the playout timestamp waits too.
+/// - **Free shrinking** (offset above target): frames that nothing will fill are skipped: a
+///   silence gap before the next talkspurt, or missing packets when a later one is here.
+/// - **Paid shrinking**: when the offset has been above the target, while playing, for as long
+///   as a lost packet is worth in E-model terms (``CallQuality``; about 15.8 s of one frame of
+///   extra delay, of which the statistics window already covers part), one due packet is
+///   dropped and the next one played, at most one every few ticks. This is how sender clock
+///   drift and route changes to a shorter path are absorbed: single frames, never bursts.
+///
+/// A packet found after its frame was concealed is dropped as late.
+///
+/// - warning: Call `get` from one thread at a time.
+public struct JitterBufferConsumer: ~Copyable, Sendable {
+    /// Paid drops are at least this many ticks apart.
+    static let dropSpacingTicks = 5
+
+    private let storage: JitterBufferStorage
+    private let capacity: Int64
+    private let samplesPerFrame: Int64
+    private let microsecondsPerSample: Double
+    /// Ticks of unneeded delay, while playing, before a packet is dropped to shorten it.
+    let paidDropHoldTicks: Int
+
+    private var epoch: Int64 = 0
+    private var isStarted = false
+    /// The lowest extended sequence number that may still be played.
+    private var nextSequence: Int64 = 0
+    private var publishedNextSequence: Int64 = 0
+    /// The extended RTP timestamp due at this tick.
+    private var playTimestamp: Int64 = 0
+    private var offset = 0
+    private var excessTicks = 0
+    private var ticksSinceDrop = JitterBufferConsumer.dropSpacingTicks
+
+    /// What the ticks so far played, and the delay state.
+    public private(set) var statistics = JitterConsumerStatistics()
+
+    init(storage: JitterBufferStorage, configuration: JitterBufferConfiguration) {
+        self.storage = storage
+        capacity = Int64(configuration.capacityFrames)
+        samplesPerFrame = Int64(configuration.samplesPerFrame)
+        microsecondsPerSample = 1_000_000 / Double(configuration.clockRate)
+        // A lost packet is worth keeping one frame of extra delay for `breakEvenMs`; the window
+        // already shows that the extra frame was not needed for its whole length.
+        let breakEvenMs = 100 * CallQuality.lossImpairmentSlope(lossPercent: 0) / CallQuality.delayImpairmentPerMs
+        let holdMs = max(0, breakEvenMs - Double(configuration.statisticsWindowMs))
+        paidDropHoldTicks = Int((holdMs * 1000 / configuration.frameMicroseconds).rounded(.up))
+    }
+
+    /// Answers one tick: the frame to decode, or what to play instead.
+    ///
+    /// - Parameters:
+    ///   - nowMicroseconds: The time of this tick, on the clock the producer's arrival times
+    ///     come from [µs]. Only the first frame's tick is used (to anchor the playout).
+    ///   - destination: Where the payload is copied; give it
+    ///     ``JitterBufferConfiguration/maximumPayloadBytes`` so nothing is cut.
+    /// - Returns: ``JitterPlayout/frame(_:)`` with the packet's header fields,
+    ///   ``JitterPlayout/conceal`` or ``JitterPlayout/silence``.
+    public mutating func get(
+        nowMicroseconds: Int64, payload destination: UnsafeMutableRawBufferPointer
+    ) -> JitterPlayout {
+        let producerEpoch = storage.epoch.load(ordering: .acquiring)
+        if producerEpoch != epoch { restart(epoch: producerEpoch) }
+        let playout: JitterPlayout
+        if isStarted || start(nowMicroseconds: nowMicroseconds) {
+            playout = step(destination)
+        } else {
+            playout = .silence
+        }
+        switch playout {
+        case .frame: statistics.played += 1
+        case .conceal: statistics.concealed += 1
+        case .silence: statistics.silent += 1
+        }
+        statistics.offsetFrames = offset
+        if nextSequence != publishedNextSequence {
+            publishedNextSequence = nextSequence
+            storage.nextSequence.store(nextSequence, ordering: .releasing)
+        }
+        sweep()
+        return playout
+    }
+
+    /// One tick of a started stream.
+    @inline(__always)
+    private mutating func step(_ destination: UnsafeMutableRawBufferPointer) -> JitterPlayout {
+        let target = Int(truncatingIfNeeded: storage.targetOffset.load(ordering: .acquiring))
+        statistics.targetOffsetFrames = target
+        if ticksSinceDrop < Self.dropSpacingTicks { ticksSinceDrop += 1 }
+        var due = playTimestamp
+        guard let (sequence, timestamp) = firstBuffered(due: due) else {
+            // Nothing buffered: wait for the due packet (it may be delayed, or the sender silent).
+            offset += 1
+            return .conceal
+        }
+        if timestamp <= due {
+            // Due now; any packet missing before it is older still, so late.
+            if offset < target {
+                offset += 1
+                statistics.insertedToGrow += 1
+                return .conceal
+            }
+            excessTicks = offset > target ? excessTicks + 1 : 0
+            if offset > target, excessTicks >= paidDropHoldTicks, ticksSinceDrop >= Self.dropSpacingTicks,
+                isBuffered(sequence + 1, dueBy: due + samplesPerFrame)
+            {
+                release(sequence)
+                statistics.droppedToShrink += 1
+                ticksSinceDrop = 0
+                offset -= 1
+                playTimestamp = due + 2 * samplesPerFrame
+                return play(sequence + 1, into: destination)
+            }
+            playTimestamp = due + samplesPerFrame
+            return play(sequence, into: destination)
+        }
+        // The next buffered packet is due later: a silence gap if nothing is missing before it.
+        let isGap = sequence == nextSequence
+        if offset < target {
+            offset += 1
+            statistics.insertedToGrow += 1
+            return isGap ? .silence : .conceal
+        }
+        if offset > target {
+            let skip = min(Int64(offset - target), (timestamp - due) / samplesPerFrame)
+            if skip > 0 {
+                offset -= Int(skip)
+                statistics.skippedToShrink += Int(skip)
+                due += skip * samplesPerFrame
+                if timestamp <= due {
+                    playTimestamp = due + samplesPerFrame
+                    return play(sequence, into: destination)
+                }
+            }
+        }
+        playTimestamp = due + samplesPerFrame
+        if sequence > nextSequence {
+            // Packets missing before `sequence` whose timestamps (if contiguous) are now past
+            // will be late when they come.
+            let passed = sequence - (timestamp - due) / samplesPerFrame
+            if passed > nextSequence { nextSequence = passed }
+        }
+        return isGap ? .silence : .conceal
+    }
+
+    /// The first packet buffered at or after ``nextSequence`` that is not yet overdue, as its
+    /// sequence number and timestamp. Overdue packets (timestamp a frame or more before `due`)
+    /// and stale ones met on the way are released.
+    @inline(__always)
+    private mutating func firstBuffered(due: Int64) -> (Int64, Int64)? {
+        let highest = storage.highestSequence.load(ordering: .acquiring)
+        var sequence = nextSequence
+        let last = min(highest, nextSequence + capacity - 1)
+        while sequence <= last {
+            let index = storage.index(of: sequence)
+            let state = storage.state(index).load(ordering: .acquiring)
+            if state == sequence {
+                let timestamp = storage.headers[index].timestamp
+                if timestamp > due - samplesPerFrame { return (sequence, timestamp) }
+                storage.state(index).store(0, ordering: .releasing)
+                statistics.late += 1
+                nextSequence = sequence + 1
+            } else if state != 0 && state < nextSequence {
+                storage.state(index).store(0, ordering: .releasing)
+            }
+            sequence += 1
+        }
+        return nil
+    }
+
+    /// Whether `sequence` is buffered with a timestamp no later than `dueBy`.
+    @inline(__always)
+    private func isBuffered(_ sequence: Int64, dueBy: Int64) -> Bool {
+        let index = storage.index(of: sequence)
+        return storage.state(index).load(ordering: .acquiring) == sequence
+            && storage.headers[index].timestamp <= dueBy
+    }
+
+    /// Copies packet `sequence` out, frees its slot and moves past it.
+    @inline(__always)
+    private mutating func play(_ sequence: Int64, into destination: UnsafeMutableRawBufferPointer) -> JitterPlayout {
+        let index = storage.index(of: sequence)
+        let header = storage.headers[index]
+        let length = Int(header.payloadBytes)
+        let copied = min(length, destination.count)
+        if copied > 0, let target = destination.baseAddress {
+            target.copyMemory(from: storage.payload(index), byteCount: copied)
+        }
+        storage.state(index).store(0, ordering: .releasing)
+        nextSequence = sequence + 1
+        return .frame(
+            JitterFrame(
+                sequenceNumber: UInt16(truncatingIfNeeded: sequence),
+                timestamp: UInt32(truncatingIfNeeded: header.timestamp),
+                marker: header.marker,
+                arrivalMicroseconds: header.arrivalMicroseconds,
+                payloadBytes: copied,
+                isTruncated: copied < length))
+    }
+
+    /// Frees packet `sequence` without playing it and moves past it.
+    @inline(__always)
+    private mutating func release(_ sequence: Int64) {
+        storage.state(storage.index(of: sequence)).store(0, ordering: .releasing)
+        nextSequence = sequence + 1
+    }
+
+    /// Anchors the playout on the first buffered packet, if any.
+    @inline(never)
+    private mutating func start(nowMicroseconds: Int64) -> Bool {
+        let highest = storage.highestSequence.load(ordering: .acquiring)
+        guard highest > 0 else { return false }
+        var sequence = max(nextSequence, highest - capacity + 1)
+        while sequence <= highest {
+            let index = storage.index(of: sequence)
+            if storage.state(index).load(ordering: .acquiring) == sequence {
+                let timestamp = storage.headers[index].timestamp
+                let anchor = Double(nowMicroseconds) - Double(timestamp) * microsecondsPerSample
+                storage.anchorBits.store(Int64(bitPattern: anchor.bitPattern), ordering: .relaxed)
+                storage.anchorEpoch.store(epoch + 1, ordering: .releasing)
+                nextSequence = sequence
+                playTimestamp = timestamp
+                offset = 0
+                excessTicks = 0
+                isStarted = true
+                return true
+            }
+            sequence += 1
+        }
+        return false
+    }
+
+    /// Starts over after the producer restarted the stream: forgets the playout state and
+    /// frees every slot of the old epoch.
+    @inline(never)
+    private mutating func restart(epoch newEpoch: Int64) {
+        epoch = newEpoch
+        isStarted = false
+        nextSequence = storage.epochStartSequence.load(ordering: .relaxed)
+        for index in 0..<Int(capacity) {
+            let state = storage.state(index)
+            let held = state.load(ordering: .acquiring)
+            if held != 0 && held < nextSequence { state.store(0, ordering: .releasing) }
+        }
+    }
+
+    /// Frees one stale slot, if the slot half a buffer ahead holds a packet already passed, so
+    /// that a packet put just as the consumer moved past it cannot hold its slot for long.
+    @inline(__always)
+    private func sweep() {
+        let state = storage.state(storage.index(of: nextSequence + capacity / 2))
+        let held = state.load(ordering: .acquiring)
+        if held != 0 && held < nextSequence { state.store(0, ordering: .releasing) }
+    }
+}
