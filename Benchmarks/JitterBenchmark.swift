@@ -7,8 +7,8 @@ import RTP
 /// and the heap allocations per packet.
 ///
 /// Per trace: re-execute with the malloc interposer preloaded (``AllocationCounter``, once),
-/// parse the trace, one replay with allocations counted (the buffer is made before counting
-/// starts, so the count is that of `put` and `get` alone), its playout scored and optionally
+/// parse the trace, one warm-up replay, one replay with allocations counted (the buffer is made
+/// before counting starts, so the count is that of `put` and `get` alone), its playout scored and optionally
 /// written as a log, then timed replays, each on a fresh buffer, for `--seconds` (at least
 /// ``JitterOptions/minimumReplays``); every replay must play exactly what the first did. The
 /// median replay is reported, divided by the packets put: one operation is one `put` with its
@@ -67,7 +67,15 @@ struct JitterBenchmark {
         defer { played.deallocate() }
         played.initialize(repeating: -1)
 
-        // The counted replay: its playout is the one scored.
+        // A warm-up replay first, so that one-time runtime work (generic metadata a debug build
+        // instantiates on first use) is not counted; then the counted replay, whose playout is
+        // the one scored.
+        do {
+            let buffer = try JitterBuffer(configuration)
+            var producer = buffer.producer
+            var consumer = buffer.consumer
+            replay.run(producer: &producer, consumer: &consumer, payload: payload, output: output, played: played)
+        }
         var allocationsPerOperation: Double?
         do {
             let buffer = try JitterBuffer(configuration)

@@ -257,10 +257,12 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         epoch = newEpoch
         isStarted = false
         nextSequence = storage.epochStartSequence.load(ordering: .relaxed)
-        for index in 0..<Int(capacity) {
+        var index = 0
+        while index < Int(capacity) {
             let state = storage.state(index)
             let held = state.load(ordering: .acquiring)
             if held != 0 && held < nextSequence { state.store(0, ordering: .releasing) }
+            index += 1
         }
     }
 

@@ -133,8 +133,11 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
     @inline(__always)
     mutating func noteSequence(advance: Int64) {
         if advance > 0 {
-            for _ in 0..<min(advance - 1, 64) {
+            // A while loop, not `for in` a range of Int64: a debug build allocates iterating it.
+            var skipped = min(advance - 1, 64)
+            while skipped > 0 {
                 lossFraction += lossStep * (1 - lossFraction)
+                skipped -= 1
             }
             lossFraction -= lossStep * lossFraction
         } else if advance < 0 {
@@ -210,8 +213,11 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         counts.update(repeating: 0, count: Self.binCount)
         lowest = Self.binCount
         highest = -1
+        // A while loop, not `for in` a range: a debug build allocates iterating some ranges.
         var position = windowHead
-        for _ in 0..<windowCount {
+        var remaining = windowCount
+        while remaining > 0 {
+            remaining -= 1
             position = position == 0 ? windowCapacity - 1 : position - 1
             let relative = relativeBin(Int(window[position]))
             counts[relative] += 1
