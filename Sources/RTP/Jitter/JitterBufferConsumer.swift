@@ -18,7 +18,9 @@ import Atomics
 /// - **Growing** (offset below target) costs no packet: the tick conceals instead of playing,
 ///   and the playout timestamp waits one frame.
 /// - **Waiting**: when nothing at all is buffered, the due packet may be delayed (a Wi-Fi
-///   stall, a route change) or the sender may be silent, so the playout timestamp waits too.
+///   stall, a route change) or the sender may be silent, so the playout timestamp waits too,
+///   up to ``JitterBufferConfiguration/capacityFrames`` frames above the target (more packets
+///   than that could not be buffered anyway).
 /// - **Free shrinking** (offset above target): frames that nothing will fill are skipped: a
 ///   silence gap before the next talkspurt, or missing packets when a later one is here.
 /// - **Paid shrinking**: when the offset has been above the target, while playing, for as long
@@ -109,8 +111,13 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         if ticksSinceDrop < Self.dropSpacingTicks { ticksSinceDrop += 1 }
         var due = playTimestamp
         guard let (sequence, timestamp) = firstBuffered(due: due) else {
-            // Nothing buffered: wait for the due packet (it may be delayed, or the sender silent).
-            offset += 1
+            // Nothing buffered: wait for the due packet (it may be delayed, or the sender
+            // silent), but not longer than the buffer could hold packets for.
+            if offset < target + Int(capacity) {
+                offset += 1
+            } else {
+                playTimestamp = due + samplesPerFrame
+            }
             return .conceal
         }
         if timestamp <= due {
@@ -170,7 +177,9 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
     private mutating func firstBuffered(due: Int64) -> (Int64, Int64)? {
         let highest = storage.highestSequence.load(ordering: .acquiring)
         var sequence = nextSequence
-        let last = min(highest, nextSequence + capacity - 1)
+        // At least the slot of `nextSequence` is looked at, so that a stale packet there is
+        // freed and the producer can store the packet playout waits for.
+        let last = max(nextSequence, min(highest, nextSequence + capacity - 1))
         while sequence <= last {
             let index = storage.index(of: sequence)
             let state = storage.state(index).load(ordering: .acquiring)
@@ -181,11 +190,35 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
                 statistics.late += 1
                 nextSequence = sequence + 1
             } else if state != 0 && state < nextSequence {
+                // Put just as playout moved past it: late too.
                 storage.state(index).store(0, ordering: .releasing)
+                statistics.late += 1
             }
             sequence += 1
         }
-        return nil
+        return highest > last ? oldestBeyondWindow(due: due) : nil
+    }
+
+    /// The oldest packet buffered more than a buffer's length after ``nextSequence`` (after a
+    /// loss of more than `capacity` packets in a row), found by looking at every slot.
+    @inline(never)
+    private mutating func oldestBeyondWindow(due: Int64) -> (Int64, Int64)? {
+        var oldest = Int64.max
+        var index = 0
+        while index < Int(capacity) {
+            let held = storage.state(index).load(ordering: .acquiring)
+            if held >= nextSequence && held < oldest { oldest = held }
+            index += 1
+        }
+        guard oldest != Int64.max else { return nil }
+        let timestamp = storage.headers[storage.index(of: oldest)].timestamp
+        guard timestamp > due - samplesPerFrame else {
+            storage.state(storage.index(of: oldest)).store(0, ordering: .releasing)
+            statistics.late += 1
+            nextSequence = oldest + 1
+            return nil
+        }
+        return (oldest, timestamp)
     }
 
     /// Whether `sequence` is buffered with a timestamp no later than `dueBy`.
@@ -225,29 +258,28 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         nextSequence = sequence + 1
     }
 
-    /// Anchors the playout on the first buffered packet, if any.
+    /// Anchors the playout on the oldest buffered packet, if any. Looks at every slot: when
+    /// more packets came than fit before the first tick, the buffered ones are not the newest.
     @inline(never)
     private mutating func start(nowMicroseconds: Int64) -> Bool {
-        let highest = storage.highestSequence.load(ordering: .acquiring)
-        guard highest > 0 else { return false }
-        var sequence = max(nextSequence, highest - capacity + 1)
-        while sequence <= highest {
-            let index = storage.index(of: sequence)
-            if storage.state(index).load(ordering: .acquiring) == sequence {
-                let timestamp = storage.headers[index].timestamp
-                let anchor = Double(nowMicroseconds) - Double(timestamp) * microsecondsPerSample
-                storage.anchorBits.store(Int64(bitPattern: anchor.bitPattern), ordering: .relaxed)
-                storage.anchorEpoch.store(epoch + 1, ordering: .releasing)
-                nextSequence = sequence
-                playTimestamp = timestamp
-                offset = 0
-                excessTicks = 0
-                isStarted = true
-                return true
-            }
-            sequence += 1
+        var oldest = Int64.max
+        var index = 0
+        while index < Int(capacity) {
+            let held = storage.state(index).load(ordering: .acquiring)
+            if held >= nextSequence && held != 0 && held < oldest { oldest = held }
+            index += 1
         }
-        return false
+        guard oldest != Int64.max else { return false }
+        let timestamp = storage.headers[storage.index(of: oldest)].timestamp
+        let anchor = Double(nowMicroseconds) - Double(timestamp) * microsecondsPerSample
+        storage.anchorBits.store(Int64(bitPattern: anchor.bitPattern), ordering: .relaxed)
+        storage.anchorEpoch.store(epoch + 1, ordering: .releasing)
+        nextSequence = oldest
+        playTimestamp = timestamp
+        offset = 0
+        excessTicks = 0
+        isStarted = true
+        return true
     }
 
     /// Starts over after the producer restarted the stream: forgets the playout state and
@@ -269,9 +301,12 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
     /// Frees one stale slot, if the slot half a buffer ahead holds a packet already passed, so
     /// that a packet put just as the consumer moved past it cannot hold its slot for long.
     @inline(__always)
-    private func sweep() {
+    private mutating func sweep() {
         let state = storage.state(storage.index(of: nextSequence + capacity / 2))
         let held = state.load(ordering: .acquiring)
-        if held != 0 && held < nextSequence { state.store(0, ordering: .releasing) }
+        if held != 0 && held < nextSequence {
+            state.store(0, ordering: .releasing)
+            statistics.late += 1
+        }
     }
 }

@@ -11,10 +11,10 @@ import NIOCore
 /// ``JitterDelayEstimator``, and the playout offset it chooses is published for the consumer.
 ///
 /// Sequence numbers (16 bit) and timestamps (32 bit) are extended to 64 bits relative to the
-/// highest sequence number received, so wrapping is invisible (RFC 3550 §A.1). A jump of
-/// ``JitterBufferConfiguration/capacityFrames`` or more forward, a timestamp going back while
-/// the sequence number goes forward, or several packets in a row far behind restart the stream
-/// (a new epoch): the consumer then starts over from the new packets.
+/// highest sequence number received, so wrapping is invisible (RFC 3550 §A.1). A jump of more
+/// than ``maximumDropout`` forward, a timestamp going back while the sequence number goes
+/// forward, or ``staleRunLimit`` packets in a row more than ``maximumMisorder`` behind restart
+/// the stream (a new epoch): the consumer then starts over from the new packets.
 ///
 /// `@unchecked Sendable` because it owns raw memory (the duplicate filter, the estimator's
 /// window) that only this non-copyable value refers to: sending it moves that memory along.
@@ -24,7 +24,14 @@ import NIOCore
 public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
     /// Extended sequence numbers start here, so that they stay positive and 0 can mean "free".
     static let sequenceBase: Int64 = 1 << 20
-    /// Packets in a row more than a buffer behind before the stream is restarted at them.
+    /// A jump forward of more sequence numbers than this restarts the stream (RFC 3550 §A.1's
+    /// MAX_DROPOUT): a longer outage than that is a new stream.
+    static let maximumDropout: Int64 = 3000
+    /// A packet more than this many sequence numbers behind the highest is stale (RFC 3550
+    /// §A.1's MAX_MISORDER).
+    static let maximumMisorder: Int64 = 100
+    /// Stale packets in a row before the stream is restarted at them (a sender that started
+    /// over with lower sequence numbers).
     static let staleRunLimit = 4
 
     private let storage: JitterBufferStorage
@@ -85,10 +92,10 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
         if hasFirstPacket {
             advance = Int64(Int16(truncatingIfNeeded: sequenceNumber &- UInt16(truncatingIfNeeded: highestSequence)))
             let timestampAdvance = Int64(Int32(truncatingIfNeeded: timestamp &- UInt32(truncatingIfNeeded: highestTimestamp)))
-            if advance >= capacity || (advance > 0 && timestampAdvance < 0) {
+            if advance > Self.maximumDropout || (advance > 0 && timestampAdvance < 0) {
                 return restart(sequenceNumber, timestamp, arrivalMicroseconds, marker, payload)
             }
-            if advance <= -capacity {
+            if advance < -Self.maximumMisorder {
                 staleRun += 1
                 if staleRun >= Self.staleRunLimit {
                     return restart(sequenceNumber, timestamp, arrivalMicroseconds, marker, payload)
@@ -122,6 +129,10 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
     }
 
     /// Stores a packet whose sequence number and timestamp have been extended.
+    ///
+    /// A duplicate is refused before anything else. A packet refused as overflow leaves no
+    /// trace (the network thread may try it again); a late or stored one is remembered for
+    /// duplicate detection, counts for the network loss average, and has its transit measured.
     @inline(__always)
     private mutating func store(
         _ sequence: Int64, _ timestamp: Int64, advance: Int64, _ arrivalMicroseconds: Int64,
@@ -132,6 +143,12 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
             statistics.duplicates += 1
             return .duplicate
         }
+        let isLate = sequence < storage.nextSequence.load(ordering: .acquiring)
+        let state = storage.state(index)
+        if !isLate && state.load(ordering: .acquiring) != 0 {
+            statistics.overflow += 1
+            return .overflow
+        }
         received[index] = sequence
         estimator.noteSequence(advance: advance)
         measure(timestamp: timestamp, arrivalMicroseconds: arrivalMicroseconds)
@@ -140,14 +157,9 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
             highestTimestamp = timestamp
             storage.highestSequence.store(sequence, ordering: .releasing)
         }
-        if sequence < storage.nextSequence.load(ordering: .acquiring) {
+        if isLate {
             statistics.late += 1
             return .late
-        }
-        let state = storage.state(index)
-        guard state.load(ordering: .acquiring) == 0 else {
-            statistics.overflow += 1
-            return .overflow
         }
         let length = payload.count
         storage.headers[index] = JitterSlotHeader(
@@ -193,7 +205,7 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
     ) -> JitterPutResult {
         statistics.resynchronizations += 1
         staleRun = 0
-        let floor = highestSequence + 2 * capacity
+        let floor = highestSequence + Self.maximumDropout + 2 * capacity
         let sequence = floor + Int64(UInt16(truncatingIfNeeded: Int64(sequenceNumber) - floor))
         let extendedTimestamp = highestTimestamp
             + Int64(UInt32(truncatingIfNeeded: Int64(timestamp) - highestTimestamp))

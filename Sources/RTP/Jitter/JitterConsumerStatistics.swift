@@ -10,7 +10,8 @@ public struct JitterConsumerStatistics: Sendable, Hashable {
     public var concealed = 0
     /// Ticks answered with ``JitterPlayout/silence``.
     public var silent = 0
-    /// Packets found in the buffer after their frame had been concealed, and dropped.
+    /// Packets found in the buffer after their frame had been concealed (or put just as
+    /// playout passed them), and dropped.
     public var late = 0
     /// Packets dropped on purpose to shorten the delay (after the delay had been longer than
     /// needed for long enough to be worth a packet).
