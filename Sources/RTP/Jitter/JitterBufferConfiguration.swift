@@ -19,15 +19,17 @@ public struct JitterBufferConfiguration: Sendable, Hashable {
     public var capacityFrames: Int
     /// The largest payload a slot holds [bytes]; bigger payloads are refused.
     public var maximumPayloadBytes: Int
-    /// How much arrival history the playout delay is chosen from [ms].
+    /// How much arrival history the playout delay target is chosen from [ms]: the delay grows to
+    /// it at once and shrinks to it whenever that costs no packet.
     public var statisticsWindowMs: Int
 
     /// The default slot count: 128, 2.56 s of 20 ms frames.
     public static let defaultCapacityFrames = 128
     /// The default payload limit: 1500 bytes, an Ethernet MTU (an Opus frame is at most 1275).
     public static let defaultMaximumPayloadBytes = 1500
-    /// The default statistics window: 10 s.
-    public static let defaultStatisticsWindowMs = 10_000
+    /// The default statistics window: 2 s (the estimator also looks over the break-even time,
+    /// about 15.8 s, before it drops a packet to shorten the delay).
+    public static let defaultStatisticsWindowMs = 2_000
 
     /// A configuration for a stream of `clockRate` Hz with `samplesPerFrame` samples per packet.
     public init(

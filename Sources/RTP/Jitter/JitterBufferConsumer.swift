@@ -23,10 +23,10 @@ import Atomics
 ///   than that could not be buffered anyway).
 /// - **Free shrinking** (offset above target): frames that nothing will fill are skipped: a
 ///   silence gap before the next talkspurt, or missing packets when a later one is here.
-/// - **Paid shrinking**: when the offset has been above the target, while playing, for as long
-///   as a lost packet is worth in E-model terms (``CallQuality``; about 15.8 s of one frame of
-///   extra delay, of which the statistics window already covers part), one due packet is
-///   dropped and the next one played, at most one every few ticks. This is how sender clock
+/// - **Paid shrinking**: when the offset is above both the target and the estimator's *shrink
+///   floor* (the best offset over the last ~15.8 s, as long as a frame of extra delay must
+///   last to cost what a lost packet costs in E-model terms, ``CallQuality``), one due packet
+///   is dropped and the next one played, at most one every few ticks. This is how sender clock
 ///   drift and route changes to a shorter path are absorbed: single frames, never bursts.
 ///
 /// A packet found after its frame was concealed is dropped as late.
@@ -40,8 +40,6 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
     private let capacity: Int64
     private let samplesPerFrame: Int64
     private let microsecondsPerSample: Double
-    /// Ticks of unneeded delay, while playing, before a packet is dropped to shorten it.
-    let paidDropHoldTicks: Int
 
     private var epoch: Int64 = 0
     private var isStarted = false
@@ -51,7 +49,6 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
     /// The extended RTP timestamp due at this tick.
     private var playTimestamp: Int64 = 0
     private var offset = 0
-    private var excessTicks = 0
     private var ticksSinceDrop = JitterBufferConsumer.dropSpacingTicks
 
     /// What the ticks so far played, and the delay state.
@@ -62,11 +59,6 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         capacity = Int64(configuration.capacityFrames)
         samplesPerFrame = Int64(configuration.samplesPerFrame)
         microsecondsPerSample = 1_000_000 / Double(configuration.clockRate)
-        // A lost packet is worth keeping one frame of extra delay for `breakEvenMs`; the window
-        // already shows that the extra frame was not needed for its whole length.
-        let breakEvenMs = 100 * CallQuality.lossImpairmentSlope(lossPercent: 0) / CallQuality.delayImpairmentPerMs
-        let holdMs = max(0, breakEvenMs - Double(configuration.statisticsWindowMs))
-        paidDropHoldTicks = Int((holdMs * 1000 / configuration.frameMicroseconds).rounded(.up))
     }
 
     /// Answers one tick: the frame to decode, or what to play instead.
@@ -127,8 +119,8 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
                 statistics.insertedToGrow += 1
                 return .conceal
             }
-            excessTicks = offset > target ? excessTicks + 1 : 0
-            if offset > target, excessTicks >= paidDropHoldTicks, ticksSinceDrop >= Self.dropSpacingTicks,
+            if offset > target, ticksSinceDrop >= Self.dropSpacingTicks,
+                offset > Int(truncatingIfNeeded: storage.shrinkFloorOffset.load(ordering: .relaxed)),
                 isBuffered(sequence + 1, dueBy: due + samplesPerFrame)
             {
                 release(sequence)
@@ -277,7 +269,6 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         nextSequence = oldest
         playTimestamp = timestamp
         offset = 0
-        excessTicks = 0
         isStarted = true
         return true
     }

@@ -49,6 +49,7 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
     private var staleRun = 0
     private var anchorMicroseconds: Double?
     private var publishedTarget: Int64 = 0
+    private var publishedShrinkFloor: Int64 = 0
 
     /// What happened to the packets put so far.
     public private(set) var statistics = JitterProducerStatistics()
@@ -193,6 +194,11 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
                 publishedTarget = target
                 storage.targetOffset.store(target, ordering: .releasing)
             }
+            let floor = Int64(estimator.shrinkFloor)
+            if floor != publishedShrinkFloor {
+                publishedShrinkFloor = floor
+                storage.shrinkFloorOffset.store(floor, ordering: .releasing)
+            }
         }
     }
 
@@ -213,8 +219,10 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
         estimator.reset()
         anchorMicroseconds = nil
         publishedTarget = 0
+        publishedShrinkFloor = 0
         highestSequence = sequence - 1
         storage.targetOffset.store(0, ordering: .relaxed)
+        storage.shrinkFloorOffset.store(0, ordering: .relaxed)
         storage.epochStartSequence.store(sequence, ordering: .relaxed)
         storage.epoch.store(epoch, ordering: .releasing)
         return store(sequence, extendedTimestamp, advance: 1, arrivalMicroseconds, marker, payload)

@@ -10,7 +10,7 @@ import Atomics
 ///   headers[i]  timestamp, arrival, length, marker
 ///   payload     maximumPayloadBytes, at payloads + i * payloadStride
 /// published values (one cache line per writer):
-///   producer:   targetOffset, highestSequence, epoch, epochStartSequence
+///   producer:   targetOffset, shrinkFloorOffset, highestSequence, epoch, epochStartSequence
 ///   consumer:   nextSequence, anchorBits, anchorEpoch
 /// ```
 ///
@@ -42,6 +42,7 @@ final class JitterBufferStorage: @unchecked Sendable {
         static let highestSequence = 1
         static let epoch = 2
         static let epochStartSequence = 3
+        static let shrinkFloorOffset = 4
         static let nextSequence = 8
         static let anchorBits = 9
         static let anchorEpoch = 10
@@ -94,6 +95,9 @@ final class JitterBufferStorage: @unchecked Sendable {
 
     /// Producer → consumer: the playout offset the estimator asks for [frames after the anchor].
     var targetOffset: UnsafeAtomic<Int64> { UnsafeAtomic(at: published + Published.targetOffset) }
+    /// Producer → consumer: the lowest offset a packet may be dropped to reach [frames after
+    /// the anchor].
+    var shrinkFloorOffset: UnsafeAtomic<Int64> { UnsafeAtomic(at: published + Published.shrinkFloorOffset) }
     /// Producer → consumer: the highest extended sequence number received (0 before any).
     var highestSequence: UnsafeAtomic<Int64> { UnsafeAtomic(at: published + Published.highestSequence) }
     /// Producer → consumer: bumped when the stream restarts (see ``epochStartSequence``).
