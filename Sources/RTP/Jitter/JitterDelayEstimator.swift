@@ -1,11 +1,12 @@
 /// Chooses the playout offset that would have given the best call quality over the recent
-/// arrivals, and the lowest offset that would have done no worse over a longer past.
+/// arrivals, and the lowest offset a packet may be dropped to reach.
 ///
 /// Each packet's *relative transit* is its arrival time minus its RTP timestamp in µs; only
 /// differences between packets matter, so the unknown clock offset between sender and receiver
 /// cancels. Measured from the consumer's anchor in frames and rounded up, it is the smallest
-/// playout offset at which the packet would have been on time: its *bin*. For a window of
-/// packets, the best offset `n` minimises the E-model impairment (``CallQuality``):
+/// playout offset at which the packet would have been on time: its *bin*. Over the last
+/// ``JitterBufferConfiguration/statisticsWindowMs`` of packets, the ``target`` is the offset
+/// `n` that minimises the E-model impairment (``CallQuality``):
 ///
 /// ```
 /// cost(n) = 0.024 · frameMs · n + Ie(100 · (netLoss + (1 − netLoss) · late(n)))
@@ -13,85 +14,97 @@
 /// ```
 ///
 /// that is the R-optimal trade of delay against late loss, on the grid of offsets the frame
-/// clock can play at. Two windows of the same ring of bins give two answers:
+/// clock can play at. The consumer grows to the target at once and shrinks to it whenever that
+/// costs no packet. A sliding window (rather than a decaying one) lets it follow clock drift
+/// and route changes as soon as the old arrivals have left it.
 ///
-/// - ``target``, over ``JitterBufferConfiguration/statisticsWindowMs`` (short): where the
-///   consumer grows to at once, and shrinks to whenever that costs no packet.
-/// - ``shrinkFloor``, over the *break-even time* (about 15.8 s): the time one frame of extra
-///   delay must last to cost as much R as one lost packet. Dropping a packet to shrink is only
-///   worth it when the shorter delay would have done as well for that long (and so, as far as
-///   anyone can tell, will for as long again), so the consumer never drops below this.
+/// Dropping a packet to shrink is another matter: it is worth it only if the shorter delay
+/// lasts for the *break-even time*, ``breakEvenMs`` (about 15.8 s), how long one frame of
+/// extra delay must last to cost as much R as one lost packet. As far as anyone can tell, a
+/// delay that has sufficed for that long will for as long again; so ``shrinkFloor`` is the
+/// highest target of the windows that make up the last break-even time, and the consumer
+/// never drops a packet to go below it.
 ///
-/// Sliding windows (rather than decaying ones) let both follow clock drift and route changes
-/// once the old arrivals have left them. Both histograms share a base bin, moved to keep the
-/// target a quarter of the way up. Targets are recomputed when a packet above them enters or
-/// leaves a window, and every ``updateInterval`` packets otherwise. All storage is allocated
-/// by `init` and freed by `deinit`; nothing in between allocates.
+/// The histogram (``JitterTransitHistogram``) is re-based to keep the target a quarter of the
+/// way up. The target is recomputed when a packet above it enters or leaves the window, and
+/// every ``updateInterval`` packets otherwise. All storage is allocated by `init` and freed by
+/// `deinit`; nothing in between allocates.
 ///
 /// `@unchecked Sendable`: the raw memory is owned by this non-copyable value alone, so sending
 /// the value moves the memory with it.
 struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
-    /// Targets are recomputed at least every this many packets.
+    /// The target is recomputed at least every this many packets.
     static let updateInterval = 16
     /// The largest |bin| stored, so that hostile timestamps cannot overflow anything.
     static let binLimit = 1 << 24
     /// How long one frame of extra delay costs as much R as one lost packet, at no loss [ms]:
-    /// `Ie'(0) · 1 % / 0.024 per ms`, about 15.8 s whatever the frame length.
+    /// `Ie'(0) · 1 % / (0.024 per ms)`, about 15.8 s whatever the frame length.
     static let breakEvenMs = 100 * CallQuality.lossImpairmentSlope(lossPercent: 0) / CallQuality.delayImpairmentPerMs
 
     /// One frame [µs].
     let frameMicroseconds: Double
     /// The R points one frame of extra delay costs.
     let delayCostPerFrame: Double
-    /// Packets in the short window.
-    let shortCapacity: Int
-    /// Packets in the long window (the ring's size).
-    let longCapacity: Int
+    /// Packets in the window.
+    let windowCapacity: Int
+    /// Windows that make up the break-even time (the floor is the highest target of these).
+    let floorWindows: Int
     /// The weight of one packet in the network loss average.
     private let lossStep: Double
 
-    /// The bins of the last `longCapacity` packets, a ring.
+    /// The bins of the last `windowCapacity` packets, a ring.
     private let ring: UnsafeMutablePointer<Int32>
     private var head = 0
     private var count = 0
-    private var short = JitterTransitHistogram()
-    private var long = JitterTransitHistogram()
+    private var histogram = JitterTransitHistogram()
     private var sinceUpdate = 0
-    /// The fraction of packets the network lost, averaged over about a long window.
+    /// The highest target of each of the last `floorWindows` windows, a ring.
+    private let windowMaxima: UnsafeMutablePointer<Int>
+    private var windowMaximaHead = 0
+    private var currentWindowMaximum = Int.min
+    private var packetsInWindow = 0
+    private var pastWindowsMaximum = Int.min
+    /// The fraction of packets the network lost, averaged over about a break-even time.
     private(set) var lossFraction = 0.0
-    /// The best offset over the short window [frames after the anchor].
+    /// The best offset over the window [frames after the anchor].
     private(set) var target = 0
-    /// The best offset over the long window [frames after the anchor].
-    private(set) var shrinkFloor = 0
 
-    /// An empty estimator for frames of `frameMicroseconds` and a short window of `windowMs`.
+    /// The lowest offset a packet may be dropped to reach [frames after the anchor].
+    var shrinkFloor: Int { max(pastWindowsMaximum, currentWindowMaximum, target) }
+
+    /// An empty estimator for frames of `frameMicroseconds` and a window of `windowMs`.
     init(frameMicroseconds: Double, windowMs: Int) {
         self.frameMicroseconds = frameMicroseconds
         delayCostPerFrame = CallQuality.delayImpairmentPerMs * frameMicroseconds / 1000
-        func packets(_ milliseconds: Double) -> Int {
-            Int(min(max((milliseconds * 1000 / frameMicroseconds).rounded(), 16), 65_536))
-        }
-        shortCapacity = packets(Double(windowMs))
-        longCapacity = max(shortCapacity, packets(Self.breakEvenMs))
-        lossStep = 1 / Double(longCapacity)
-        ring = UnsafeMutablePointer<Int32>.allocate(capacity: longCapacity)
-        ring.initialize(repeating: 0, count: longCapacity)
+        let packets = Double(windowMs) * 1000 / frameMicroseconds
+        windowCapacity = Int(min(max(packets.rounded(), 16), 65_536))
+        let windowSeconds = Double(windowCapacity) * frameMicroseconds / 1_000_000
+        floorWindows = Int(min(max((Self.breakEvenMs / 1000 / windowSeconds).rounded(.up), 1), 64))
+        lossStep = 1 / Double(windowCapacity * floorWindows)
+        ring = UnsafeMutablePointer<Int32>.allocate(capacity: windowCapacity)
+        ring.initialize(repeating: 0, count: windowCapacity)
+        windowMaxima = UnsafeMutablePointer<Int>.allocate(capacity: floorWindows)
+        windowMaxima.initialize(repeating: Int.min, count: floorWindows)
     }
 
     deinit {
         ring.deallocate()
+        windowMaxima.deallocate()
     }
 
     /// Forgets every packet (a new stream); keeps the storage.
     mutating func reset() {
         head = 0
         count = 0
-        short.reset(base: -JitterTransitHistogram.binCount / 4)
-        long.reset(base: -JitterTransitHistogram.binCount / 4)
+        histogram.reset(base: -JitterTransitHistogram.binCount / 4)
         sinceUpdate = 0
+        windowMaxima.update(repeating: Int.min, count: floorWindows)
+        windowMaximaHead = 0
+        currentWindowMaximum = Int.min
+        packetsInWindow = 0
+        pastWindowsMaximum = Int.min
         lossFraction = 0
         target = 0
-        shrinkFloor = 0
     }
 
     /// The bin of a packet whose relative transit is `offsetFrames` frames after the anchor:
@@ -104,36 +117,34 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         return Int(limited.rounded(.up))
     }
 
-    /// Adds a packet with bin `bin` to both windows, dropping the oldest of each when full.
+    /// Adds a packet with bin `bin` to the window, dropping the oldest when it is full.
     ///
-    /// - Returns: Whether ``target`` or ``shrinkFloor`` changed.
+    /// - Returns: Whether ``target`` or ``shrinkFloor`` may have changed.
     mutating func add(bin: Int) -> Bool {
-        var tailChanged = bin > target || bin > shrinkFloor
-        if count >= shortCapacity {
-            var leaving = head - shortCapacity
-            if leaving < 0 { leaving += longCapacity }
-            let old = Int(ring[leaving])
-            short.remove(old)
-            if old > target { tailChanged = true }
-        }
-        if count == longCapacity {
+        var changed = bin > target
+        if count == windowCapacity {
             let old = Int(ring[head])
-            long.remove(old)
-            if old > shrinkFloor { tailChanged = true }
+            histogram.remove(old)
+            if old > target { changed = true }
         } else {
-            count += 1
+            count &+= 1
         }
         ring[head] = Int32(truncatingIfNeeded: bin)
-        head += 1
-        if head == longCapacity { head = 0 }
-        short.add(bin)
-        long.add(bin)
-        sinceUpdate += 1
-        guard sinceUpdate >= Self.updateInterval || tailChanged else { return false }
-        sinceUpdate = 0
-        let previous = (target, shrinkFloor)
-        updateTargets()
-        return (target, shrinkFloor) != previous
+        head &+= 1
+        if head == windowCapacity { head = 0 }
+        histogram.add(bin)
+        sinceUpdate &+= 1
+        if sinceUpdate >= Self.updateInterval || changed {
+            sinceUpdate = 0
+            updateTarget()
+            changed = true
+        }
+        packetsInWindow &+= 1
+        if packetsInWindow == windowCapacity {
+            closeWindow()
+            changed = true
+        }
+        return changed
     }
 
     /// Notes where a new packet's sequence number fell relative to the highest so far, for the
@@ -154,34 +165,43 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         }
     }
 
-    /// Recomputes both targets, moving the histograms' base first if the target is near an end.
+    /// Recomputes the target, moving the histogram's base first if the target is near an end.
     @inline(never)
-    private mutating func updateTargets() {
-        var best = short.bestOffset(delayCostPerFrame: delayCostPerFrame, networkLoss: lossFraction) ?? target
-        if short.isNearEnd(best) {
+    private mutating func updateTarget() {
+        var best = histogram.bestOffset(delayCostPerFrame: delayCostPerFrame, networkLoss: lossFraction) ?? target
+        if histogram.isNearEnd(best) {
             rebuild(base: best - JitterTransitHistogram.binCount / 4)
-            best = short.bestOffset(delayCostPerFrame: delayCostPerFrame, networkLoss: lossFraction) ?? best
+            best = histogram.bestOffset(delayCostPerFrame: delayCostPerFrame, networkLoss: lossFraction) ?? best
         }
         target = best
-        shrinkFloor = long.bestOffset(delayCostPerFrame: delayCostPerFrame, networkLoss: lossFraction) ?? best
+        if best > currentWindowMaximum { currentWindowMaximum = best }
     }
 
-    /// Moves both histograms to `base` and re-counts the ring into them.
+    /// Ends a window for the floor: its highest target joins the last `floorWindows - 1`.
+    @inline(never)
+    private mutating func closeWindow() {
+        packetsInWindow = 0
+        windowMaxima[windowMaximaHead] = max(currentWindowMaximum, target)
+        windowMaximaHead = windowMaximaHead + 1 == floorWindows ? 0 : windowMaximaHead + 1
+        currentWindowMaximum = target
+        var highest = Int.min
+        var index = 0
+        // While loops, not `for in` a range: a debug build allocates iterating some ranges.
+        while index < floorWindows {
+            if index != windowMaximaHead { highest = max(highest, windowMaxima[index]) }
+            index += 1
+        }
+        pastWindowsMaximum = highest
+    }
+
+    /// Moves the histogram to `base` and re-counts the ring into it.
     @inline(never)
     private mutating func rebuild(base: Int) {
-        short.reset(base: base)
-        long.reset(base: base)
-        // While loops, not `for in` a range: a debug build allocates iterating some ranges.
-        var position = head
-        var remaining = count
-        var age = 0
-        while remaining > 0 {
-            remaining -= 1
-            position = position == 0 ? longCapacity - 1 : position - 1
-            let bin = Int(ring[position])
-            long.add(bin)
-            if age < shortCapacity { short.add(bin) }
-            age += 1
+        histogram.reset(base: base)
+        var index = 0
+        while index < count {
+            histogram.add(Int(ring[index]))
+            index += 1
         }
     }
 }
