@@ -60,9 +60,6 @@ struct JitterBenchmark {
         let payload = UnsafeMutableRawBufferPointer.allocate(byteCount: JitterReplay.payloadBytes, alignment: 16)
         defer { payload.deallocate() }
         payload.initializeMemory(as: UInt8.self, repeating: 0x55)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: configuration.maximumPayloadBytes, alignment: 16)
-        defer { output.deallocate() }
-        output.initializeMemory(as: UInt8.self, repeating: 0)
         let played = UnsafeMutableBufferPointer<Int32>.allocate(capacity: replay.tickCount)
         defer { played.deallocate() }
         played.initialize(repeating: -1)
@@ -74,7 +71,7 @@ struct JitterBenchmark {
             let buffer = try JitterBuffer(configuration)
             var producer = buffer.producer
             var consumer = buffer.consumer
-            replay.run(producer: &producer, consumer: &consumer, payload: payload, output: output, played: played)
+            replay.run(producer: &producer, consumer: &consumer, payload: payload, played: played)
         }
         var allocationsPerOperation: Double?
         do {
@@ -83,11 +80,11 @@ struct JitterBenchmark {
             var consumer = buffer.consumer
             if let counter {
                 let mallocs = counter.countMallocs {
-                    replay.run(producer: &producer, consumer: &consumer, payload: payload, output: output, played: played)
+                    replay.run(producer: &producer, consumer: &consumer, payload: payload, played: played)
                 }
                 allocationsPerOperation = Double(mallocs) / Double(max(replay.putCount, 1))
             } else {
-                replay.run(producer: &producer, consumer: &consumer, payload: payload, output: output, played: played)
+                replay.run(producer: &producer, consumer: &consumer, payload: payload, played: played)
             }
         }
         let reference = Array(played)
@@ -105,7 +102,7 @@ struct JitterBenchmark {
             var producer = buffer.producer
             var consumer = buffer.consumer
             let before = clock.now
-            replay.run(producer: &producer, consumer: &consumer, payload: payload, output: output, played: played)
+            replay.run(producer: &producer, consumer: &consumer, payload: payload, played: played)
             let elapsed = clock.now - before
             guard played.elementsEqual(reference) else { throw NondeterministicReplay(trace: trace.name) }
             nanosecondsPerOperation.append(Self.nanoseconds(elapsed) / Double(max(replay.putCount, 1)))

@@ -79,13 +79,13 @@ struct JitterReplay {
     /// Runs the whole schedule once through `producer` and `consumer` (a fresh buffer), writing
     /// the row played at each tick, or -1, into `played` (which has ``tickCount`` elements).
     ///
-    /// `payload` (at least ``payloadBytes``) and `output` (the buffer's payload limit) are
-    /// scratch space, so that nothing here allocates: this is the timed and counted work.
+    /// `payload` (at least ``payloadBytes``) is scratch space, so that nothing here allocates:
+    /// this is the timed and counted work. Frames are read in place in their slots
+    /// (`JitterBufferConsumer.get(nowMicroseconds:_:)`), as a decoder on the audio thread would.
     @inline(never)
     func run(
         producer: inout JitterBufferProducer, consumer: inout JitterBufferConsumer,
-        payload: UnsafeMutableRawBufferPointer, output: UnsafeMutableRawBufferPointer,
-        played: UnsafeMutableBufferPointer<Int32>
+        payload: UnsafeMutableRawBufferPointer, played: UnsafeMutableBufferPointer<Int32>
     ) {
         let packet = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(payload)[0..<Self.payloadBytes])
         arrivals.withUnsafeBufferPointer { arrivals in
@@ -100,11 +100,13 @@ struct JitterReplay {
                         arrivalMicroseconds: arrival.arrivalMicroseconds, marker: arrival.marker, payload: packet)
                     next += 1
                 }
-                switch consumer.get(nowMicroseconds: now, payload: output) {
-                case .frame(let frame) where frame.payloadBytes >= 4:
-                    played[k] = output.load(fromByteOffset: 0, as: Int32.self)
-                default:
-                    played[k] = -1
+                // The audio thread's way: decode the payload in its slot, no copy.
+                consumer.get(nowMicroseconds: now) { playout, bytes in
+                    if case .frame = playout, bytes.count >= 4 {
+                        played[k] = bytes.loadUnaligned(fromByteOffset: 0, as: Int32.self)
+                    } else {
+                        played[k] = -1
+                    }
                 }
             }
         }

@@ -61,7 +61,13 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         microsecondsPerSample = 1_000_000 / Double(configuration.clockRate)
     }
 
-    /// Answers one tick: the frame to decode, or what to play instead.
+    /// What ``step()`` decided for a tick: conceal (any sequence number is positive).
+    static let concealDecision: Int64 = 0
+    /// What ``step()`` decided for a tick: silence.
+    static let silenceDecision: Int64 = -1
+
+    /// Answers one tick by copying the frame to decode into `destination`, or says what to
+    /// play instead.
     ///
     /// - Parameters:
     ///   - nowMicroseconds: The time of this tick, on the clock the producer's arrival times
@@ -73,18 +79,85 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
     public mutating func get(
         nowMicroseconds: Int64, payload destination: UnsafeMutableRawBufferPointer
     ) -> JitterPlayout {
+        let decision = decide(nowMicroseconds: nowMicroseconds)
+        let playout: JitterPlayout
+        if decision > 0 {
+            let index = storage.index(of: decision)
+            let header = storage.headers[index]
+            let length = Int(header.payloadBytes)
+            let copied = min(length, destination.count)
+            if copied > 0, let target = destination.baseAddress {
+                target.copyMemory(from: storage.payload(index), byteCount: copied)
+            }
+            storage.state(index).store(0, ordering: .releasing)
+            playout = .frame(Self.frame(decision, header, payloadBytes: copied, isTruncated: copied < length))
+        } else {
+            playout = decision == Self.concealDecision ? .conceal : .silence
+        }
+        finish(decision)
+        return playout
+    }
+
+    /// Answers one tick by handing `body` the frame to decode and its payload in place, without
+    /// a copy, or what to play instead (with an empty payload).
+    ///
+    /// - Parameters:
+    ///   - nowMicroseconds: The time of this tick [µs], as for
+    ///     ``get(nowMicroseconds:payload:)``.
+    ///   - body: Called once, on this thread, before `get` returns. For a frame, the payload
+    ///     is the packet's slot: valid only until `body` returns (the slot is then given back
+    ///     to the producer), so decode it there and never keep the pointer.
+    public mutating func get(
+        nowMicroseconds: Int64, _ body: (JitterPlayout, UnsafeRawBufferPointer) -> Void
+    ) {
+        let decision = decide(nowMicroseconds: nowMicroseconds)
+        if decision > 0 {
+            let index = storage.index(of: decision)
+            let header = storage.headers[index]
+            let length = Int(header.payloadBytes)
+            body(
+                .frame(Self.frame(decision, header, payloadBytes: length, isTruncated: false)),
+                UnsafeRawBufferPointer(start: storage.payload(index), count: length))
+            storage.state(index).store(0, ordering: .releasing)
+        } else {
+            body(decision == Self.concealDecision ? .conceal : .silence, UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        finish(decision)
+    }
+
+    /// The frame of packet `sequence`.
+    @inline(__always)
+    private static func frame(
+        _ sequence: Int64, _ header: JitterSlotHeader, payloadBytes: Int, isTruncated: Bool
+    ) -> JitterFrame {
+        JitterFrame(
+            sequenceNumber: UInt16(truncatingIfNeeded: sequence),
+            timestamp: UInt32(truncatingIfNeeded: header.timestamp),
+            marker: header.marker,
+            arrivalMicroseconds: header.arrivalMicroseconds,
+            payloadBytes: payloadBytes,
+            isTruncated: isTruncated)
+    }
+
+    /// The tick's decision: the sequence number of the packet to play (its slot still held),
+    /// ``concealDecision`` or ``silenceDecision``.
+    @inline(__always)
+    private mutating func decide(nowMicroseconds: Int64) -> Int64 {
         let producerEpoch = storage.epoch.load(ordering: .acquiring)
         if producerEpoch != epoch { restart(epoch: producerEpoch) }
-        let playout: JitterPlayout
-        if isStarted || start(nowMicroseconds: nowMicroseconds) {
-            playout = step(destination)
+        guard isStarted || start(nowMicroseconds: nowMicroseconds) else { return Self.silenceDecision }
+        return step()
+    }
+
+    /// Counts the tick, publishes where playout is, and sweeps one slot.
+    @inline(__always)
+    private mutating func finish(_ decision: Int64) {
+        if decision > 0 {
+            statistics.played &+= 1
+        } else if decision == Self.concealDecision {
+            statistics.concealed &+= 1
         } else {
-            playout = .silence
-        }
-        switch playout {
-        case .frame: statistics.played += 1
-        case .conceal: statistics.concealed += 1
-        case .silence: statistics.silent += 1
+            statistics.silent &+= 1
         }
         statistics.offsetFrames = offset
         if nextSequence != publishedNextSequence {
@@ -92,12 +165,11 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
             storage.nextSequence.store(nextSequence, ordering: .releasing)
         }
         sweep()
-        return playout
     }
 
     /// One tick of a started stream.
     @inline(__always)
-    private mutating func step(_ destination: UnsafeMutableRawBufferPointer) -> JitterPlayout {
+    private mutating func step() -> Int64 {
         let target = Int(truncatingIfNeeded: storage.targetOffset.load(ordering: .acquiring))
         statistics.targetOffsetFrames = target
         if ticksSinceDrop < Self.dropSpacingTicks { ticksSinceDrop += 1 }
@@ -110,35 +182,35 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
             } else {
                 playTimestamp = due + samplesPerFrame
             }
-            return .conceal
+            return Self.concealDecision
         }
         if timestamp <= due {
             // Due now; any packet missing before it is older still, so late.
             if offset < target {
                 offset += 1
-                statistics.insertedToGrow += 1
-                return .conceal
+                statistics.insertedToGrow &+= 1
+                return Self.concealDecision
             }
             if offset > target, ticksSinceDrop >= Self.dropSpacingTicks,
                 offset > Int(truncatingIfNeeded: storage.shrinkFloorOffset.load(ordering: .relaxed)),
                 isBuffered(sequence + 1, dueBy: due + samplesPerFrame)
             {
                 release(sequence)
-                statistics.droppedToShrink += 1
+                statistics.droppedToShrink &+= 1
                 ticksSinceDrop = 0
                 offset -= 1
                 playTimestamp = due + 2 * samplesPerFrame
-                return play(sequence + 1, into: destination)
+                return play(sequence + 1)
             }
             playTimestamp = due + samplesPerFrame
-            return play(sequence, into: destination)
+            return play(sequence)
         }
         // The next buffered packet is due later: a silence gap if nothing is missing before it.
         let isGap = sequence == nextSequence
         if offset < target {
             offset += 1
-            statistics.insertedToGrow += 1
-            return isGap ? .silence : .conceal
+            statistics.insertedToGrow &+= 1
+            return isGap ? Self.silenceDecision : Self.concealDecision
         }
         if offset > target {
             let skip = min(Int64(offset - target), (timestamp - due) / samplesPerFrame)
@@ -148,7 +220,7 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
                 due += skip * samplesPerFrame
                 if timestamp <= due {
                     playTimestamp = due + samplesPerFrame
-                    return play(sequence, into: destination)
+                    return play(sequence)
                 }
             }
         }
@@ -159,7 +231,7 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
             let passed = sequence - (timestamp - due) / samplesPerFrame
             if passed > nextSequence { nextSequence = passed }
         }
-        return isGap ? .silence : .conceal
+        return isGap ? Self.silenceDecision : Self.concealDecision
     }
 
     /// The first packet buffered at or after ``nextSequence`` that is not yet overdue, as its
@@ -179,12 +251,12 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
                 let timestamp = storage.headers[index].timestamp
                 if timestamp > due - samplesPerFrame { return (sequence, timestamp) }
                 storage.state(index).store(0, ordering: .releasing)
-                statistics.late += 1
+                statistics.late &+= 1
                 nextSequence = sequence + 1
             } else if state != 0 && state < nextSequence {
                 // Put just as playout moved past it: late too.
                 storage.state(index).store(0, ordering: .releasing)
-                statistics.late += 1
+                statistics.late &+= 1
             }
             sequence += 1
         }
@@ -206,7 +278,7 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         let timestamp = storage.headers[storage.index(of: oldest)].timestamp
         guard timestamp > due - samplesPerFrame else {
             storage.state(storage.index(of: oldest)).store(0, ordering: .releasing)
-            statistics.late += 1
+            statistics.late &+= 1
             nextSequence = oldest + 1
             return nil
         }
@@ -221,26 +293,11 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
             && storage.headers[index].timestamp <= dueBy
     }
 
-    /// Copies packet `sequence` out, frees its slot and moves past it.
+    /// Moves past packet `sequence`, which this tick plays (its slot is freed once it is read).
     @inline(__always)
-    private mutating func play(_ sequence: Int64, into destination: UnsafeMutableRawBufferPointer) -> JitterPlayout {
-        let index = storage.index(of: sequence)
-        let header = storage.headers[index]
-        let length = Int(header.payloadBytes)
-        let copied = min(length, destination.count)
-        if copied > 0, let target = destination.baseAddress {
-            target.copyMemory(from: storage.payload(index), byteCount: copied)
-        }
-        storage.state(index).store(0, ordering: .releasing)
+    private mutating func play(_ sequence: Int64) -> Int64 {
         nextSequence = sequence + 1
-        return .frame(
-            JitterFrame(
-                sequenceNumber: UInt16(truncatingIfNeeded: sequence),
-                timestamp: UInt32(truncatingIfNeeded: header.timestamp),
-                marker: header.marker,
-                arrivalMicroseconds: header.arrivalMicroseconds,
-                payloadBytes: copied,
-                isTruncated: copied < length))
+        return sequence
     }
 
     /// Frees packet `sequence` without playing it and moves past it.
@@ -297,7 +354,7 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         let held = state.load(ordering: .acquiring)
         if held != 0 && held < nextSequence {
             state.store(0, ordering: .releasing)
-            statistics.late += 1
+            statistics.late &+= 1
         }
     }
 }

@@ -84,7 +84,7 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
         payload: UnsafeRawBufferPointer
     ) -> JitterPutResult {
         guard payload.count <= storage.maximumPayloadBytes else {
-            statistics.payloadTooLarge += 1
+            statistics.payloadTooLarge &+= 1
             return .payloadTooLarge
         }
         let sequence: Int64
@@ -101,7 +101,7 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
                 if staleRun >= Self.staleRunLimit {
                     return restart(sequenceNumber, timestamp, arrivalMicroseconds, marker, payload)
                 }
-                statistics.late += 1
+                statistics.late &+= 1
                 return .late
             }
             staleRun = 0
@@ -141,13 +141,13 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
     ) -> JitterPutResult {
         let index = storage.index(of: sequence)
         if received[index] == sequence {
-            statistics.duplicates += 1
+            statistics.duplicates &+= 1
             return .duplicate
         }
         let isLate = sequence < storage.nextSequence.load(ordering: .acquiring)
         let state = storage.state(index)
         if !isLate && state.load(ordering: .acquiring) != 0 {
-            statistics.overflow += 1
+            statistics.overflow &+= 1
             return .overflow
         }
         received[index] = sequence
@@ -159,7 +159,7 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
             storage.highestSequence.store(sequence, ordering: .releasing)
         }
         if isLate {
-            statistics.late += 1
+            statistics.late &+= 1
             return .late
         }
         let length = payload.count
@@ -170,7 +170,7 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
             storage.payload(index).copyMemory(from: source, byteCount: length)
         }
         state.store(sequence, ordering: .releasing)
-        statistics.stored += 1
+        statistics.stored &+= 1
         return .stored
     }
 
@@ -209,7 +209,7 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
         _ sequenceNumber: UInt16, _ timestamp: UInt32, _ arrivalMicroseconds: Int64, _ marker: Bool,
         _ payload: UnsafeRawBufferPointer
     ) -> JitterPutResult {
-        statistics.resynchronizations += 1
+        statistics.resynchronizations &+= 1
         staleRun = 0
         let floor = highestSequence + Self.maximumDropout + 2 * capacity
         let sequence = floor + Int64(UInt16(truncatingIfNeeded: Int64(sequenceNumber) - floor))

@@ -114,7 +114,9 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         // The small tolerance keeps a packet arriving exactly on a tick in that tick's bin.
         let limited = min(max(offsetFrames - 1e-9, -Double(binLimit)), Double(binLimit))
         guard limited == limited else { return 0 }  // NaN from a hostile clock
-        return Int(limited.rounded(.up))
+        // Rounded up without a call to ceil: truncate, then step up if that went down.
+        let truncated = Int(limited)
+        return Double(truncated) < limited ? truncated &+ 1 : truncated
     }
 
     /// Adds a packet with bin `bin` to the window, dropping the oldest when it is full.
