@@ -187,8 +187,8 @@ public struct JitterBufferProducer: ~Copyable, @unchecked Sendable {
             anchorMicroseconds = anchor
         }
         let transit = Double(arrivalMicroseconds) - Double(timestamp) * microsecondsPerSample
-        let bin = JitterDelayEstimator.bin(offsetFrames: (transit - anchor) * inverseFrameMicroseconds)
-        if estimator.add(bin: bin) {
+        let offsetFrames = (transit - anchor) * inverseFrameMicroseconds
+        if estimator.add(bin: JitterDelayEstimator.bin(offsetFrames: offsetFrames), offsetFrames: offsetFrames) {
             let target = Int64(estimator.target)
             if target != publishedTarget {
                 publishedTarget = target

@@ -64,13 +64,27 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
     private var currentWindowMaximum = Int.min
     private var packetsInWindow = 0
     private var pastWindowsMaximum = Int.min
+    /// The lowest relative transit of each of the last `floorWindows` windows [frames after
+    /// the anchor], a ring with the same head as `windowMaxima`; NaN where there is none yet.
+    private let windowMinima: UnsafeMutablePointer<Double>
+    private var currentWindowMinimum = Double.infinity
+    /// How many whole frames the lowest transits fall per break-even time (0 when they do
+    /// not): a sender clock running fast, or a route that got shorter.
+    private(set) var fallPerBreakEven = 0
     /// The fraction of packets the network lost, averaged over about a break-even time.
     private(set) var lossFraction = 0.0
     /// The best offset over the window [frames after the anchor].
     private(set) var target = 0
 
-    /// The lowest offset a packet may be dropped to reach [frames after the anchor].
-    var shrinkFloor: Int { max(pastWindowsMaximum, currentWindowMaximum, target) }
+    /// The lowest offset a packet may be dropped to reach [frames after the anchor]: the
+    /// highest target of the last break-even time, less what the fall of the transit times
+    /// takes off it over the same time (that part of the delay will not be needed again),
+    /// and never below the target.
+    var shrinkFloor: Int {
+        let highest = max(pastWindowsMaximum, currentWindowMaximum)
+        guard highest != Int.min else { return target }
+        return max(target, highest - fallPerBreakEven)
+    }
 
     /// An empty estimator for frames of `frameMicroseconds` and a window of `windowMs`.
     init(frameMicroseconds: Double, windowMs: Int) {
@@ -85,11 +99,14 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         ring.initialize(repeating: 0, count: windowCapacity)
         windowMaxima = UnsafeMutablePointer<Int>.allocate(capacity: floorWindows)
         windowMaxima.initialize(repeating: Int.min, count: floorWindows)
+        windowMinima = UnsafeMutablePointer<Double>.allocate(capacity: floorWindows)
+        windowMinima.initialize(repeating: .nan, count: floorWindows)
     }
 
     deinit {
         ring.deallocate()
         windowMaxima.deallocate()
+        windowMinima.deallocate()
     }
 
     /// Forgets every packet (a new stream); keeps the storage.
@@ -103,6 +120,9 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         currentWindowMaximum = Int.min
         packetsInWindow = 0
         pastWindowsMaximum = Int.min
+        windowMinima.update(repeating: .nan, count: floorWindows)
+        currentWindowMinimum = .infinity
+        fallPerBreakEven = 0
         lossFraction = 0
         target = 0
     }
@@ -119,10 +139,12 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         return Double(truncated) < limited ? truncated &+ 1 : truncated
     }
 
-    /// Adds a packet with bin `bin` to the window, dropping the oldest when it is full.
+    /// Adds a packet whose relative transit is `offsetFrames` frames after the anchor (and
+    /// whose bin is therefore `bin`) to the window, dropping the oldest when it is full.
     ///
     /// - Returns: Whether ``target`` or ``shrinkFloor`` may have changed.
-    mutating func add(bin: Int) -> Bool {
+    mutating func add(bin: Int, offsetFrames: Double) -> Bool {
+        if offsetFrames < currentWindowMinimum { currentWindowMinimum = offsetFrames }
         var changed = bin > target
         if count == windowCapacity {
             let old = Int(ring[head])
@@ -179,13 +201,16 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
         if best > currentWindowMaximum { currentWindowMaximum = best }
     }
 
-    /// Ends a window for the floor: its highest target joins the last `floorWindows - 1`.
+    /// Ends a window for the floor: its highest target joins the last `floorWindows - 1`, and
+    /// its lowest transit the trend of lowest transits.
     @inline(never)
     private mutating func closeWindow() {
         packetsInWindow = 0
         windowMaxima[windowMaximaHead] = max(currentWindowMaximum, target)
+        windowMinima[windowMaximaHead] = currentWindowMinimum.isFinite ? currentWindowMinimum : .nan
         windowMaximaHead = windowMaximaHead + 1 == floorWindows ? 0 : windowMaximaHead + 1
         currentWindowMaximum = target
+        currentWindowMinimum = .infinity
         var highest = Int.min
         var index = 0
         // While loops, not `for in` a range: a debug build allocates iterating some ranges.
@@ -194,6 +219,42 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
             index += 1
         }
         pastWindowsMaximum = highest
+        let trend = lowestTransitTrend()
+        fallPerBreakEven = trend < 0 ? Int(min(-trend, 1e6).rounded()) : 0
+    }
+
+    /// The least-squares slope of the windows' lowest transits, oldest to newest, times the
+    /// number of windows: how far [frames] the lowest transit moves in a break-even time at
+    /// the current pace; 0 with fewer than four windows measured.
+    ///
+    /// The lowest transit of a window is the path's base delay plus the least jitter: stalls
+    /// and reordering, which hold packets back, do not move it; clock drift and route changes
+    /// do.
+    private func lowestTransitTrend() -> Double {
+        var points = 0.0
+        var sumX = 0.0
+        var sumY = 0.0
+        var sumXX = 0.0
+        var sumXY = 0.0
+        var age = 0
+        var position = windowMaximaHead
+        while age < floorWindows {
+            // Oldest first: the head is the slot written longest ago.
+            let value = windowMinima[position]
+            if !value.isNaN {
+                let x = Double(age)
+                points += 1
+                sumX += x
+                sumY += value
+                sumXX += x * x
+                sumXY += x * value
+            }
+            position = position + 1 == floorWindows ? 0 : position + 1
+            age += 1
+        }
+        let denominator = points * sumXX - sumX * sumX
+        guard points >= 4, denominator > 0 else { return 0 }
+        return (points * sumXY - sumX * sumY) / denominator * Double(floorWindows)
     }
 
     /// Moves the histogram to `base` and re-counts the ring into it.
