@@ -44,9 +44,22 @@ struct JitterHarness: ~Copyable {
         return JitterTick(nowMicroseconds: now, playout: playout, index: index)
     }
 
+    /// Asks for one frame at `now`, reading its payload in place (no copy).
+    mutating func getInPlace(now: Int64) -> JitterTick {
+        var result = JitterTick(nowMicroseconds: now, playout: .silence, index: nil)
+        consumer.get(nowMicroseconds: now) { playout, payload in
+            guard case .frame = playout else {
+                result = JitterTick(nowMicroseconds: now, playout: playout, index: payload.isEmpty ? nil : -1)
+                return
+            }
+            result = JitterTick(nowMicroseconds: now, playout: playout, index: JitterTestPacket.index(fromPayload: payload))
+        }
+        return result
+    }
+
     /// Replays `packets` (the lost ones are skipped) from the tick half a frame after the first
     /// arrival, for `ticks` ticks (by default until 2 s after the last arrival).
-    mutating func run(_ packets: [JitterTestPacket], ticks: Int? = nil) -> [JitterTick] {
+    mutating func run(_ packets: [JitterTestPacket], ticks: Int? = nil, inPlace: Bool = false) -> [JitterTick] {
         let arrived = packets.filter { $0.arrivalMicroseconds != nil }
             .enumerated()
             .sorted { ($0.element.arrivalMicroseconds ?? 0, $0.offset) < ($1.element.arrivalMicroseconds ?? 0, $1.offset) }
@@ -64,7 +77,7 @@ struct JitterHarness: ~Copyable {
                 put(arrived[next])
                 next += 1
             }
-            played.append(get(now: now))
+            played.append(inPlace ? getInPlace(now: now) : get(now: now))
         }
         return played
     }

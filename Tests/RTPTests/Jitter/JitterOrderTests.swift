@@ -80,6 +80,20 @@ struct JitterOrderTests {
         #expect(delays[101] == delays[99])
     }
 
+    @Test("reading frames in place plays exactly what copying them out plays")
+    func inPlaceMatchesCopy() throws {
+        let packets = JitterTestPacket.stream(count: 400) { index in
+            index % 50 == 7 ? nil : 20_000 + Self.jitter(index) + (index % 23 == 3 ? 30_000 : 0)
+        }
+        var copying = try JitterHarness()
+        var inPlace = try JitterHarness()
+        let copied = copying.run(packets)
+        let read = inPlace.run(packets, inPlace: true)
+        #expect(copied == read)
+        #expect(read.count { $0.isFrame } > 380)
+        #expect(read.allSatisfy { !$0.isFrame || $0.frame?.payloadBytes == 8 })
+    }
+
     @Test("sequence numbers and timestamps that wrap are played in order with their wire values")
     func wrapping() throws {
         let packets = JitterTestPacket.stream(
