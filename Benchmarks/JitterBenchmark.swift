@@ -41,7 +41,7 @@ struct JitterBenchmark {
         do {
             let paths = try JitterTrace.paths(options.tracePath ?? JitterOptions.defaultTracePath())
             let counter = AllocationCounter()
-            if !options.json { print(JitterResult.tableHeader) }
+            if !options.json { print(JitterResult.tableHeader(oracle: options.oracle)) }
             for path in paths {
                 let result = try measure(JitterTrace(path: path), counter: counter)
                 print(options.json ? result.jsonLine : result.tableRow)
@@ -111,7 +111,9 @@ struct JitterBenchmark {
         let timing = TimingStatistics(nanosecondsPerOperation)
         return JitterResult(
             trace: trace.name, metrics: metrics, nanosecondsPerOperation: timing.median,
-            fastestNanosecondsPerOperation: timing.minimum, replays: timing.count, allocationsPerOperation: allocationsPerOperation)
+            fastestNanosecondsPerOperation: timing.minimum, replays: timing.count,
+            allocationsPerOperation: allocationsPerOperation,
+            oracle: options.oracle ? JitterOracle(replay: replay) : nil)
     }
 
     /// Writes `directory/NAME.csv`: `tick,tick_ms,row`, one line per tick (row -1 when nothing

@@ -3,7 +3,7 @@ import Glibc
 /// The options of `Benchmarks jitter`, parsed by hand from its arguments.
 ///
 /// ```
-/// Benchmarks jitter [--trace FILE|DIR] [--json] [--playout-log DIR] [--seconds S]
+/// Benchmarks jitter [--trace FILE|DIR] [--json] [--playout-log DIR] [--seconds S] [--oracle]
 /// ```
 struct JitterOptions: Sendable {
     /// The trace file, or a directory whose `.csv` files are all replayed; nil for the default
@@ -15,6 +15,8 @@ struct JitterOptions: Sendable {
     var playoutLogDirectory: String?
     /// How long to spend timing each trace [s].
     var seconds = 0.5
+    /// Whether to add the offline fixed-delay oracle's R to each line.
+    var oracle = false
 
     /// The fewest timed replays per trace, whatever `--seconds` says.
     static let minimumReplays = 7
@@ -30,6 +32,9 @@ struct JitterOptions: Sendable {
                                         "allocs_per_op":F}
           --playout-log DIR             write DIR/NAME.csv (tick,tick_ms,row) for score_playout.py
           --seconds S                   time spent timing replays of each trace [default: 0.5]
+          --oracle                      also compute the offline fixed-delay oracle (the best R
+                                        of any fixed delay from send time, README "Reference
+                                        points") and add "r_oracle","oracle_delay_ms" to the line
 
         """
 
@@ -47,6 +52,9 @@ struct JitterOptions: Sendable {
                 playoutLogDirectory = try reader.value(for: option)
             case "--seconds":
                 seconds = try reader.positiveNumber(for: option, maximum: 3_600)
+            case "--oracle":
+                try reader.flag(option)
+                oracle = true
             default:
                 throw UsageError("unknown option '\(option)' for jitter")
             }

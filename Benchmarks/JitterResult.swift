@@ -14,11 +14,14 @@ struct JitterResult: Sendable {
     let replays: Int
     /// Heap allocations per put (with its share of gets), or nil when they could not be counted.
     let allocationsPerOperation: Double?
+    /// The offline fixed-delay reference, when asked for (`--oracle`).
+    let oracle: JitterOracle?
 
-    /// The table header matching ``tableRow``.
-    static let tableHeader = """
-        trace                       R  late_loss%  conceal%  mean_ms  p95_ms  played   late  ns/op (min)  allocs/op  replays
-        """
+    /// The table header matching ``tableRow`` (with the oracle's columns or without).
+    static func tableHeader(oracle: Bool) -> String {
+        "trace                       R  late_loss%  conceal%  mean_ms  p95_ms  played   late  ns/op (min)  allocs/op  replays"
+            + (oracle ? "  oracle_R  oracle_ms" : "")
+    }
 
     /// One aligned line of the table.
     var tableRow: String {
@@ -41,12 +44,13 @@ struct JitterResult: Sendable {
             + column("(" + number(fastestNanosecondsPerOperation, 1) + ")", 7)
             + column(number(allocationsPerOperation, 3), 11)
             + column(String(replays), 9)
+            + (oracle.map { column(number($0.rFactor, 2), 10) + column(number($0.meanDelayMs, 1), 10) } ?? "")
     }
 
     /// One line of JSON, fields rounded as `score_playout.py` rounds them:
     /// `{"bench":"jitter","trace":NAME,"late_loss":F,"conceal":F,"mean_delay_ms":F,
     /// "p95_delay_ms":F,"r_factor":F,"ns_per_op":F,"allocs_per_op":F}` (null for a figure
-    /// that does not exist).
+    /// that does not exist), then `"r_oracle":F,"oracle_delay_ms":F` with `--oracle`.
     var jsonLine: String {
         func number(_ value: Double?, _ decimals: Int) -> String {
             value.flatMap { DecimalFormat.fixed($0, decimals: decimals) } ?? "null"
@@ -59,6 +63,8 @@ struct JitterResult: Sendable {
             + ",\"p95_delay_ms\":\(number(metrics.p95DelayMs, 2))"
             + ",\"r_factor\":\(number(metrics.rFactor, 2))"
             + ",\"ns_per_op\":\(number(nanosecondsPerOperation, 1))"
-            + ",\"allocs_per_op\":\(number(allocationsPerOperation, 3))}"
+            + ",\"allocs_per_op\":\(number(allocationsPerOperation, 3))"
+            + (oracle.map { ",\"r_oracle\":\(number($0.rFactor, 2)),\"oracle_delay_ms\":\(number($0.delayMs, 1))" } ?? "")
+            + "}"
     }
 }
