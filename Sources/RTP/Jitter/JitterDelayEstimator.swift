@@ -143,6 +143,7 @@ struct JitterDelayEstimator: ~Copyable, @unchecked Sendable {
     /// whose bin is therefore `bin`) to the window, dropping the oldest when it is full.
     ///
     /// - Returns: Whether ``target`` or ``shrinkFloor`` may have changed.
+    @inline(__always)
     mutating func add(bin: Int, offsetFrames: Double) -> Bool {
         if offsetFrames < currentWindowMinimum { currentWindowMinimum = offsetFrames }
         var changed = bin > target
