@@ -1,7 +1,9 @@
 import RTP
 
 /// The figures of one replay, defined as in `../shared/jitter-traces/README.md` ("Metrics")
-/// and computed as `score_playout.py` computes them from a playout log.
+/// and computed as `score_playout.py` computes them from a playout log, down to the floating
+/// point: each delay is the tick's time in ms minus the send time in ms (both as the log and
+/// the trace print them), and the mean adds the delays in ascending order.
 struct JitterMetrics: Sendable {
     /// Packets in the trace.
     let packets: Int
@@ -55,14 +57,16 @@ struct JitterMetrics: Sendable {
             let window = rows[firstPlayed...lastPlayed]
             concealFraction = Double(window.count { $0 < 0 }) / Double(window.count)
         }
-        var delays: [Int64] = []
+        var delays: [Double] = []
         var networkLost = 0
         for (row, packet) in packets.enumerated() {
             guard packet.arrivalMicroseconds != nil else {
                 networkLost += 1
                 continue
             }
-            if let tick = playedAt[row] { delays.append(tick - packet.sendMicroseconds) }
+            if let tick = playedAt[row] {
+                delays.append(Double(tick) / 1000 - Double(packet.sendMicroseconds) / 1000)
+            }
         }
         delays.sort()
         let arrived = packets.count - networkLost
@@ -75,11 +79,13 @@ struct JitterMetrics: Sendable {
         duplicatePlays = duplicates
         invalidRows = invalid
         if let last = delays.last {
-            let mean = Double(delays.reduce(0, +)) / Double(delays.count) / 1000
+            var sum = 0.0
+            for delay in delays { sum += delay }
+            let mean = sum / Double(delays.count)
             let rank = max(0, Int((0.95 * Double(delays.count)).rounded(.up)) - 1)
             meanDelayMs = mean
-            p95DelayMs = Double(delays[rank]) / 1000
-            maxDelayMs = Double(last) / 1000
+            p95DelayMs = delays[rank]
+            maxDelayMs = last
             rFactor = CallQuality.rFactor(
                 meanDelayMs: mean, lossPercent: 100 * (1 - Double(delays.count) / Double(packets.count)))
         } else {

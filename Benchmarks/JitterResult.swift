@@ -53,7 +53,7 @@ struct JitterResult: Sendable {
     /// that does not exist), then `"r_oracle":F,"oracle_delay_ms":F` with `--oracle`.
     var jsonLine: String {
         func number(_ value: Double?, _ decimals: Int) -> String {
-            value.flatMap { DecimalFormat.fixed($0, decimals: decimals) } ?? "null"
+            value.flatMap { DecimalFormat.fixed(JitterRounding.rounded($0, decimals: decimals), decimals: decimals) } ?? "null"
         }
         return "{\"bench\":\"jitter\""
             + ",\"trace\":\(JSONLine.quoted(trace))"
