@@ -14,8 +14,10 @@
 /// their payload space, see `JitterBufferStorage`) and a few atomics from swift-atomics; after
 /// `init`, neither `put` nor `get` takes a lock or allocates. The playout delay adapts to the
 /// measured jitter: the producer's estimator picks the delay that maximises the E-model rating
-/// R over the last few seconds, and the consumer moves toward it one frame at a time, at the
-/// moments that cost least (see ``JitterBufferConsumer``).
+/// R over the last two seconds (``CallQuality``), and the consumer moves toward it at the
+/// moments that cost least: it grows by concealing, shrinks for free across silence and
+/// missing frames, and drops single packets only when a shorter delay has sufficed for as long
+/// as a lost packet is worth (see ``JitterBufferConsumer``).
 ///
 /// Both halves are non-copyable, so a buffer has exactly one of each. Taking them out of the
 /// buffer consumes it (`let producer = buffer.producer`); the type is `@frozen` so that other

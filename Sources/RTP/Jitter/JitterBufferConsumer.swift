@@ -2,8 +2,9 @@ import Atomics
 
 /// The audio thread's side of a ``JitterBuffer``: once per tick, says what to play.
 ///
-/// Non-copyable, so there is exactly one consumer per buffer.
-/// ``get(nowMicroseconds:payload:)`` takes no lock and allocates nothing.
+/// Non-copyable, so there is exactly one consumer per buffer. Both ways of getting a frame,
+/// ``get(nowMicroseconds:payload:)`` (copies the payload out) and ``get(nowMicroseconds:_:)``
+/// (lends it in its slot), take no lock and allocate nothing.
 ///
 /// ## Playout
 ///
@@ -24,10 +25,11 @@ import Atomics
 /// - **Free shrinking** (offset above target): frames that nothing will fill are skipped: a
 ///   silence gap before the next talkspurt, or missing packets when a later one is here.
 /// - **Paid shrinking**: when the offset is above both the target and the estimator's *shrink
-///   floor* (the best offset over the last ~15.8 s, as long as a frame of extra delay must
-///   last to cost what a lost packet costs in E-model terms, ``CallQuality``), one due packet
-///   is dropped and the next one played, at most one every few ticks. This is how sender clock
-///   drift and route changes to a shorter path are absorbed: single frames, never bursts.
+///   floor* (the highest target of the last ~15.8 s, as long as a frame of extra delay must
+///   last to cost what a lost packet costs in E-model terms, ``CallQuality``, less what the
+///   falling trend of transit times will take off), one due packet is dropped and the next one
+///   played, at most one every ``dropSpacingTicks`` ticks. This is how sender clock drift and
+///   route changes to a shorter path are absorbed: single frames, never bursts.
 ///
 /// A packet found after its frame was concealed is dropped as late.
 ///
