@@ -7,6 +7,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
     case parser
     /// Non-INVITE transactions through the whole stack on loopback, and memory per live one.
     case transactions
+    /// RTP traces replayed through the jitter buffer: playout quality, ns and allocs per packet.
+    case jitter
 
     /// One line saying what the subcommand measures, for the usage text.
     var summary: String {
@@ -15,6 +17,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return "parse each message of a SIP corpus; report msgs/s, ns/msg and allocs/msg"
         case .transactions:
             return "OPTIONS in, 200 out through SIPStack on loopback; transactions/s and heap per 1000 live"
+        case .jitter:
+            return "replay RTP traces through the jitter buffer; report late loss, delay, R, ns/op and allocs/op"
         }
     }
 
@@ -25,6 +29,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return ParserOptions.usage
         case .transactions:
             return TransactionOptions.usage
+        case .jitter:
+            return JitterOptions.usage
         }
     }
 
@@ -39,6 +45,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return ParserBenchmark(options: options).run()
         case .transactions:
             return TransactionBenchmark(options: try TransactionOptions(arguments: arguments)).run()
+        case .jitter:
+            return JitterBenchmark(options: try JitterOptions(arguments: arguments)).run()
         }
     }
 }
