@@ -84,6 +84,8 @@ extension SIPUserAgent {
         case invite(SIPCallHandle)
         case cancel(SIPCallHandle)
         case bye(SIPCallHandle)
+        /// The BYE that ends the dialog of a second 2xx from another fork (§13.2.2.4).
+        case forkBye(SIPCallHandle)
         case reinvite(SIPCallHandle)
         case inDialog(SIPCallHandle)
         case standalone

@@ -18,7 +18,7 @@ extension SIPUserAgent {
         case .reinvite(let handle):
             guard let call = calls[handle], status >= 200 else { return }
             reinviteResponse(response, status: status, call: call)
-        case .bye, .cancel:
+        case .bye, .cancel, .forkBye:
             break
         case .inDialog(let handle):
             guard status >= 200 else { return }
@@ -35,8 +35,8 @@ extension SIPUserAgent {
         pending.promise?.succeed(status)
         switch pending.purpose {
         case .invite(let handle):
-            guard let call = calls[handle], call.dialog == nil || call.state.isTerminated == false else { return }
-            if case .confirmed = call.state { return }
+            // After the 2xx the dialog lives on its own; before it, the call is over.
+            guard let call = calls[handle], call.dialog == nil else { return }
             setState(call, .terminated(call.wantsCancel ? .localHangUp : (status == 408 ? .timedOut : .transportFailed)))
         case .reinvite(let handle):
             guard let call = calls[handle] else { return }
@@ -49,7 +49,7 @@ extension SIPUserAgent {
             }
         case .inDialog(let handle):
             if let call = calls[handle] { setState(call, .terminated(.dialogLost(status: status))) }
-        case .bye, .cancel, .standalone:
+        case .bye, .cancel, .forkBye, .standalone:
             break
         }
     }
@@ -76,7 +76,7 @@ extension SIPUserAgent {
                 nextCSeq = dialog.localSeq
                 call.dialog = dialog
             }
-        case .cancel, .standalone:
+        case .cancel, .forkBye, .standalone:
             break
         }
         let retry: SIPMessage
@@ -205,7 +205,7 @@ extension SIPUserAgent {
         defer { call.dialog = saved }
         do {
             let (bye, destination) = try dialogRequest(call, method: .bye, body: nil, cseq: cseq &+ 1)
-            send(bye, to: destination, purpose: .cancel(call.handle))
+            send(bye, to: destination, purpose: .forkBye(call.handle))
         } catch {
             logger.notice("could not end a fork: \(error)")
         }
@@ -281,7 +281,7 @@ extension SIPUserAgent.ClientPurpose {
     var isInDialog: Bool {
         switch self {
         case .reinvite, .bye, .inDialog: true
-        case .invite, .cancel, .standalone: false
+        case .invite, .cancel, .forkBye, .standalone: false
         }
     }
 }
