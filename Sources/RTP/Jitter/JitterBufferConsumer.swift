@@ -52,6 +52,9 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
     private var playTimestamp: Int64 = 0
     private var offset = 0
     private var ticksSinceDrop = JitterBufferConsumer.dropSpacingTicks
+    /// After a tick concealed a lost packet while the packet after it was already buffered,
+    /// that packet's sequence number (its in-band FEC can rebuild the lost frame); else 0.
+    private var packetAfterLoss: Int64 = 0
 
     /// What the ticks so far played, and the delay state.
     public private(set) var statistics = JitterConsumerStatistics()
@@ -127,6 +130,24 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
         finish(decision)
     }
 
+    /// After a tick that answered ``JitterPlayout/conceal`` for a lost packet while the packet
+    /// after it is already buffered, lends `body` that next packet's header and payload, in its
+    /// slot: a decoder can rebuild the lost frame from the in-band FEC the packet carries (Opus
+    /// LBRR, RFC 6716 §2.1.7). Returns nil otherwise: after a frame, silence, a concealment to
+    /// grow the delay, or when the next packet is not here yet. The packet stays buffered and
+    /// is played at the next tick. Call it between two `get`s, on the consumer's thread.
+    public func withPacketAfterLoss<Result>(_ body: (JitterFrame, UnsafeRawBufferPointer) -> Result) -> Result? {
+        let sequence = packetAfterLoss
+        guard sequence > 0 else { return nil }
+        let index = storage.index(of: sequence)
+        guard storage.state(index).load(ordering: .acquiring) == sequence else { return nil }
+        let header = storage.headers[index]
+        let length = Int(header.payloadBytes)
+        return body(
+            Self.frame(sequence, header, payloadBytes: length, isTruncated: false),
+            UnsafeRawBufferPointer(start: storage.payload(index), count: length))
+    }
+
     /// The frame of packet `sequence`.
     @inline(__always)
     private static func frame(
@@ -145,6 +166,7 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
     /// ``concealDecision`` or ``silenceDecision``.
     @inline(__always)
     private mutating func decide(nowMicroseconds: Int64) -> Int64 {
+        packetAfterLoss = 0
         let producerEpoch = storage.epoch.load(ordering: .acquiring)
         if producerEpoch != epoch { restart(epoch: producerEpoch) }
         guard isStarted || start(nowMicroseconds: nowMicroseconds) else { return Self.silenceDecision }
@@ -233,6 +255,8 @@ public struct JitterBufferConsumer: ~Copyable, Sendable {
             let passed = sequence - (timestamp - due) / samplesPerFrame
             if passed > nextSequence { nextSequence = passed }
         }
+        // The frame concealed now is lost and `sequence` is the packet right after it.
+        if !isGap, timestamp == due + samplesPerFrame { packetAfterLoss = sequence }
         return isGap ? Self.silenceDecision : Self.concealDecision
     }
 
