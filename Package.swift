@@ -178,12 +178,13 @@ var targets: [Target] = [
 // libFuzzer targets: built only by Tests/Fuzz/run-fuzzers.sh (SWIFTSIP_FUZZ=1 with
 // -sanitize=fuzzer,address), because libFuzzer brings its own `main`.
 if Context.environment["SWIFTSIP_FUZZ"] != nil {
+    targets.append(.target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport", swiftSettings: swiftSettings))
     products.append(.executable(name: "SIPMessageFuzzer", targets: ["SIPMessageFuzzer"]))
     products.append(.executable(name: "MediaFuzzer", targets: ["MediaFuzzer"]))
     targets.append(
         .executableTarget(
             name: "MediaFuzzer",
-            dependencies: ["SDP", "RTP", "Audio", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SDP", "RTP", "Audio", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fuzz/MediaFuzzer",
             swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
         )
@@ -191,7 +192,7 @@ if Context.environment["SWIFTSIP_FUZZ"] != nil {
     targets.append(
         .executableTarget(
             name: "SIPMessageFuzzer",
-            dependencies: ["SIPMessage", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SIPMessage", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fuzz/SIPMessageFuzzer",
             swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
         )

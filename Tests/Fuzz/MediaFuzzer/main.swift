@@ -8,6 +8,7 @@
 // a broken property (`fail`) is a bug.
 
 import Audio
+import FuzzSupport
 import NIOCore
 import RTP
 import SDP
@@ -23,8 +24,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case 3: fuzzTelephoneEvent(input)
     default: fuzzOpusFormatParameters(input)
     }
-    if sink.finalize() == 0x5EED { print("MediaFuzzer: digest 0x5EED") }
-    sink = Hasher()
+    finishInput()
     return 0
 }
 
@@ -94,38 +94,9 @@ func fuzzOpusFormatParameters(_ input: ByteBuffer) {
     check((try? OpusFormatParameters(fmtp: parameters.fmtp)) == parameters, "fmtp written and parsed again differs")
 }
 
-@inline(__always)
-func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
-    if !condition() { fail(message()) }
-}
-
-func fail(_ message: String) -> Never {
-    fatalError("MediaFuzzer property violated: \(message)")
-}
-
-/// What the decoders returned for the current input, hashed, so that the optimizer keeps the
-/// calls that feed it.
-nonisolated(unsafe) var sink = Hasher()
-
-@inline(never)
-func blackHole<T: Hashable>(_ value: T) {
-    sink.combine(value)
-}
-
 // MARK: - Entry point
-
-// SwiftPM links an executable with `--defsym main=MediaFuzzer_main`: start libFuzzer's driver
-// from that symbol.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
 
 @_cdecl("MediaFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }

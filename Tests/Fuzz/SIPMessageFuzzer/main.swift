@@ -11,6 +11,7 @@
 // Keep this file in step with the public API of Sources/SIPMessage: every accessor, typed view and
 // check that a peer's bytes can reach should be called here.
 
+import FuzzSupport
 import NIOCore
 import SIPMessage
 
@@ -26,8 +27,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     fuzzStream(input, split: size &- split, limits: tightLimits)
     fuzzURI(SIPBytes(input))
     // Make every value fed to `blackHole` needed, so that the optimizer keeps each call.
-    if sink.finalize() == 0x5EED { print("SIPMessageFuzzer: digest 0x5EED") }
-    sink = Hasher()
+    finishInput()
     return 0
 }
 
@@ -565,39 +565,9 @@ func checkError(_ error: SIPParseError, within bound: Int) {
     if let status = error.rejectStatus { check((400...599).contains(status), "rejectStatus \(status)") }
 }
 
-@inline(__always)
-func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
-    if !condition() { fail(message()) }
-}
-
-func fail(_ message: String) -> Never {
-    fatalError("SIPMessageFuzzer property violated: \(message)")
-}
-
-/// What the accessors returned for the current input, hashed (an empty function would not do:
-/// the optimizer sees that it has no effect and drops the calls that feed it).
-nonisolated(unsafe) var sink = Hasher()
-
-/// Hashes `value` into ``sink``, which reads every byte of it and keeps its computation.
-@inline(never)
-func blackHole<T: Hashable>(_ value: T) {
-    sink.combine(value)
-}
-
 // MARK: - Entry point
-
-// SwiftPM links an executable with `--defsym main=SIPMessageFuzzer_main`, so that symbol, not
-// libFuzzer's `main`, starts the program: start libFuzzer's driver from it.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
 
 @_cdecl("SIPMessageFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }
