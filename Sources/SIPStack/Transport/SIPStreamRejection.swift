@@ -47,11 +47,7 @@ enum SIPStreamRejection {
         let tag = String(UInt64.random(in: .min ... .max), radix: 36)
         request.writeResponseHead(status: status, reason: reason(status), toTag: tag, source: source, into: &response)
         if let warningAgent {
-            var text = ""
-            for character in "\(error)" where character != "\"" && character != "\\" && character.isASCII {
-                text.append(character)
-            }
-            response.writeSIPHeader(.warning, "399 \(warningAgent) \"\(text)\"")
+            response.writeSIPHeader(.warning, SIPWarning.miscellaneous(agent: warningAgent, "\(error)"))
         }
         response.writeSIPEndOfHeaders()
         return response

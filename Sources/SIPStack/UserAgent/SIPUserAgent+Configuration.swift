@@ -90,8 +90,7 @@ extension SIPUserAgent {
         /// The From value without tag: `"Name" <aor>`.
         var fromValue: String {
             guard let displayName, !displayName.isEmpty else { return "<\(addressOfRecord)>" }
-            let escaped = displayName.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
-            return "\"\(escaped)\" <\(addressOfRecord)>"
+            return "\(displayName.sipQuotedString) <\(addressOfRecord)>"
         }
 
         private func bracketed(_ host: String) -> String {
@@ -106,16 +105,4 @@ extension SIPUserAgent {
     /// `100rel`, `replaces`, `timer`... gets 420 with Unsupported).
     public static let defaultProfile = SIPEndpointProfile(
         allowedMethods: [.invite, .ack, .bye, .cancel, .options, .message, .info], supportedExtensions: [])
-}
-
-extension String {
-    /// Every occurrence of `target` replaced by `replacement` (no Foundation).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
-        }
-        return result
-    }
 }

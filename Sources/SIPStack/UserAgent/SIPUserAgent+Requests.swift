@@ -38,8 +38,7 @@ extension SIPUserAgent {
         if let error = rejection.error {
             var text = "\(error)"
             if let name = Self.headerName(in: request, at: error.offset) { text = "\(name): " + text }
-            text = text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
-            headers.append((.warning, "399 \(configuration.sentBy(for: source.transport)) \"\(text)\""))
+            headers.append((.warning, SIPWarning.miscellaneous(agent: configuration.sentBy(for: source.transport), text)))
         }
         if !rejection.unsupported.isEmpty { headers.append((.unsupported, rejection.unsupported.joined(separator: ", "))) }
         if rejection.status == 405 || rejection.status == 501 { headers.append((.allow, allowValue)) }
@@ -118,7 +117,8 @@ extension SIPUserAgent {
         else {
             let missing = request.fromTag == nil ? "a From tag" : "a Contact"
             respond(to: request, key: key, source: source, status: 400, reason: "Bad Request",
-                    headers: [(.warning, "399 \(configuration.sentBy(for: source.transport)) \"the INVITE lacks \(missing)\"")])
+                    headers: [(.warning, SIPWarning.miscellaneous(
+                        agent: configuration.sentBy(for: source.transport), "the INVITE lacks \(missing)"))])
             return
         }
         let routes = SIPDialog.routeValues(of: (try? request.recordRoutes()) ?? [])
