@@ -78,7 +78,7 @@ var targets: [Target] = [
     // shims.
     .target(
         name: "Audio",
-        dependencies: ["COpus", "CSpeexDSP", "RTP"],
+        dependencies: ["COpus", "CSpeexDSP", "RTP", .product(name: "NIOCore", package: "swift-nio")],
         swiftSettings: swiftSettings
     ),
     // The agent library: everything `intercom` does, testable without a process.
