@@ -160,7 +160,11 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "AudioTests",
-        dependencies: ["Audio"],
+        dependencies: [
+            "Audio", "RTP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ],
         swiftSettings: swiftSettings
     ),
     .testTarget(

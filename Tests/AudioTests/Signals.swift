@@ -37,6 +37,47 @@ enum Signals {
         return samples
     }
 
+    /// A 900 Hz tone warbling ±150 Hz at 3 Hz, amplitude-modulated at 2 Hz: a second voice
+    /// that does not correlate with ``speechLike(rate:seconds:)``.
+    static func warble(rate: Int, seconds: Double) -> [Int16] {
+        let count = Int(Double(rate) * seconds)
+        var phase = 0.0
+        return (0..<count).map { index in
+            let t = Double(index) / Double(rate)
+            phase += 2 * Double.pi * (900 + 150 * sin(2 * Double.pi * 3 * t)) / Double(rate)
+            return Int16((8_000 * (0.6 + 0.4 * sin(2 * Double.pi * 2 * t)) * sin(phase)).rounded())
+        }
+    }
+
+    /// The highest normalised correlation of `reference` against `signal[from + lag...]` for
+    /// lags -`maxLag`...`maxLag` (clipped to the signal), on raw buffers so that it stays quick
+    /// in debug builds.
+    static func fastCorrelation(_ reference: [Int16], _ signal: [Int16], from: Int, maxLag: Int) -> (value: Double, lag: Int) {
+        let a = reference.map(Float.init)
+        let b = signal.map(Float.init)
+        var best = (value: -1.0, lag: 0)
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                var energyA: Float = 0
+                for value in x { energyA += value * value }
+                for lag in -maxLag...maxLag {
+                    let start = from + lag
+                    guard start >= 0, start + x.count <= y.count else { continue }
+                    var dot: Float = 0
+                    var energyB: Float = 0
+                    for index in 0..<x.count {
+                        let value = y[start + index]
+                        dot += x[index] * value
+                        energyB += value * value
+                    }
+                    let normalised = Double(dot) / max(Double(energyA * energyB).squareRoot(), 1)
+                    if normalised > best.value { best = (normalised, lag) }
+                }
+            }
+        }
+        return best
+    }
+
     /// Sign changes per second of a mono signal: twice its frequency for a sine.
     static func zeroCrossingsPerSecond(_ samples: ArraySlice<Int16>, rate: Int) -> Double {
         var crossings = 0
