@@ -74,11 +74,17 @@ var targets: [Target] = [
         pkgConfig: "speexdsp",
         providers: [.apt(["libspeexdsp-dev"])]
     ),
+    .systemLibrary(
+        name: "CALSA",
+        path: "CSupport/CALSA",
+        pkgConfig: "alsa",
+        providers: [.apt(["libasound2-dev"])]
+    ),
     // Codecs, resampling, echo cancellation, devices and the audio engine: the only user of the
     // shims.
     .target(
         name: "Audio",
-        dependencies: ["COpus", "CSpeexDSP", "RTP"],
+        dependencies: ["CALSA", "COpus", "CSpeexDSP", "RTP"],
         swiftSettings: swiftSettings
     ),
     // The agent library: everything `intercom` does, testable without a process.
