@@ -11,9 +11,11 @@ import Synchronization
 /// includes), which is what makes `hw:`, `plughw:`, `default`, `dmix`... resolvable. Without the
 /// system part, only the names the text defines exist. The tree is not changed after `init`;
 /// opening a device through it is serialised by a lock (opening is never on the audio path).
-public final class ALSAConfiguration: Sendable {
-    /// The `snd_config_t` root: owned, deleted in `deinit`, only read after `init`.
-    private let root: Mutex<OpaquePointer>
+public final class ALSAConfiguration: @unchecked Sendable {
+    /// The `snd_config_t` root: owned, deleted in `deinit`, only read after `init`, and only
+    /// under `lock` (which is what makes the class Sendable).
+    private let root: OpaquePointer
+    private let lock = Mutex(())
     /// Where the text came from, for errors: a path, or "ALSA configuration text".
     public let origin: String
 
@@ -64,17 +66,17 @@ public final class ALSAConfiguration: Sendable {
             snd_config_delete(tree)
             throw Self.error(loaded, origin, "parse the configuration")
         }
-        self.root = Mutex(tree)
+        self.root = tree
     }
 
     deinit {
-        root.withLock { _ = snd_config_delete($0) }
+        snd_config_delete(root)
     }
 
     /// Opens `name` in this tree (`snd_pcm_open_lconf`), holding the lock.
     func openPCM(_ pcm: inout OpaquePointer?, name: String, stream: snd_pcm_stream_t) -> Int32 {
-        root.withLock { tree in
-            name.withCString { snd_pcm_open_lconf(&pcm, $0, stream, 0, tree) }
+        lock.withLock { _ in
+            name.withCString { snd_pcm_open_lconf(&pcm, $0, stream, 0, root) }
         }
     }
 
