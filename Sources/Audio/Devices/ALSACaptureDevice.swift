@@ -13,7 +13,8 @@ import Synchronization
 /// - warning: Opened on any thread, then used from one thread (the audio thread); call `close`
 ///   only once that thread no longer reads.
 public final class ALSACaptureDevice: AudioCaptureDevice, @unchecked Sendable {
-    private let pcm: ALSAPCM
+    /// Internal so that debug-build tests can inject ALSA errors.
+    let pcm: ALSAPCM
 
     /// Opens and configures `name` for capture.
     ///

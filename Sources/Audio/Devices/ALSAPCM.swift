@@ -23,6 +23,13 @@ final class ALSAPCM: @unchecked Sendable {
     private var handle: OpaquePointer?
     private let channels: Int
 
+    #if DEBUG
+    /// Tests only (debug builds): the next `injectedFailures` ALSA transfers are replaced by
+    /// `injectedError`, so that the recovery path runs on plugins that never xrun (null, file).
+    var injectedError: Int32 = 0
+    var injectedFailures = 0
+    #endif
+
     /// Consecutive recoveries one `transfer` tolerates before it gives up on the device.
     private static let recoveryLimit = 8
 
@@ -72,7 +79,17 @@ final class ALSAPCM: @unchecked Sendable {
         while done < frames {
             let pointer = base + done * channels
             let wanted = snd_pcm_uframes_t(frames - done)
-            let moved = capture ? snd_pcm_readi(pcm, pointer, wanted) : snd_pcm_writei(pcm, pointer, wanted)
+            let moved: snd_pcm_sframes_t
+            #if DEBUG
+            if injectedFailures > 0 {
+                injectedFailures -= 1
+                moved = snd_pcm_sframes_t(injectedError)
+            } else {
+                moved = capture ? snd_pcm_readi(pcm, pointer, wanted) : snd_pcm_writei(pcm, pointer, wanted)
+            }
+            #else
+            moved = capture ? snd_pcm_readi(pcm, pointer, wanted) : snd_pcm_writei(pcm, pointer, wanted)
+            #endif
             if moved > 0 {
                 done += moved
                 recovered = 0

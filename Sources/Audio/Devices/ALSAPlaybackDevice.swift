@@ -13,7 +13,8 @@ import Synchronization
 /// - warning: Opened on any thread, then used from one thread (the audio thread); call
 ///   `close` (it drains) only once that thread no longer writes.
 public final class ALSAPlaybackDevice: AudioPlaybackDevice, @unchecked Sendable {
-    private let pcm: ALSAPCM
+    /// Internal so that debug-build tests can inject ALSA errors.
+    let pcm: ALSAPCM
 
     /// Opens and configures `name` for playback.
     ///
