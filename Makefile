@@ -17,7 +17,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ARGS ?=
 
-# Debian packages `make run` needs: libraries the agent links, and what it runs.
+# Debian packages `make run` needs: libraries the agent links, and what it runs. libasound2
+# (pulled in by libasound2-dev) has the null, file and plug PCM plugins the ALSA tests use built in.
 RUN_PACKAGES := libopus-dev libspeexdsp-dev libasound2-dev
 # Debian packages `make test` needs: everything `run` needs (the tests build the agent), plus
 # what only the tests use (peers such as kamailio for interop tests).

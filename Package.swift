@@ -74,11 +74,17 @@ var targets: [Target] = [
         pkgConfig: "speexdsp",
         providers: [.apt(["libspeexdsp-dev"])]
     ),
+    .systemLibrary(
+        name: "CALSA",
+        path: "CSupport/CALSA",
+        pkgConfig: "alsa",
+        providers: [.apt(["libasound2-dev"])]
+    ),
     // Codecs, resampling, echo cancellation, devices and the audio engine: the only user of the
     // shims.
     .target(
         name: "Audio",
-        dependencies: ["COpus", "CSpeexDSP", "RTP", .product(name: "NIOCore", package: "swift-nio")],
+        dependencies: ["CALSA", "COpus", "CSpeexDSP", "RTP", .product(name: "NIOCore", package: "swift-nio")],
         swiftSettings: swiftSettings
     ),
     // The agent library: everything `intercom` does, testable without a process.
@@ -111,6 +117,7 @@ var targets: [Target] = [
             "SIPStack",
             "SDP",
             "RTP",
+            "Audio",
             "Intercom",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,6 +9,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
     case transactions
     /// RTP traces replayed through the jitter buffer: playout quality, ns and allocs per packet.
     case jitter
+    /// The audio engine's whole per-frame cost and its allocations per frame.
+    case audio
 
     /// One line saying what the subcommand measures, for the usage text.
     var summary: String {
@@ -19,6 +21,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return "OPTIONS in, 200 out through SIPStack on loopback; transactions/s and heap per 1000 live"
         case .jitter:
             return "replay RTP traces through the jitter buffer; report late loss, delay, R, ns/op and allocs/op"
+        case .audio:
+            return "run a call through the audio engine as fast as it goes; report us per 20 ms frame and allocs/frame"
         }
     }
 
@@ -31,6 +35,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return TransactionOptions.usage
         case .jitter:
             return JitterOptions.usage
+        case .audio:
+            return AudioOptions.usage
         }
     }
 
@@ -47,6 +53,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return TransactionBenchmark(options: try TransactionOptions(arguments: arguments)).run()
         case .jitter:
             return JitterBenchmark(options: try JitterOptions(arguments: arguments)).run()
+        case .audio:
+            return AudioBenchmark(options: try AudioOptions(arguments: arguments)).run()
         }
     }
 }

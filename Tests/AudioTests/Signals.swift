@@ -50,32 +50,45 @@ enum Signals {
     }
 
     /// The highest normalised correlation of `reference` against `signal[from + lag...]` for
-    /// lags -`maxLag`...`maxLag` (clipped to the signal), on raw buffers so that it stays quick
-    /// in debug builds.
-    static func fastCorrelation(_ reference: [Int16], _ signal: [Int16], from: Int, maxLag: Int) -> (value: Double, lag: Int) {
+    /// `lags` (clipped to the signal): searched coarsely on both signals
+    /// averaged over 4 samples, then sample by sample around the three best coarse lags, so
+    /// that it stays quick in debug builds.
+    static func fastCorrelation(_ reference: [Int16], _ signal: [Int16], from: Int, lags: ClosedRange<Int>) -> (value: Double, lag: Int) {
         let a = reference.map(Float.init)
         let b = signal.map(Float.init)
+        func decimated(_ x: [Float]) -> [Float] {
+            stride(from: 0, to: x.count - 3, by: 4).map { (x[$0] + x[$0 + 1] + x[$0 + 2] + x[$0 + 3]) / 4 }
+        }
+        let coarseA = decimated(a), coarseB = decimated(b)
+        var coarse: [(value: Double, lag: Int)] = []
+        for lag in stride(from: lags.lowerBound / 4, through: lags.upperBound / 4, by: 1) {
+            if let value = correlation(coarseA, coarseB, at: from / 4 + lag) { coarse.append((value, lag * 4)) }
+        }
         var best = (value: -1.0, lag: 0)
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                var energyA: Float = 0
-                for value in x { energyA += value * value }
-                for lag in -maxLag...maxLag {
-                    let start = from + lag
-                    guard start >= 0, start + x.count <= y.count else { continue }
-                    var dot: Float = 0
-                    var energyB: Float = 0
-                    for index in 0..<x.count {
-                        let value = y[start + index]
-                        dot += x[index] * value
-                        energyB += value * value
-                    }
-                    let normalised = Double(dot) / max(Double(energyA * energyB).squareRoot(), 1)
-                    if normalised > best.value { best = (normalised, lag) }
-                }
+        for candidate in coarse.sorted(by: { $0.value > $1.value }).prefix(3) {
+            for lag in max(lags.lowerBound, candidate.lag - 6)...min(lags.upperBound, candidate.lag + 6) {
+                if let value = correlation(a, b, at: from + lag), value > best.value { best = (value, lag) }
             }
         }
         return best
+    }
+
+    /// The normalised correlation of `x` with `y[start..<start + x.count]`, nil when that
+    /// does not fit.
+    private static func correlation(_ x: [Float], _ y: [Float], at start: Int) -> Double? {
+        guard start >= 0, start + x.count <= y.count else { return nil }
+        return x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                var dot: Float = 0, energyA: Float = 0, energyB: Float = 0
+                for index in 0..<x.count {
+                    let value = y[start + index]
+                    dot += x[index] * value
+                    energyA += x[index] * x[index]
+                    energyB += value * value
+                }
+                return Double(dot) / max(Double(energyA * energyB).squareRoot(), 1)
+            }
+        }
     }
 
     /// Sign changes per second of a mono signal: twice its frequency for a sine.

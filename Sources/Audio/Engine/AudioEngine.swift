@@ -32,6 +32,7 @@ public final class AudioEngine: @unchecked Sendable {
     private enum Lifecycle {
         case idle
         case running(RealtimeThread)
+        case offline
         case stopped
     }
 
@@ -107,6 +108,35 @@ public final class AudioEngine: @unchecked Sendable {
         switch result {
         case .success(let status): realtimeStatus = status
         case .failure(let error): throw error
+        }
+    }
+
+    /// Runs one cycle on the calling thread instead of the audio thread (priming the
+    /// loudspeaker first): for rendering a call offline, faster than real time, in lockstep
+    /// with a network side of one's own (benchmarks, tests). Never mix with ``start()``.
+    /// Returns false when the capture source has ended.
+    ///
+    /// - Throws: ``AudioEngineError`` when the engine runs its own thread or a device failed.
+    public func runCycle() throws(AudioEngineError) -> Bool {
+        let ready: AudioEngineError? = lifecycle.withLock { state in
+            switch state {
+            case .offline: return nil
+            case .idle:
+                do {
+                    try core.prime(periods: configuration.playbackPrimingPeriods)
+                } catch {
+                    return AudioEngineError(key: "playback device", "\(error)")
+                }
+                state = .offline
+                return nil
+            case .running, .stopped: return AudioEngineError(key: "engine", "runCycle is for an engine without its thread")
+            }
+        }
+        if let ready { throw ready }
+        do {
+            return try core.runCycle()
+        } catch {
+            throw AudioEngineError(key: "device", "\(error)")
         }
     }
 

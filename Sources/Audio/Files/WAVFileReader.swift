@@ -24,6 +24,9 @@ struct WAVFileReader {
             let id = tag(offset)
             let length = u32(offset + 4)
             let body = offset + 8
+            if id == "data" && formatInfo == nil {
+                throw WAVFileError(offset: offset, reason: "data chunk before the fmt chunk")
+            }
             guard length <= bytes.count - body else {
                 // A streamed file may leave the data length at its maximum: take what is there.
                 if id == "data", let info = formatInfo {
@@ -35,9 +38,7 @@ struct WAVFileReader {
             case "fmt ":
                 formatInfo = try readFormat(at: body, length: length)
             case "data":
-                guard let info = formatInfo else {
-                    throw WAVFileError(offset: offset, reason: "data chunk before the fmt chunk")
-                }
+                guard let info = formatInfo else { break }  // refused above
                 return decode(info, from: body, length: length)
             default:
                 break

@@ -1,0 +1,43 @@
+import Synchronization
+
+/// A microphone on an ALSA PCM: `hw:1,0`, `plughw:1,0`, `default`, `dsnoop`, or a name an
+/// ``ALSAConfiguration`` defines. Reads are blocking, interleaved S16 at exactly the requested
+/// rate; overruns and suspends are recovered (and counted in ``recoveries``).
+///
+/// ```
+/// let mic = try ALSACaptureDevice(name: "plughw:1,0",
+///                                 settings: ALSAPCMSettings(format: format, periodFrames: 320))
+/// mic.negotiated.periodFrames   // what ALSA chose
+/// ```
+///
+/// - warning: Opened on any thread, then used from one thread (the audio thread); call `close`
+///   only once that thread no longer reads.
+public final class ALSACaptureDevice: AudioCaptureDevice, @unchecked Sendable {
+    /// Internal so that debug-build tests can inject ALSA errors.
+    let pcm: ALSAPCM
+
+    /// Opens and configures `name` for capture.
+    ///
+    /// - Parameter configuration: resolve `name` there instead of in ALSA's global configuration.
+    /// - Throws: ``AudioDeviceError`` naming the device: unknown name, busy, a rate ALSA cannot
+    ///   give exactly (with the rate it offered), refused channels, period or buffer.
+    public init(name: String, settings: ALSAPCMSettings, configuration: ALSAConfiguration? = nil) throws(AudioDeviceError) {
+        pcm = try ALSAPCM(name: name, capture: true, settings: settings, configuration: configuration)
+    }
+
+    /// The PCM name.
+    public var name: String { pcm.name }
+    /// What ALSA chose for the request.
+    public var negotiated: ALSAPCMSettings { pcm.negotiated }
+    public var format: AudioFormat { pcm.negotiated.format }
+    /// Overruns and suspends recovered so far; readable from any thread, also after `close`.
+    public var recoveries: Int { pcm.recoveries.load(ordering: .relaxed) }
+
+    public func read(into samples: UnsafeMutableBufferPointer<Int16>) throws(AudioDeviceError) -> Int {
+        try pcm.transfer(samples)
+    }
+
+    public func delayFrames() -> Int { pcm.delayFrames() }
+
+    public func close() { pcm.close() }
+}
