@@ -1,0 +1,268 @@
+/// Everything `intercom` runs from: the decoded configuration file (YAML), with every key
+/// optional and its default the built-in behaviour of `intercom` without arguments: SIP on
+/// UDP and TCP 5060 on all interfaces, every caller answered within a second, audio from ALSA
+/// `default`, no account, no door, the control interface on 127.0.0.1.
+///
+/// The file's keys are these properties' names (`sip.listen[0].port`, `answer.delayMs`...).
+public struct IntercomConfiguration: Sendable, Hashable {
+    public var log = LogConfiguration()
+    public var sip = SIPConfiguration()
+    /// Registrations; none for direct (peer-to-peer) calls only.
+    public var accounts: [AccountConfiguration] = []
+    public var answer = AnswerConfiguration()
+    public var audio = AudioConfiguration()
+    public var buttons: [ButtonConfiguration] = []
+    public var doors: [DoorConfiguration] = []
+    /// Wrong door codes: how many, how fast, and how long a caller is then locked out.
+    public var lockout = LockoutConfiguration()
+    public var control = ControlConfiguration()
+
+    public init() {}
+
+    /// The built-in defaults (what `intercom` runs with no arguments).
+    public static let defaults = IntercomConfiguration()
+}
+
+/// Log output: the level of the agent's log lines.
+public struct LogConfiguration: Sendable, Hashable {
+    /// trace, debug, info, notice, warning, error or critical.
+    public var level = "info"
+    public init() {}
+}
+
+/// The SIP side: where the agent listens and who it is.
+public struct SIPConfiguration: Sendable, Hashable {
+    /// Sockets to listen on.
+    public var listen: [ListenAddress] = [
+        ListenAddress(transport: .udp, address: "0.0.0.0", port: 5060),
+        ListenAddress(transport: .tcp, address: "0.0.0.0", port: 5060),
+    ]
+    /// The user part of the agent's own URI for direct calls (`sip:door@host`).
+    public var user = "intercom"
+    /// The display name in From headers.
+    public var displayName: String? = "Intercom"
+    /// The User-Agent / Server header value.
+    public var userAgent = "SwiftSIP intercom"
+    /// The host or address put in Contact and Via when the listening address is a wildcard
+    /// (nil: the address the traffic arrived on / the interface's).
+    public var advertise: String?
+    /// TLS material for a `tls` listener and TLS accounts.
+    public var tls: TLSFiles?
+    public init() {}
+}
+
+/// One listening socket.
+public struct ListenAddress: Sendable, Hashable {
+    public var transport: SIPTransportName
+    /// An IPv4 or IPv6 literal; 0.0.0.0 or :: for every interface.
+    public var address: String
+    public var port: Int
+
+    public init(transport: SIPTransportName, address: String, port: Int) {
+        self.transport = transport
+        self.address = address
+        self.port = port
+    }
+}
+
+/// A SIP transport as the file names it.
+public enum SIPTransportName: String, Sendable, Hashable, CaseIterable {
+    case udp, tcp, tls, ws, wss
+}
+
+/// Certificate, key and trust anchors (PEM files).
+public struct TLSFiles: Sendable, Hashable {
+    public var certificate: String?
+    public var privateKey: String?
+    /// CA bundle to verify peers with; nil for the system store.
+    public var caFile: String?
+    /// Whether peers' certificates are verified (on by default).
+    public var verifyPeer = true
+    public init() {}
+}
+
+/// A registration with a registrar (PBX).
+public struct AccountConfiguration: Sendable, Hashable {
+    /// A name for logs, status and metrics.
+    public var name: String
+    /// The registrar's URI (`sip:pbx.example.com`, `sip:10.0.0.1:5070;transport=tcp`).
+    public var registrar: String
+    /// The address-of-record's user part.
+    public var user: String
+    /// The authentication user name when it differs from `user`.
+    public var authUser: String?
+    public var password: String?
+    public var transport: SIPTransportName = .udp
+    /// Every request of this account goes there first (a URI).
+    public var outboundProxy: String?
+    /// Registration lifetime asked for [s].
+    public var expiresSeconds = 600
+    public var displayName: String?
+
+    public init(name: String, registrar: String, user: String) {
+        self.name = name
+        self.registrar = registrar
+        self.user = user
+    }
+}
+
+/// Who is answered, how fast, and for how long.
+public struct AnswerConfiguration: Sendable, Hashable {
+    /// Answer allowed callers by itself (else calls are refused 480 unless answered through
+    /// the control interface).
+    public var autoAnswer = true
+    /// Ring this long before answering [ms].
+    public var delayMs = 500
+    /// Callers answered; nil: everyone (with a warning at start). Others get 403.
+    public var allow: AllowList?
+    /// Digest-challenge callers with these credentials before anything else.
+    public var challenge: CallerChallenge?
+    /// Calls at once; the next caller gets 486 Busy Here.
+    public var maxCalls = 1
+    /// A call is hung up after this long [s]; 0 for no limit.
+    public var maxDurationSeconds = 600
+    public init() {}
+}
+
+/// Callers by SIP URI pattern and by source network.
+public struct AllowList: Sendable, Hashable {
+    /// `sip:alice@example.com`, `sip:*@pbx.example.com`, `*@10.0.0.5`: `*` matches any run of
+    /// characters; compared with the From URI without parameters.
+    public var uris: [String] = []
+    /// CIDR blocks (`192.168.1.0/24`, `::1/128`) of the packet's source address.
+    public var networks: [String] = []
+    public init() {}
+}
+
+/// Digest credentials callers must prove (RFC 3261 §22 as a UAS).
+public struct CallerChallenge: Sendable, Hashable {
+    public var realm = "intercom"
+    /// User name to password.
+    public var users: [String: String] = [:]
+    public init() {}
+}
+
+/// The sound devices and what runs between them and the network.
+public struct AudioConfiguration: Sendable, Hashable {
+    /// Device strings (`alsa:default`, `alsa:plughw:1,0`, `wav:/path.wav`, `wav-loop:/path`,
+    /// `null`). With the defaults, when no sound card exists the agent falls back to `null`
+    /// with a warning.
+    public var capture = "alsa:default"
+    public var playback = "alsa:default"
+    /// Device rate [Hz]: 8000, 16000, 32000 or 48000.
+    public var sampleRate = 48_000
+    public var channels = 1
+    /// 10 or 20 [ms].
+    public var periodMs = 20
+    public var echoCancellation = true
+    public var noiseSuppression = true
+    /// Codecs offered and accepted, in order of preference: opus, pcmu, pcma.
+    public var codecs = ["opus", "pcmu", "pcma"]
+    /// Ringback while calling out: `europe`, `north-america`, `none` or a WAV file.
+    public var ringback = "europe"
+    /// A chime on the loudspeaker (and to the caller) when a door opens.
+    public var doorOpenedTone = true
+    /// A WAV file played to the caller right after answering; nil for none.
+    public var announcement: String?
+    /// SCHED_FIFO priority of the audio thread; nil for none.
+    public var realtimePriority: Int? = 50
+    /// UDP ports for RTP (even ports from this range).
+    public var rtpPortMin = 20_000
+    public var rtpPortMax = 20_999
+    public init() {}
+}
+
+/// A call button and whom it calls.
+public struct ButtonConfiguration: Sendable, Hashable {
+    public var name: String
+    /// What presses it besides the control interface.
+    public var input: ButtonInput = .none
+    /// SIP URIs to call.
+    public var targets: [String] = []
+    public var strategy: CallStrategy = .parallel
+    /// How long each attempt rings before it is given up [s].
+    public var ringTimeoutSeconds = 30
+    /// A press while its call is ringing or up.
+    public var whilePressedAgain: PressAgain = .ignore
+
+    public init(name: String) {
+        self.name = name
+    }
+}
+
+/// Where button presses come from.
+public enum ButtonInput: Sendable, Hashable {
+    /// Only the control interface.
+    case none
+    /// A line written to this FIFO (created if missing) is a press.
+    case fifo(path: String)
+    /// A GPIO input line through libgpiod, pressed on its active edge.
+    case gpio(chip: String, line: Int, activeLow: Bool)
+}
+
+/// Parallel rings every target at once; sequential tries them in order.
+public enum CallStrategy: String, Sendable, Hashable, CaseIterable {
+    case parallel, sequential
+}
+
+/// What a second press does while the button's call is ringing or up.
+public enum PressAgain: String, Sendable, Hashable, CaseIterable {
+    case ignore, cancel
+}
+
+/// A door: what opens it and which codes or messages trigger that.
+public struct DoorConfiguration: Sendable, Hashable {
+    public var name: String
+    public var action: DoorAction
+    /// Codes entered as DTMF (RFC 4733 or SIP INFO) during a call.
+    public var codes: [DoorCode] = []
+    /// A SIP MESSAGE with exactly this body from an allowed caller opens the door; nil: none.
+    public var message: String?
+
+    public init(name: String, action: DoorAction) {
+        self.name = name
+        self.action = action
+    }
+}
+
+/// How a door opens.
+public enum DoorAction: Sendable, Hashable {
+    /// Drives a GPIO output line active for `pulseMs` through libgpiod.
+    case gpio(chip: String, line: Int, pulseMs: Int, activeLow: Bool)
+    /// Runs the program with these arguments (no shell); the caller is in its environment
+    /// (`INTERCOM_CALLER`, `INTERCOM_DOOR`, `INTERCOM_SOURCE`).
+    case command([String])
+}
+
+/// A door code and who may use it.
+public struct DoorCode: Sendable, Hashable {
+    /// Digits 0-9, *, #, A-D.
+    public var code: String
+    /// URI patterns of callers (as in ``AllowList/uris``); empty: any allowed caller.
+    public var callers: [String] = []
+
+    public init(code: String, callers: [String] = []) {
+        self.code = code
+        self.callers = callers
+    }
+}
+
+/// Lockout after wrong codes.
+public struct LockoutConfiguration: Sendable, Hashable {
+    public var maxWrongCodes = 3
+    public var windowSeconds = 300
+    public var lockoutSeconds = 900
+    public init() {}
+}
+
+/// The local control and status interface (HTTP, JSON) and the Prometheus metrics.
+public struct ControlConfiguration: Sendable, Hashable {
+    public var enabled = true
+    public var address = "127.0.0.1"
+    public var port = 8080
+    /// Bearer token; required when `address` is not a loopback address.
+    public var token: String?
+    /// Serve `/metrics`.
+    public var metrics = true
+    public init() {}
+}
