@@ -24,7 +24,7 @@ public final class RTPSession: @unchecked Sendable {
     /// The event loop the session runs on.
     public let eventLoop: any EventLoop
     /// The configuration it started with (remote addresses may have changed since).
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
 
     /// Our SSRC (random, RFC 3550 §8), fixed for the session's life; readable from any thread.
     public let ssrc: UInt32
@@ -193,6 +193,15 @@ public final class RTPSession: @unchecked Sendable {
             snapshot.reception = copy.makeReportBlock()
         }
         return snapshot
+    }
+
+    /// Switches the stream to the codec an answer chose (an offer's session is started before
+    /// the answer says which of the offered payload types will be used). On the event loop.
+    public func setCodec(payloadType: UInt8, clockRate: UInt32, telephoneEventPayloadType: UInt8?) {
+        eventLoop.preconditionInEventLoop()
+        configuration.payloadType = payloadType
+        configuration.clockRate = clockRate
+        configuration.telephoneEventPayloadType = telephoneEventPayloadType
     }
 
     /// Points the session at a new remote (a re-INVITE moved the media); latching starts over.

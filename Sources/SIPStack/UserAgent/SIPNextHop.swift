@@ -7,13 +7,13 @@ import SIPMessage
 ///
 /// Host names are not resolved here: a next hop with a name needs an outbound proxy given as
 /// an IP literal, or the application resolves names before it configures the agent.
-enum SIPNextHop {
+public enum SIPNextHop {
     /// The destination of `uriText`.
     ///
     /// - Throws: ``SIPUserAgentError/Code/invalidURI`` when it does not parse or is not sip or
     ///   sips, or names a transport this stack does not carry;
     ///   ``SIPUserAgentError/Code/unresolvableHost`` for a host name.
-    static func destination(
+    public static func destination(
         for uriText: String, defaultTransport: SIPTransportKind
     ) throws(SIPUserAgentError) -> TransactionDestination {
         let uri: SIPURI

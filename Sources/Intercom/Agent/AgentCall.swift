@@ -1,0 +1,44 @@
+import Audio
+import NIOCore
+import RTP
+import SDP
+import SIPStack
+
+/// What the agent keeps about one call (on its event loop).
+final class AgentCall: @unchecked Sendable {
+    enum Direction: String, Sendable {
+        case incoming = "in"
+        case outgoing = "out"
+    }
+
+    let handle: SIPCallHandle
+    let direction: Direction
+    /// The caller's (incoming) or callee's (outgoing) URI.
+    let remoteURI: String
+    /// Where the INVITE came from (incoming).
+    let source: SocketAddress?
+    let started: NIODeadline
+    var answered: NIODeadline?
+    var negotiator: SDPNegotiator
+    var session: RTPSession?
+    var router = RTPEventRouter()
+    var media: CallMedia?
+    /// The engine playing ringback while an outgoing call rings.
+    var ringbackEngine: AudioEngine?
+    var timers: [Scheduled<Void>] = []
+    /// The button whose press placed this call, and its attempt group.
+    var attempt: ButtonAttempt?
+    var ending = false
+
+    init(handle: SIPCallHandle, direction: Direction, remoteURI: String, source: SocketAddress?, started: NIODeadline, negotiator: SDPNegotiator) {
+        self.handle = handle
+        self.direction = direction
+        self.remoteURI = remoteURI
+        self.source = source
+        self.started = started
+        self.negotiator = negotiator
+    }
+
+    var id: String { "\(handle)" }
+}
+

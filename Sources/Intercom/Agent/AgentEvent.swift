@@ -1,0 +1,56 @@
+/// What happened in the agent, one value per event: the log line, the control interface's
+/// event list and the metrics are all made from these.
+public enum AgentEvent: Sendable, Hashable {
+    case registrationChanged(account: String, state: String)
+    case incomingCall(id: String, from: String, source: String)
+    case callRefused(id: String, from: String, status: Int, reason: String)
+    case outgoingCall(id: String, to: String, button: String?)
+    case callAnswered(id: String, direction: String, codec: String)
+    case callEnded(id: String, direction: String, result: String, seconds: Double)
+    case doorOpened(door: String, caller: String, trigger: String)
+    case doorActionFailed(door: String, reason: String)
+    case wrongCode(caller: String, count: Int)
+    case lockedOut(caller: String, seconds: Int)
+    case ignoredLockedOut(caller: String)
+    case configurationReloaded(notes: [String])
+    case configurationRefused(errors: [String])
+
+    /// A short kind name ("call.answered", "door.opened"...).
+    public var kind: String {
+        switch self {
+        case .registrationChanged: "registration"
+        case .incomingCall: "call.incoming"
+        case .callRefused: "call.refused"
+        case .outgoingCall: "call.outgoing"
+        case .callAnswered: "call.answered"
+        case .callEnded: "call.ended"
+        case .doorOpened: "door.opened"
+        case .doorActionFailed: "door.failed"
+        case .wrongCode: "door.wrong-code"
+        case .lockedOut: "door.lockout"
+        case .ignoredLockedOut: "door.locked-out-input"
+        case .configurationReloaded: "config.reloaded"
+        case .configurationRefused: "config.refused"
+        }
+    }
+
+    /// The event in words, for the log (one line per event; never a password).
+    public var detail: String {
+        switch self {
+        case .registrationChanged(let account, let state): "account \(account): \(state)"
+        case .incomingCall(let id, let from, let source): "\(id) from \(from) via \(source)"
+        case .callRefused(let id, let from, let status, let reason): "\(id) from \(from) refused \(status) (\(reason))"
+        case .outgoingCall(let id, let to, let button): "\(id) to \(to)" + (button.map { " (button \($0))" } ?? "")
+        case .callAnswered(let id, let direction, let codec): "\(id) \(direction) answered, \(codec)"
+        case .callEnded(let id, let direction, let result, let seconds):
+            "\(id) \(direction) ended: \(result) after \((seconds * 10).rounded() / 10) s"
+        case .doorOpened(let door, let caller, let trigger): "door \(door) opened for \(caller) by \(trigger)"
+        case .doorActionFailed(let door, let reason): "door \(door) action failed: \(reason)"
+        case .wrongCode(let caller, let count): "wrong code from \(caller) (\(count) in the window)"
+        case .lockedOut(let caller, let seconds): "\(caller) locked out for \(seconds) s after wrong codes"
+        case .ignoredLockedOut(let caller): "input from locked-out \(caller) ignored"
+        case .configurationReloaded(let notes): "configuration reloaded" + (notes.isEmpty ? "" : ": " + notes.joined(separator: "; "))
+        case .configurationRefused(let errors): "new configuration refused, old kept: " + errors.joined(separator: "; ")
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import NIOCore
+
+/// The door logic without I/O: collects a call's DTMF digits, recognises the codes each caller
+/// may use, counts wrong codes per caller and locks a caller out after too many in a window.
+/// Every decision is returned as a ``DoorDecision`` for the agent to act on and log; time is
+/// given by the caller (the event loop's clock), so that tests run on virtual time.
+///
+/// A code is recognised the moment the digits entered equal it. `#` submits what was entered
+/// (a wrong code if it matches nothing), `*` clears it, and a run of digits as long as the
+/// longest code that matches nothing is a wrong code too. Digits more than
+/// ``interDigitTimeout`` apart start a new entry.
+struct DoorController: Sendable {
+    struct Door: Sendable {
+        var name: String
+        var codes: [(code: String, callers: [URIPattern])]
+        var message: String?
+    }
+
+    /// What one input led to.
+    enum DoorDecision: Sendable, Equatable {
+        /// Open this door for this caller.
+        case open(door: String)
+        /// The digits so far are the start of a code: wait for more.
+        case pending
+        /// A wrong code; `count` wrong codes in the window so far.
+        case wrongCode(count: Int)
+        /// A wrong code that locked the caller out until this time.
+        case lockedOut(until: NIODeadline)
+        /// The caller is locked out: the input was ignored.
+        case ignoredLockedOut
+        /// Nothing to do (a MESSAGE that names no door, an empty submit).
+        case none
+    }
+
+    private(set) var doors: [Door]
+    private var lockout: LockoutConfiguration
+    private var longestCode: Int
+    let interDigitTimeout = TimeAmount.seconds(5)
+
+    /// Per call: the digits entered and when the last came.
+    private var entries: [String: (digits: String, last: NIODeadline)] = [:]
+    /// Per caller: times of recent wrong codes, and the end of a lockout.
+    private var wrongCodes: [String: [NIODeadline]] = [:]
+    private var lockedUntil: [String: NIODeadline] = [:]
+
+    init(doors: [DoorConfiguration], lockout: LockoutConfiguration) {
+        self.doors = doors.map { door in
+            Door(
+                name: door.name, codes: door.codes.map { ($0.code.uppercased(), $0.callers.map(URIPattern.init)) },
+                message: door.message)
+        }
+        self.lockout = lockout
+        self.longestCode = doors.flatMap(\.codes).map(\.code.count).max() ?? 0
+    }
+
+    /// Takes new doors and lockout rules, keeping the wrong-code counts and lockouts.
+    mutating func reconfigure(doors: [DoorConfiguration], lockout: LockoutConfiguration) {
+        let fresh = DoorController(doors: doors, lockout: lockout)
+        self.doors = fresh.doors
+        self.lockout = lockout
+        self.longestCode = fresh.longestCode
+        entries = [:]
+    }
+
+    /// Whether `caller` is locked out at `now`.
+    func isLockedOut(_ caller: String, now: NIODeadline) -> Bool {
+        lockedUntil[caller].map { now < $0 } ?? false
+    }
+
+    /// Callers locked out at `now`.
+    func lockedOutCount(now: NIODeadline) -> Int {
+        lockedUntil.values.filter { now < $0 }.count
+    }
+
+    /// One DTMF digit of call `callID` from `caller`.
+    mutating func digit(_ digit: Character, callID: String, caller: String, now: NIODeadline) -> DoorDecision {
+        if isLockedOut(caller, now: now) { return .ignoredLockedOut }
+        var entry = entries[callID] ?? ("", now)
+        if now - entry.last > interDigitTimeout { entry.digits = "" }
+        entry.last = now
+        let key = Character(digit.uppercased())
+        switch key {
+        case "*":
+            entry.digits = ""
+            entries[callID] = entry
+            return .none
+        case "#":
+            let entered = entry.digits
+            entry.digits = ""
+            entries[callID] = entry
+            return entered.isEmpty ? .none : wrong(caller, now: now)
+        default:
+            entry.digits.append(key)
+        }
+        if let door = door(for: entry.digits, caller: caller) {
+            entry.digits = ""
+            entries[callID] = entry
+            return .open(door: door)
+        }
+        if longestCode > 0, entry.digits.count >= longestCode {
+            entry.digits = ""
+            entries[callID] = entry
+            return wrong(caller, now: now)
+        }
+        entries[callID] = entry
+        return .pending
+    }
+
+    /// A MESSAGE `text` from `caller` (already allowed to call): the door whose message it is.
+    mutating func message(_ text: String, caller: String, now: NIODeadline) -> DoorDecision {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let door = doors.first(where: { $0.message != nil && $0.message == trimmed }) else { return .none }
+        if isLockedOut(caller, now: now) { return .ignoredLockedOut }
+        return .open(door: door.name)
+    }
+
+    /// Forgets a call's partial entry (the call ended).
+    mutating func callEnded(_ callID: String) {
+        entries[callID] = nil
+    }
+
+    private func door(for digits: String, caller: String) -> String? {
+        for door in doors {
+            for code in door.codes where code.code == digits {
+                if code.callers.isEmpty || code.callers.contains(where: { $0.matches(caller) }) { return door.name }
+            }
+        }
+        return nil
+    }
+
+    private mutating func wrong(_ caller: String, now: NIODeadline) -> DoorDecision {
+        let window = TimeAmount.seconds(Int64(lockout.windowSeconds))
+        var times = (wrongCodes[caller] ?? []).filter { now - $0 < window }
+        times.append(now)
+        if times.count >= lockout.maxWrongCodes {
+            wrongCodes[caller] = []
+            let until = now + .seconds(Int64(lockout.lockoutSeconds))
+            lockedUntil[caller] = until
+            return .lockedOut(until: until)
+        }
+        wrongCodes[caller] = times
+        return .wrongCode(count: times.count)
+    }
+}

@@ -1,0 +1,71 @@
+import NIOCore
+import SIPStack
+
+/// What the control interface and the command line ask of a running agent; each hops to the
+/// agent's event loop.
+extension IntercomAgent {
+    /// A snapshot of the agent for the status report.
+    public struct Snapshot: Sendable {
+        public struct Call: Sendable {
+            public var id: String
+            public var direction: String
+            public var remoteURI: String
+            public var state: String
+            public var codec: String?
+            public var durationSeconds: Double
+            public var engine: AudioEngineStatisticsSummary?
+        }
+
+        /// Per account: its state in words and whether it is registered.
+        public var registrations: [(name: String, state: String, registered: Bool)]
+        public var calls: [Call]
+        public var doors: [(name: String, opens: Int, lastOpenedSecondsAgo: Double?)]
+        public var lockedOutCallers: Int
+        public var uptimeSeconds: Double
+        public var captureDevice: String
+        public var playbackDevice: String
+    }
+
+    /// The engine counters of a call, for the status report.
+    public struct AudioEngineStatisticsSummary: Sendable, Hashable {
+        public var cycles: Int
+        public var lateCycles: Int
+        public var concealed: Int
+        public var realtime: Bool
+    }
+
+    /// Where things stand now.
+    public func snapshot() async -> Snapshot {
+        (try? await eventLoop.submit { self.makeSnapshot() }.get())
+            ?? Snapshot(
+                registrations: [], calls: [], doors: [], lockedOutCallers: 0, uptimeSeconds: 0, captureDevice: "",
+                playbackDevice: "")
+    }
+
+    /// Calls `target` now; returns the call's id.
+    public func dial(_ target: String) async throws -> String {
+        try await dial(target, attempt: nil)
+    }
+
+    /// Presses the configured button `name`.
+    public func press(button name: String) async throws {
+        try await eventLoop.submit { try self.press(button: name) }.get()
+    }
+
+    /// Hangs up the call with this id, or every call.
+    public func hangUp(callID: String?) async throws {
+        try await eventLoop.submit {
+            let targets = self.calls.values.filter { callID == nil || $0.id == callID }
+            guard !targets.isEmpty || callID == nil else { throw AgentError("no call \(callID ?? "")") }
+            for call in targets { try? self.userAgent.hangUp(call.handle) }
+        }.get()
+    }
+
+    /// Fires door `name`'s action now, as `requester` (the control interface).
+    public func openDoor(_ name: String, requester: String = "control") async throws {
+        try await eventLoop.submit {
+            guard self.configuration.doors.contains(where: { $0.name == name }) else { throw AgentError("no door named \(name)") }
+            self.openDoor(name, caller: requester, source: "control", trigger: "control", call: self.calls.values.first)
+        }.get()
+    }
+}

@@ -1,0 +1,786 @@
+import Audio
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import RTP
+import SDP
+import SIPMessage
+import SIPStack
+
+/// The door phone: a SIP endpoint that registers its accounts, answers allowed callers after a
+/// short ring, streams two-way audio through the ``Audio/AudioEngine``, opens doors for the
+/// right DTMF code or MESSAGE, calls out when a button is pressed, and reports every event.
+///
+/// All state lives on the SIP event loop; the public methods hop there. Build one with
+/// ``start(configuration:logger:group:onEvent:)``, stop it with ``shutdown()`` (unregisters,
+/// hangs up with BYE), and ``reload(_:)`` a new configuration without dropping calls.
+public final class IntercomAgent: @unchecked Sendable {
+    /// The SIP event loop.
+    public let eventLoop: any EventLoop
+    /// The sockets bound (UDP, TCP, TLS... in the order of the configuration).
+    public let localAddresses: [SIPTransportKind: SocketAddress]
+    let logger: Logger
+    let transport: SIPTransportLayer
+    let userAgent: SIPUserAgent
+    let mediaHost: String
+    private let ports: MediaPorts
+    let transactionLayer: TransactionLayer
+    /// The Contact URI for each transport.
+    let contactURIs: [SIPTransportKind: String]
+    private let onEvent: @Sendable (AgentEvent) -> Void
+
+    // Event loop only.
+    private(set) var configuration: IntercomConfiguration
+    private var policy: CallerPolicy
+    private var doors: DoorController
+    private var devices: AudioDevices
+    private(set) var registrations: [(name: String, client: RegistrationClient)] = []
+    private(set) var registrationStates: [String: RegistrationState] = [:]
+    private(set) var calls: [SIPCallHandle: AgentCall] = [:]
+    private var attempts: [String: ButtonAttempt] = [:]
+    private var doorOpens: [String: (count: Int, last: NIODeadline?)] = [:]
+    private var shuttingDown = false
+    let startedAt = NIODeadline.now()
+
+    private init(
+        eventLoop: any EventLoop, localAddresses: [SIPTransportKind: SocketAddress], logger: Logger,
+        transport: SIPTransportLayer, userAgent: SIPUserAgent, mediaHost: String, configuration: IntercomConfiguration,
+        devices: AudioDevices, contactURIs: [SIPTransportKind: String], transactionLayer: TransactionLayer, onEvent: @escaping @Sendable (AgentEvent) -> Void
+    ) {
+        self.eventLoop = eventLoop
+        self.localAddresses = localAddresses
+        self.logger = logger
+        self.transport = transport
+        self.userAgent = userAgent
+        self.mediaHost = mediaHost
+        self.configuration = configuration
+        self.policy = CallerPolicy(configuration.answer.allow)
+        self.doors = DoorController(doors: configuration.doors, lockout: configuration.lockout)
+        self.devices = devices
+        self.ports = MediaPorts(minimum: configuration.audio.rtpPortMin, maximum: configuration.audio.rtpPortMax)
+        self.onEvent = onEvent
+        self.contactURIs = contactURIs
+        self.transactionLayer = transactionLayer
+    }
+
+    private func contactURI(for kind: SIPTransportKind) -> String {
+        contactURIs[kind] ?? contactURIs.values.first ?? "sip:\(configuration.sip.user)@\(mediaHost)"
+    }
+
+    // MARK: - Starting and stopping
+
+    /// Binds the SIP sockets of `configuration.sip.listen`, starts the stack and the accounts'
+    /// registrations.
+    ///
+    /// - Throws: ``AgentError`` for a configuration the stack cannot run (an address that does
+    ///   not bind, a registrar that does not resolve, devices that do not parse).
+    public static func start(
+        configuration: IntercomConfiguration, logger: Logger,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onEvent: @escaping @Sendable (AgentEvent) -> Void = { _ in }
+    ) async throws -> IntercomAgent {
+        let loop = group.next()
+        let devices = try AudioDevices(audio: configuration.audio)
+        let listen = configuration.sip.listen
+        guard let host = listen.first?.address else { throw AgentError("sip.listen: no address to listen on") }
+        func port(_ kind: SIPTransportName) -> Int? { listen.first { $0.transport == kind }?.port }
+        let advertised = configuration.sip.advertise ?? AdvertisedAddress.choose(listeningOn: host)
+        var tls = SIPTLSConfiguration()
+        if let files = configuration.sip.tls {
+            tls = try Self.tlsConfiguration(files)
+        }
+        let transport: SIPTransportLayer
+        do {
+            transport = try await SIPTransportLayer.start(
+                configuration: .init(
+                    host: host, udpPort: port(.udp) ?? 0, tcpPort: port(.tcp) ?? 0, udp: port(.udp) != nil,
+                    tcp: port(.tcp) != nil, advertisedHost: advertised, tlsPort: port(.tls), wsPort: port(.ws),
+                    wssPort: port(.wss), tls: tls),
+                on: loop, logger: logger)
+        } catch {
+            throw AgentError("sip.listen: cannot listen on \(host): \(error)")
+        }
+        do {
+            return try await loop.submit { () throws -> IntercomAgent in
+                try Self.assemble(
+                    configuration: configuration, logger: logger, loop: loop, transport: transport, advertised: advertised,
+                    devices: devices, onEvent: onEvent)
+            }.get()
+        } catch {
+            await transport.close()
+            throw error
+        }
+    }
+
+    private static func tlsConfiguration(_ files: TLSFiles) throws -> SIPTLSConfiguration {
+        var tls = SIPTLSConfiguration()
+        tls.certificateChainFile = files.certificate
+        tls.privateKeyFile = files.privateKey
+        if let ca = files.caFile { tls.trustRoots = .caFile(ca) }
+        tls.verification = files.verifyPeer ? .full : .disabled
+        return tls
+    }
+
+    /// Builds the agent around a started transport (on the loop).
+    private static func assemble(
+        configuration: IntercomConfiguration, logger: Logger, loop: any EventLoop, transport: SIPTransportLayer,
+        advertised: String, devices: AudioDevices, onEvent: @escaping @Sendable (AgentEvent) -> Void
+    ) throws -> IntercomAgent {
+        let layer = TransactionLayer(eventLoop: loop, transport: transport, logger: logger)
+        transport.transactionLayer = layer
+        var ports: [SIPTransportKind: Int] = [:]
+        var addresses: [SIPTransportKind: SocketAddress] = [:]
+        for kind in [SIPTransportKind.udp, .tcp, .tls, .ws, .wss] {
+            if let address = transport.localAddress(for: kind) {
+                addresses[kind] = address
+                if let port = address.port { ports[kind] = port }
+            }
+        }
+        let literal = advertised.contains(":") ? "[\(advertised)]" : advertised
+        let account = configuration.accounts.first
+        let user = account?.user ?? configuration.sip.user
+        let aor = account.flatMap { Self.addressOfRecord(for: $0) } ?? "sip:\(user)@\(literal)"
+        var outboundProxy = account?.outboundProxy
+        if outboundProxy == nil, let account { outboundProxy = try Self.registrarProxy(for: account) }
+        var challenger: DigestChallenger?
+        if let challenge = configuration.answer.challenge {
+            do {
+                challenger = try DigestChallenger(configuration: .init(realm: challenge.realm))
+            } catch {
+                throw AgentError("answer.challenge: \(error)")
+            }
+        }
+        let defaultTransport: SIPTransportKind = account.map { Self.kind($0.transport) } ?? (ports[.udp] != nil ? .udp : .tcp)
+        let agentConfiguration = SIPUserAgent.Configuration(
+            addressOfRecord: aor, displayName: account?.displayName ?? configuration.sip.displayName, host: advertised,
+            ports: ports, defaultTransport: defaultTransport, outboundProxy: outboundProxy,
+            product: configuration.sip.userAgent,
+            credentials: account.flatMap { account in
+                account.password.map {
+                    DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0))
+                }
+            },
+            challenger: challenger, passwords: configuration.answer.challenge?.users ?? [:])
+        let userAgent = SIPUserAgent(configuration: agentConfiguration, layer: layer, transport: transport, logger: logger)
+        let agent = IntercomAgent(
+            eventLoop: loop, localAddresses: addresses, logger: logger, transport: transport, userAgent: userAgent,
+            mediaHost: advertised, configuration: configuration, devices: devices,
+            contactURIs: Dictionary(uniqueKeysWithValues: ports.keys.map { ($0, agentConfiguration.contactURI(for: $0)) }),
+            transactionLayer: layer, onEvent: onEvent)
+        userAgent.onEvent = { [weak agent] event in agent?.handle(event) }
+        for account in configuration.accounts {
+            try agent.addRegistration(account, layer: layer)
+        }
+        if configuration.answer.allow == nil && configuration.answer.autoAnswer {
+            logger.warning("no answer.allow list: every caller is answered")
+        }
+        if configuration.doors.isEmpty { logger.warning("no doors configured: no door action until one is") }
+        return agent
+    }
+
+    /// `sip:user@registrar-host` for an account.
+    private static func addressOfRecord(for account: AccountConfiguration) -> String? {
+        guard let uri = try? SIPURI(parsing: account.registrar) else { return nil }
+        let scheme = uri.scheme == .sips ? "sips" : "sip"
+        return "\(scheme):\(account.user)@\(uri.host.string)"
+    }
+
+    /// An outbound proxy URI with the registrar's resolved address, so that calls go through
+    /// the PBX (the user agent's next hops must be IP literals).
+    private static func registrarProxy(for account: AccountConfiguration) throws -> String {
+        let destination = try resolve(account.registrar, transport: kind(account.transport))
+        let host = destination.address.ipAddress ?? "127.0.0.1"
+        let literal = host.contains(":") ? "[\(host)]" : host
+        return "sip:\(literal):\(destination.address.port ?? 5060);transport=\(destination.transport.uriParameter);lr"
+    }
+
+    /// Where a URI's requests go, resolving a host name through the system resolver (A/AAAA;
+    /// no SRV or NAPTR).
+    static func resolve(_ uriText: String, transport: SIPTransportKind) throws -> TransactionDestination {
+        guard let uri = try? SIPURI(parsing: uriText) else { throw AgentError("\(uriText) is not a SIP URI") }
+        var text = uriText
+        var host = uri.host.string
+        if host.hasPrefix("[") { host = String(host.dropFirst().dropLast()) }
+        if (try? SocketAddress(ipAddress: host, port: 0)) == nil {
+            guard let resolved = try? SocketAddress.makeAddressResolvingHost(host, port: 0), let ip = resolved.ipAddress else {
+                throw AgentError("\(host) does not resolve")
+            }
+            text = uriText.replacingFirst(host, with: ip.contains(":") ? "[\(ip)]" : ip)
+        }
+        do {
+            return try SIPNextHop.destination(for: text, defaultTransport: transport)
+        } catch {
+            throw AgentError("\(uriText): \(error)")
+        }
+    }
+
+    static func kind(_ name: SIPTransportName) -> SIPTransportKind {
+        switch name {
+        case .udp: .udp
+        case .tcp: .tcp
+        case .tls: .tls
+        case .ws: .ws
+        case .wss: .wss
+        }
+    }
+
+    private func addRegistration(_ account: AccountConfiguration, layer: TransactionLayer) throws {
+        let kind = Self.kind(account.transport)
+        let destination = try Self.resolve(account.registrar, transport: kind)
+        guard let sentBy = transport.sentBy(for: destination.transport) else {
+            throw AgentError("accounts \(account.name): no \(destination.transport) listener for its transport")
+        }
+        let aor = Self.addressOfRecord(for: account) ?? "sip:\(account.user)@\(mediaHost)"
+        let client = RegistrationClient(
+            configuration: RegistrationConfiguration(
+                registrarURI: account.registrar, addressOfRecord: aor,
+                contactURI: contactURI(for: destination.transport),
+                expires: UInt32(max(60, account.expiresSeconds)),
+                credentials: account.password.map { DigestCredentials(username: account.authUser ?? account.user, password: $0) },
+                outboundProxy: account.outboundProxy, userAgent: configuration.sip.userAgent,
+                viaTransport: destination.transport.viaToken, viaSentBy: sentBy,
+                retryInitial: .seconds(1), retryMaximum: .seconds(30)),
+            layer: layer, destination: destination)
+        let name = account.name
+        client.onStateChange = { [weak self] (state: RegistrationState) in
+            guard let self else { return }
+            registrationStates[name] = state
+            emit(.registrationChanged(account: name, state: "\(state)"))
+        }
+        userAgent.addRegistration(client)
+        registrations.append((name, client))
+        client.start()
+    }
+
+    /// Hangs up every call with BYE (or CANCEL), unregisters every account, closes the sockets.
+    public func shutdown() async {
+        let media: [CallMedia] = (try? await eventLoop.submit { () -> [CallMedia] in
+            self.shuttingDown = true
+            for (_, registration) in self.registrations { registration.shutdown() }
+            let media = self.calls.values.compactMap(\.media)
+            for call in self.calls.values {
+                call.ringbackEngine?.stop()
+                try? self.userAgent.hangUp(call.handle)
+            }
+            return media
+        }.get()) ?? []
+        for call in media { await call.stop() }
+        // Let the BYEs and the un-REGISTERs leave (and their answers come) before closing.
+        try? await eventLoop.scheduleTask(in: .milliseconds(300)) {}.futureResult.get()
+        await userAgent.shutdownGracefully()
+        await transport.close()
+    }
+
+    func makeSnapshot() -> Snapshot {
+        let now = eventLoop.now
+        return Snapshot(
+            registrations: registrations.map { registration in
+                let state = registrationStates[registration.name]
+                var registered = false
+                if case .registered? = state { registered = true }
+                return (registration.name, state.map { "\($0)" } ?? "starting", registered)
+            },
+            calls: calls.values.sorted { $0.started < $1.started }.map { call in
+                let engine = call.media.map { media in
+                    let statistics = media.engine.statistics
+                    var realtime = false
+                    if case .realtime? = media.engine.realtimeStatus { realtime = true }
+                    return AudioEngineStatisticsSummary(
+                        cycles: statistics.cycles, lateCycles: statistics.lateCycles, concealed: statistics.framesConcealed,
+                        realtime: realtime)
+                }
+                return Snapshot.Call(
+                    id: call.id, direction: call.direction.rawValue, remoteURI: call.remoteURI,
+                    state: call.answered == nil ? "ringing" : (call.ending ? "ending" : "answered"),
+                    codec: call.media?.codecName,
+                    durationSeconds: call.answered.map { Double((now - $0).nanoseconds) / 1e9 } ?? 0, engine: engine)
+            },
+            doors: configuration.doors.map { door in
+                let opens = doorOpens[door.name]
+                return (door.name, opens?.count ?? 0, opens?.last.map { Double((now - $0).nanoseconds) / 1e9 })
+            },
+            lockedOutCallers: doors.lockedOutCount(now: now),
+            uptimeSeconds: Double((now - startedAt).nanoseconds) / 1e9,
+            captureDevice: configuration.audio.capture, playbackDevice: configuration.audio.playback)
+    }
+
+    /// Applies a new configuration without touching calls in progress: answering, doors (the
+    /// lockouts carry over), buttons, audio for the next calls, log level and accounts (a
+    /// changed account registers anew). Listening sockets need a restart: the notes say so.
+    /// Returns the notes for the log.
+    public func reload(_ new: IntercomConfiguration) async throws -> [String] {
+        let devices = try AudioDevices(audio: new.audio)
+        return try await eventLoop.submit { () throws -> [String] in
+            var notes: [String] = []
+            let old = self.configuration
+            if new.sip != old.sip { notes.append("sip.* changes take effect after a restart") }
+            if new.answer.challenge != old.answer.challenge { notes.append("answer.challenge changes take effect after a restart") }
+            if new.audio.rtpPortMin != old.audio.rtpPortMin || new.audio.rtpPortMax != old.audio.rtpPortMax {
+                notes.append("audio.rtpPort* changes take effect after a restart")
+            }
+            self.configuration = new
+            self.policy = CallerPolicy(new.answer.allow)
+            self.doors.reconfigure(doors: new.doors, lockout: new.lockout)
+            self.devices = devices
+            if new.accounts != old.accounts {
+                if new.accounts.first != old.accounts.first {
+                    notes.append("the first account's credentials for calls change after a restart")
+                }
+                for (_, registration) in self.registrations { registration.shutdown() }
+                self.registrations = []
+                self.registrationStates = [:]
+                for account in new.accounts {
+                    try self.addRegistration(account, layer: self.transactionLayer)
+                }
+                notes.append("accounts registered anew")
+            }
+            self.emit(.configurationReloaded(notes: notes))
+            return notes
+        }.get()
+    }
+
+    // MARK: - Events
+
+    func emit(_ event: AgentEvent) {
+        switch event {
+        case .doorActionFailed, .configurationRefused, .lockedOut:
+            logger.warning("\(event.kind): \(event.detail)")
+        default:
+            logger.info("\(event.kind): \(event.detail)")
+        }
+        onEvent(event)
+    }
+
+    private func handle(_ event: SIPUserAgentEvent) {
+        switch event {
+        case .incomingCall(let call):
+            incoming(call)
+        case .callStateChanged(let handle, let state):
+            stateChanged(handle, state)
+        case .offerReceived(let handle, let body):
+            reoffer(handle, body: body)
+        case .infoReceived(let handle, let body):
+            guard let body, let call = calls[handle] else { return }
+            for digit in Self.dtmfRelayDigits(body) { self.digit(digit, call: call) }
+        case .messageReceived(let message):
+            messageReceived(message)
+        case .reofferCompleted:
+            break
+        }
+    }
+
+    // MARK: - Incoming calls
+
+    private func incoming(_ call: SIPIncomingCall) {
+        let id = "\(call.handle)"
+        emit(.incomingCall(id: id, from: call.from, source: "\(call.source.address)"))
+        let answer = configuration.answer
+        func refuse(_ status: Int, _ reason: String, _ why: String) {
+            try? userAgent.reject(call.handle, status: status, reason: reason)
+            emit(.callRefused(id: id, from: call.from, status: status, reason: why))
+        }
+        guard !shuttingDown else { return refuse(503, "Service Unavailable", "shutting down") }
+        guard policy.allows(uri: call.from, source: call.source.address) else {
+            return refuse(403, "Forbidden", "not on the allow list")
+        }
+        guard calls.count < answer.maxCalls else { return refuse(486, "Busy Here", "\(calls.count) call(s) in progress") }
+        guard answer.autoAnswer else { return refuse(480, "Temporarily Unavailable", "auto-answer is off") }
+        let entry = AgentCall(
+            handle: call.handle, direction: .incoming, remoteURI: call.from, source: call.source.address,
+            started: eventLoop.now, negotiator: SDPNegotiator(username: "intercom", address: mediaHost))
+        calls[call.handle] = entry
+        try? userAgent.ring(call.handle)
+        let offer = call.offer
+        entry.timers.append(
+            eventLoop.scheduleTask(in: .milliseconds(Int64(answer.delayMs))) { [weak self] in
+                self?.answerCall(entry, offer: offer)
+            })
+    }
+
+    /// Binds the media, answers the offer (or makes one for an offerless INVITE) and sends 200.
+    private func answerCall(_ call: AgentCall, offer: SIPBody?) {
+        let audio = configuration.audio
+        Task {
+            do {
+                let session = try await ports.bind(host: mediaHost, on: eventLoop, router: call.router)
+                let port = try await eventLoop.submit { session.localRTPAddress?.port ?? 0 }.get()
+                let local = SDPLocalMedia(address: mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(audio))
+                try await eventLoop.submit {
+                    guard !call.ending, self.calls[call.handle] != nil else {
+                        throw AgentError("the call ended before it was answered")
+                    }
+                    call.session = session
+                    if let offer {
+                        let description = try SessionDescription(parsing: offer.string)
+                        let answer = try call.negotiator.receiveOffer(description, local: local)
+                        try self.userAgent.answer(call.handle, body: .sdp(answer.description.text))
+                        self.startMedia(call, negotiated: answer.media)
+                    } else {
+                        let description = call.negotiator.makeOffer(local)
+                        try self.userAgent.answer(call.handle, body: .sdp(description.text))
+                    }
+                }.get()
+            } catch {
+                eventLoop.execute {
+                    guard self.calls[call.handle] != nil else { return }
+                    self.logger.warning("\(call.id): cannot answer: \(error)")
+                    try? self.userAgent.reject(call.handle, status: 488, reason: "Not Acceptable Here")
+                }
+            }
+        }
+    }
+
+    /// Starts the engine for a negotiated stream (the answer is known).
+    private func startMedia(_ call: AgentCall, negotiated: NegotiatedMedia) {
+        guard let session = call.session else { return }
+        let audio = configuration.audio
+        let devices = self.devices
+        let logger = self.logger
+        Task {
+            call.ringbackEngine?.stop()
+            do {
+                let media = try await CallMedia.start(
+                    session: session, router: call.router, negotiated: negotiated, audio: audio, devices: devices,
+                    logger: logger,
+                    onDigit: { [weak self] digit in
+                        self?.eventLoop.execute { self?.digit(digit, call: call) }
+                    })
+                eventLoop.execute {
+                    call.ringbackEngine = nil
+                    guard !call.ending else {
+                        Task { await media.stop() }
+                        return
+                    }
+                    call.media = media
+                    if call.direction == .incoming, let announcement = media.sounds.announcement {
+                        media.engine.play(announcement, to: .call)
+                    }
+                    self.emit(.callAnswered(id: call.id, direction: call.direction.rawValue, codec: media.codecName))
+                }
+            } catch {
+                eventLoop.execute {
+                    self.logger.error("\(call.id): media failed: \(error); hanging up")
+                    try? self.userAgent.hangUp(call.handle)
+                }
+            }
+        }
+    }
+
+    private func stateChanged(_ handle: SIPCallHandle, _ state: SIPCallState) {
+        guard let call = calls[handle] else { return }
+        switch state {
+        case .early, .proceeding:
+            if call.direction == .outgoing, call.ringbackEngine == nil, call.media == nil { startRingback(call) }
+        case .confirmed(let body):
+            call.answered = eventLoop.now
+            scheduleMaximumDuration(call)
+            if call.direction == .outgoing { buttonCallAnswered(call) }
+            if call.media == nil, call.negotiator.hasPendingOffer, let body,
+                let description = try? SessionDescription(parsing: body.string)
+            {
+                do {
+                    let negotiated = try call.negotiator.receiveAnswer(description)
+                    startMedia(call, negotiated: negotiated)
+                } catch {
+                    logger.warning("\(call.id): unusable answer: \(error); hanging up")
+                    try? userAgent.hangUp(handle)
+                }
+            } else if call.media == nil && call.session == nil {
+                logger.warning("\(call.id): confirmed without an answer; hanging up")
+                try? userAgent.hangUp(handle)
+            }
+        case .terminated(let end):
+            ended(call, end)
+        case .calling, .incoming, .answered:
+            break
+        }
+    }
+
+    private func scheduleMaximumDuration(_ call: AgentCall) {
+        let limit = configuration.answer.maxDurationSeconds
+        guard limit > 0 else { return }
+        call.timers.append(
+            eventLoop.scheduleTask(in: .seconds(Int64(limit))) { [weak self] in
+                self?.logger.info("\(call.id): maximum duration of \(limit) s reached")
+                try? self?.userAgent.hangUp(call.handle)
+            })
+    }
+
+    private func ended(_ call: AgentCall, _ end: SIPCallEnd) {
+        call.ending = true
+        calls[call.handle] = nil
+        for timer in call.timers { timer.cancel() }
+        doors.callEnded(call.id)
+        let media = call.media
+        let session = call.session
+        let ringback = call.ringbackEngine
+        Task {
+            ringback?.stop()
+            if let media { await media.stop() } else { await session?.close() }
+        }
+        let seconds = call.answered.map { Double((eventLoop.now - $0).nanoseconds) / 1e9 } ?? 0
+        emit(.callEnded(id: call.id, direction: call.direction.rawValue, result: Self.result(end, answered: call.answered != nil), seconds: seconds))
+        if call.direction == .outgoing { buttonCallEnded(call, answered: call.answered != nil) }
+    }
+
+    static func result(_ end: SIPCallEnd, answered: Bool) -> String {
+        switch end {
+        case .localHangUp, .remoteHangUp: answered ? "answered" : "cancelled"
+        case .cancelled: "cancelled"
+        case .rejected(let status, _): status == 486 || status == 600 ? "busy" : "rejected"
+        case .timedOut: "timeout"
+        case .transportFailed, .dialogLost, .shutdown: "failed"
+        }
+    }
+
+    private func reoffer(_ handle: SIPCallHandle, body: SIPBody?) {
+        guard let call = calls[handle], let session = call.session else { return }
+        guard let body, let description = try? SessionDescription(parsing: body.string) else {
+            try? userAgent.reject(handle, status: 488, reason: "Not Acceptable Here")
+            return
+        }
+        let port = session.localRTPAddress?.port ?? 0
+        let local = SDPLocalMedia(address: mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(configuration.audio))
+        do {
+            let answer = try call.negotiator.receiveOffer(description, local: local)
+            try userAgent.answer(handle, body: .sdp(answer.description.text))
+            let remoteRTP = try answer.media.remoteRTP.map { try SocketAddress(ipAddress: $0.host, port: Int($0.port)) }
+            let remoteRTCP = try answer.media.remoteRTCP.map { try SocketAddress(ipAddress: $0.host, port: Int($0.port)) }
+            session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP)
+        } catch {
+            try? userAgent.reject(handle, status: 488, reason: "Not Acceptable Here")
+        }
+    }
+
+    // MARK: - Doors
+
+    /// The digits of an `application/dtmf-relay` INFO body (`Signal=5`), or of
+    /// `application/dtmf` (the digit alone).
+    static func dtmfRelayDigits(_ body: SIPBody) -> [Character] {
+        let valid = Set("0123456789*#ABCDabcd")
+        if body.hasType("application/dtmf-relay") {
+            for line in body.string.split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingSpaces.lowercased() == "signal" {
+                    let value = parts[1].trimmingSpaces
+                    if value.count == 1, let digit = value.first, valid.contains(digit) { return [digit] }
+                }
+            }
+            return []
+        }
+        if body.hasType("application/dtmf") {
+            let value = body.string.trimmingSpaces
+            if value.count == 1, let digit = value.first, valid.contains(digit) { return [digit] }
+        }
+        return []
+    }
+
+    private func digit(_ digit: Character, call: AgentCall) {
+        guard calls[call.handle] != nil else { return }
+        let decision = doors.digit(digit, callID: call.id, caller: call.remoteURI, now: eventLoop.now)
+        logger.debug("\(call.id): DTMF \(digit)")
+        act(on: decision, caller: call.remoteURI, source: call.source.map { "\($0)" } ?? "", trigger: "dtmf", call: call)
+    }
+
+    private func messageReceived(_ message: SIPIncomingMessage) {
+        let text = message.body?.string ?? ""
+        logger.info("MESSAGE from \(message.from): \(text.count) characters")
+        guard policy.allows(uri: message.from, source: message.source.address) else { return }
+        let decision = doors.message(text, caller: message.from, now: eventLoop.now)
+        let call = message.call.flatMap { calls[$0] }
+        act(on: decision, caller: message.from, source: "\(message.source.address)", trigger: "message", call: call)
+    }
+
+    private func act(on decision: DoorController.DoorDecision, caller: String, source: String, trigger: String, call: AgentCall?) {
+        switch decision {
+        case .open(let door):
+            openDoor(door, caller: caller, source: source, trigger: trigger, call: call)
+        case .wrongCode(let count):
+            emit(.wrongCode(caller: caller, count: count))
+        case .lockedOut:
+            emit(.wrongCode(caller: caller, count: configuration.lockout.maxWrongCodes))
+            emit(.lockedOut(caller: caller, seconds: configuration.lockout.lockoutSeconds))
+        case .ignoredLockedOut:
+            emit(.ignoredLockedOut(caller: caller))
+        case .pending, .none:
+            break
+        }
+    }
+
+    /// Fires `door`'s action (off the loop), then the chime on success.
+    func openDoor(_ door: String, caller: String, source: String, trigger: String, call: AgentCall?) {
+        guard let action = configuration.doors.first(where: { $0.name == door })?.action else { return }
+        Task {
+            let failure = await DoorActionRunner.run(action, door: door, caller: caller, source: source, trigger: trigger)
+            eventLoop.execute {
+                if let failure {
+                    self.emit(.doorActionFailed(door: door, reason: failure))
+                    return
+                }
+                let previous = self.doorOpens[door]?.count ?? 0
+                self.doorOpens[door] = (previous + 1, self.eventLoop.now)
+                self.emit(.doorOpened(door: door, caller: caller, trigger: trigger))
+                if let media = call?.media, let chime = media.sounds.doorOpened {
+                    media.engine.play(chime, to: .both)
+                }
+            }
+        }
+    }
+
+    // MARK: - Outgoing calls and buttons
+
+    /// Calls `target`: binds the media port, sends the INVITE with the offer, and returns the
+    /// call's id. On any thread.
+    func dial(_ target: String, attempt: ButtonAttempt?) async throws -> String {
+        let router = RTPEventRouter()
+        let session = try await ports.bind(host: mediaHost, on: eventLoop, router: router)
+        do {
+            return try await eventLoop.submit { () throws -> String in
+                guard !self.shuttingDown else { throw AgentError("shutting down") }
+                var negotiator = SDPNegotiator(username: "intercom", address: self.mediaHost)
+                let port = session.localRTPAddress?.port ?? 0
+                let offer = negotiator.makeOffer(
+                    SDPLocalMedia(address: self.mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(self.configuration.audio)))
+                let handle = try self.userAgent.call(target, offer: .sdp(offer.text))
+                let call = AgentCall(
+                    handle: handle, direction: .outgoing, remoteURI: target, source: nil, started: self.eventLoop.now,
+                    negotiator: negotiator)
+                call.router = router
+                call.session = session
+                call.attempt = attempt
+                self.calls[handle] = call
+                if let attempt { attempt.ringing.insert(call.id) }
+                self.emit(.outgoingCall(id: call.id, to: target, button: attempt?.button.name))
+                if let attempt {
+                    let timeout = Int64(attempt.button.ringTimeoutSeconds)
+                    call.timers.append(
+                        self.eventLoop.scheduleTask(in: .seconds(timeout)) { [weak self] in
+                            guard let self, call.answered == nil, self.calls[handle] != nil else { return }
+                            self.logger.info("\(call.id): no answer within \(timeout) s")
+                            try? self.userAgent.hangUp(handle)
+                        })
+                }
+                return call.id
+            }.get()
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    /// Local ringback while an outgoing call rings (an engine with sounds only).
+    private func startRingback(_ call: AgentCall) {
+        let audio = configuration.audio
+        let sounds = CallSounds(audio: audio, logger: logger)
+        guard let index = sounds.ringback else { return }
+        do {
+            let engine = try devices.makeEngine(codec: nil, sounds: sounds.clips, audio: audio, logger: logger)
+            engine.play(index, to: .loudspeaker)
+            try engine.start()
+            call.ringbackEngine = engine
+        } catch {
+            logger.warning("\(call.id): no ringback: \(error)")
+        }
+    }
+
+    /// A button was pressed (by its input or the control interface).
+    func press(button name: String) throws {
+        guard let button = configuration.buttons.first(where: { $0.name == name }) else {
+            throw AgentError("no button named \(name)")
+        }
+        if let attempt = attempts[name], !attempt.finished {
+            switch button.whilePressedAgain {
+            case .ignore:
+                logger.info("button \(name) pressed again while calling: ignored")
+            case .cancel:
+                logger.info("button \(name) pressed again while calling: cancelled")
+                attempt.finished = true
+                for call in calls.values where call.attempt === attempt { try? userAgent.hangUp(call.handle) }
+            }
+            return
+        }
+        guard !button.targets.isEmpty else { throw AgentError("button \(name) has no targets") }
+        let attempt = ButtonAttempt(button: button)
+        attempts[name] = attempt
+        logger.info("button \(name) pressed: calling \(button.targets.joined(separator: ", ")) (\(button.strategy.rawValue))")
+        switch button.strategy {
+        case .parallel:
+            for target in button.targets { startAttempt(target, attempt) }
+            attempt.nextTarget = button.targets.count
+        case .sequential:
+            nextSequentialTarget(attempt)
+        }
+    }
+
+    private func startAttempt(_ target: String, _ attempt: ButtonAttempt) {
+        Task {
+            do {
+                _ = try await self.dial(target, attempt: attempt)
+            } catch {
+                self.eventLoop.execute {
+                    self.logger.warning("button \(attempt.button.name): cannot call \(target): \(error)")
+                    if attempt.button.strategy == .sequential { self.nextSequentialTarget(attempt) } else { self.finishIfDone(attempt) }
+                }
+            }
+        }
+    }
+
+    private func nextSequentialTarget(_ attempt: ButtonAttempt) {
+        guard !attempt.finished, !attempt.answered else { return }
+        guard attempt.nextTarget < attempt.button.targets.count else {
+            attempt.finished = true
+            logger.info("button \(attempt.button.name): nobody answered")
+            return
+        }
+        let target = attempt.button.targets[attempt.nextTarget]
+        attempt.nextTarget += 1
+        startAttempt(target, attempt)
+    }
+
+    private func finishIfDone(_ attempt: ButtonAttempt) {
+        if attempt.ringing.isEmpty, attempt.nextTarget >= attempt.button.targets.count, !attempt.answered {
+            attempt.finished = true
+            logger.info("button \(attempt.button.name): nobody answered")
+        }
+    }
+
+    /// An outgoing call was answered: the other targets of its press stop ringing.
+    private func buttonCallAnswered(_ call: AgentCall) {
+        guard let attempt = call.attempt else { return }
+        attempt.answered = true
+        attempt.ringing.remove(call.id)
+        for other in calls.values where other.attempt === attempt && other.handle != call.handle && other.answered == nil {
+            try? userAgent.hangUp(other.handle)
+        }
+    }
+
+    /// An outgoing call ended: a sequential press moves to its next target if nobody answered.
+    private func buttonCallEnded(_ call: AgentCall, answered: Bool) {
+        guard let attempt = call.attempt else { return }
+        attempt.ringing.remove(call.id)
+        if answered {
+            attempt.finished = true
+            return
+        }
+        if attempt.button.strategy == .sequential { nextSequentialTarget(attempt) } else { finishIfDone(attempt) }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
+        return String(text)
+    }
+}
+
+extension String {
+    /// The string with the first occurrence of `target` replaced.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+}
