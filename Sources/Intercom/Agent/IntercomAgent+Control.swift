@@ -1,4 +1,5 @@
 import NIOCore
+import RTP
 import SIPStack
 
 /// What the control interface and the command line ask of a running agent; each hops to the
@@ -58,6 +59,28 @@ extension IntercomAgent {
             let targets = self.calls.values.filter { callID == nil || $0.id == callID }
             guard !targets.isEmpty || callID == nil else { throw AgentError("no call \(callID ?? "")") }
             for call in targets { try? self.userAgent.hangUp(call.handle) }
+        }.get()
+    }
+
+    /// Sends DTMF `digits` in call `callID`: RFC 4733 events in the RTP stream when the peer
+    /// agreed to telephone-event, else one SIP INFO (`application/dtmf-relay`) per digit.
+    public func sendDigits(_ digits: String, callID: String) async throws {
+        let valid = Set("0123456789*#ABCDabcd")
+        guard !digits.isEmpty, digits.allSatisfy({ valid.contains($0) }) else {
+            throw AgentError("digits must be 0-9, *, #, A-D")
+        }
+        try await eventLoop.submit {
+            guard let call = self.calls.values.first(where: { $0.id == callID }), call.answered != nil else {
+                throw AgentError("no answered call \(callID)")
+            }
+            if let session = call.session, session.configuration.telephoneEventPayloadType != nil, call.media != nil {
+                for digit in digits { _ = session.sendDigit(digit) }
+            } else {
+                for digit in digits {
+                    _ = try? self.userAgent.sendInfo(
+                        call.handle, body: SIPBody(contentType: "application/dtmf-relay", "Signal=\(digit)\r\nDuration=160\r\n"))
+                }
+            }
         }.get()
     }
 

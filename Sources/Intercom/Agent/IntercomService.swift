@@ -1,0 +1,70 @@
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SIPStack
+import UnixSignals
+
+/// The agent as a swift-service-lifecycle `Service`: starts it, reloads the configuration on
+/// SIGHUP (a configuration that does not load is refused and the old one kept; calls go on),
+/// and on graceful shutdown (SIGTERM, SIGINT through the `ServiceGroup`) unregisters, hangs up
+/// with BYE and returns.
+public struct IntercomService: Service {
+    /// The configuration to start with.
+    public let configuration: IntercomConfiguration
+    /// Loads the configuration again (on SIGHUP): the file and the environment; throws with
+    /// every error when it does not load.
+    public let reloadConfiguration: @Sendable () throws -> IntercomConfiguration
+    public let logger: Logger
+    /// Every event of the agent (for the control interface and the metrics).
+    public let onEvent: @Sendable (AgentEvent) -> Void
+    /// Called once the agent has started (the control interface attaches there).
+    public let onStart: @Sendable (IntercomAgent) async -> Void
+
+    public init(
+        configuration: IntercomConfiguration, logger: Logger,
+        reloadConfiguration: @escaping @Sendable () throws -> IntercomConfiguration,
+        onEvent: @escaping @Sendable (AgentEvent) -> Void = { _ in },
+        onStart: @escaping @Sendable (IntercomAgent) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.reloadConfiguration = reloadConfiguration
+        self.onEvent = onEvent
+        self.onStart = onStart
+    }
+
+    public func run() async throws {
+        let agent = try await IntercomAgent.start(configuration: configuration, logger: logger, onEvent: onEvent)
+        for (kind, address) in agent.localAddresses.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            logger.notice("listening for SIP over \(kind) on \(address)")
+        }
+        await onStart(agent)
+        let hangUps = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in hangUps.cancelOnGracefulShutdown() {
+            await reload(agent)
+        }
+        logger.notice("shutting down: hanging up calls and unregistering")
+        await agent.shutdown()
+    }
+
+    /// SIGHUP: the new configuration, or the old one kept with the reasons.
+    func reload(_ agent: IntercomAgent) async {
+        logger.notice("SIGHUP: reloading the configuration")
+        let new: IntercomConfiguration
+        do {
+            new = try reloadConfiguration()
+        } catch {
+            let event = AgentEvent.configurationRefused(errors: ["\(error)"])
+            logger.error("\(event.kind): \(event.detail)")
+            onEvent(event)
+            return
+        }
+        do {
+            _ = try await agent.reload(new)
+        } catch {
+            let event = AgentEvent.configurationRefused(errors: ["\(error)"])
+            logger.error("\(event.kind): \(event.detail)")
+            onEvent(event)
+        }
+    }
+}

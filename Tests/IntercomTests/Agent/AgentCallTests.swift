@@ -1,0 +1,172 @@
+import Audio
+import Foundation
+import Intercom
+import Logging
+import NIOCore
+import SIPStack
+import Testing
+
+/// Two agents on loopback, each with WAV-backed audio: one calls the other, which answers by
+/// itself; audio flows both ways; the caller keys the door code (RFC 4733) and the door's
+/// command runs once; wrong codes lock the caller out; the allow list refuses with 403 and a
+/// second call gets 486. Runs in real time (the audio devices are paced).
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct AgentCallTests {
+    struct Pair {
+        let directory: String
+        let door: IntercomAgent
+        let visitor: IntercomAgent
+        let doorEvents: AgentEventRecorder
+        let visitorEvents: AgentEventRecorder
+        var doorURI: String {
+            "sip:door@127.0.0.1:\(door.localAddresses[.udp]?.port ?? 0)"
+        }
+    }
+
+    static func configuration(user: String, directory: String, name: String, rtpBase: Int) -> IntercomConfiguration {
+        var configuration = IntercomConfiguration()
+        configuration.sip.listen = [ListenAddress(transport: .udp, address: "127.0.0.1", port: 0)]
+        configuration.sip.user = user
+        configuration.sip.advertise = "127.0.0.1"
+        configuration.answer.delayMs = 100
+        configuration.audio.capture = "wav-loop:\(directory)/\(name)-mic.wav"
+        configuration.audio.playback = "wav:\(directory)/\(name)-speaker.wav"
+        configuration.audio.sampleRate = 16_000
+        configuration.audio.realtimePriority = nil
+        configuration.audio.rtpPortMin = rtpBase
+        configuration.audio.rtpPortMax = rtpBase + 99
+        configuration.control.enabled = false
+        return configuration
+    }
+
+    static func withPair(
+        door adjust: (inout IntercomConfiguration, String) -> Void = { _, _ in }, _ body: (Pair) async throws -> Void
+    ) async throws {
+        let directory = NSTemporaryDirectory() + "intercom-agent-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let format = AudioFormat(sampleRate: 16_000)
+        try WAVFile(format: format, samples: TestSignals.voice(seconds: 2)).write(to: "\(directory)/visitor-mic.wav")
+        try WAVFile(format: format, samples: TestSignals.warble(seconds: 2)).write(to: "\(directory)/door-mic.wav")
+        var logger = Logger(label: "agent-test")
+        logger.logLevel = .warning
+        var doorConfiguration = configuration(user: "door", directory: directory, name: "door", rtpBase: 31_000)
+        adjust(&doorConfiguration, directory)
+        let doorEvents = AgentEventRecorder()
+        let visitorEvents = AgentEventRecorder()
+        let door = try await IntercomAgent.start(configuration: doorConfiguration, logger: logger, onEvent: doorEvents.sink)
+        let visitor: IntercomAgent
+        do {
+            visitor = try await IntercomAgent.start(
+                configuration: configuration(user: "visitor", directory: directory, name: "visitor", rtpBase: 31_200),
+                logger: logger, onEvent: visitorEvents.sink)
+        } catch {
+            await door.shutdown()
+            throw error
+        }
+        let pair = Pair(directory: directory, door: door, visitor: visitor, doorEvents: doorEvents, visitorEvents: visitorEvents)
+        do {
+            try await body(pair)
+        } catch {
+            await visitor.shutdown()
+            await door.shutdown()
+            throw error
+        }
+        await visitor.shutdown()
+        await door.shutdown()
+    }
+
+    @Test func aCallIsAnsweredAudioFlowsAndTheRightCodeOpensTheDoorOnce() async throws {
+        try await Self.withPair(door: { configuration, directory in
+            var door = DoorConfiguration(name: "front", action: .command(["/usr/bin/touch", "\(directory)/opened"]))
+            door.codes = [DoorCode(code: "1234")]
+            configuration.doors = [door]
+            configuration.answer.allow = AllowList()
+            configuration.answer.allow?.networks = ["127.0.0.1/32"]
+        }) { pair in
+            let id = try await pair.visitor.dial(pair.doorURI)
+            let answered = await pair.visitorEvents.next { if case .callAnswered = $0 { true } else { false } }
+            #expect(answered != nil)
+            guard case .callAnswered(_, _, let codec)? = await pair.doorEvents.next({ if case .callAnswered = $0 { true } else { false } })
+            else { return }
+            #expect(codec.lowercased() == "opus")
+
+            try await pair.visitor.sendDigits("1234", callID: id)
+            let opened = await pair.doorEvents.next { if case .doorOpened = $0 { true } else { false } }
+            #expect(opened == .doorOpened(door: "front", caller: "sip:visitor@127.0.0.1", trigger: "dtmf"))
+            #expect(FileManager.default.fileExists(atPath: "\(pair.directory)/opened"))
+
+            // Wrong codes: three lock the caller out; then even the right code is ignored.
+            for _ in 0..<3 { try await pair.visitor.sendDigits("9999", callID: id) }
+            let locked = await pair.doorEvents.next { if case .lockedOut = $0 { true } else { false } }
+            #expect(locked == .lockedOut(caller: "sip:visitor@127.0.0.1", seconds: 900))
+            try await pair.visitor.sendDigits("1234", callID: id)
+            let ignored = await pair.doorEvents.next { if case .ignoredLockedOut = $0 { true } else { false } }
+            #expect(ignored != nil)
+
+            // Let 1.5 s of audio flow, then hang up.
+            for _ in 0..<100 {
+                let cycles = await pair.door.snapshot().calls.first?.engine?.cycles ?? 0
+                if cycles >= 100 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await pair.visitor.hangUp(callID: id)
+            let ended = await pair.doorEvents.next { if case .callEnded = $0 { true } else { false } }
+            guard case .callEnded(_, let direction, let result, let seconds)? = ended else {
+                Issue.record("no end: \(pair.doorEvents.all)")
+                return
+            }
+            #expect(direction == "in")
+            #expect(result == "answered")
+            #expect(seconds > 1)
+            let opens = pair.doorEvents.all.filter { if case .doorOpened = $0 { true } else { false } }
+            #expect(opens.count == 1)
+
+            // The door's loudspeaker recording (written when its device closes) holds the
+            // visitor's voice, and the visitor's holds the door's microphone.
+            for (recording, source) in [("door-speaker.wav", "visitor-mic.wav"), ("visitor-speaker.wav", "door-mic.wav")] {
+                let path = "\(pair.directory)/\(recording)"
+                for _ in 0..<100 where !FileManager.default.fileExists(atPath: path) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let heard = try WAVFile(contentsOf: path).samples
+                let spoken = try WAVFile(contentsOf: "\(pair.directory)/\(source)").samples
+                let match = TestSignals.bestCorrelation(Array(spoken[8_000..<12_000]), in: heard, lags: 0..<8_000)
+                #expect(match > 0.6, "\(recording) against \(source): \(match)")
+            }
+        }
+    }
+
+    @Test func theAllowListRefusesWith403() async throws {
+        try await Self.withPair(door: { configuration, _ in
+            configuration.answer.allow = AllowList()
+            configuration.answer.allow?.uris = ["sip:alice@*"]
+        }) { pair in
+            _ = try await pair.visitor.dial(pair.doorURI)
+            let refused = await pair.doorEvents.next { if case .callRefused = $0 { true } else { false } }
+            guard case .callRefused(_, let from, let status, _)? = refused else { return }
+            #expect(status == 403)
+            #expect(from == "sip:visitor@127.0.0.1")
+            let ended = await pair.visitorEvents.next { if case .callEnded = $0 { true } else { false } }
+            guard case .callEnded(_, _, let result, _)? = ended else { return }
+            #expect(result == "rejected")
+        }
+    }
+
+    @Test func aSecondCallerGetsBusyHere() async throws {
+        try await Self.withPair { pair in
+            let first = try await pair.visitor.dial(pair.doorURI)
+            _ = await pair.doorEvents.next { if case .callAnswered = $0 { true } else { false } }
+            _ = try await pair.visitor.dial(pair.doorURI)
+            let refused = await pair.doorEvents.next { if case .callRefused = $0 { true } else { false } }
+            guard case .callRefused(_, _, let status, _)? = refused else { return }
+            #expect(status == 486)
+            let busy = await pair.visitorEvents.next { event in
+                if case .callEnded(_, _, let result, _) = event { return result == "busy" }
+                return false
+            }
+            #expect(busy != nil)
+            try await pair.visitor.hangUp(callID: first)
+        }
+    }
+}
