@@ -113,6 +113,8 @@ var targets: [Target] = [
         name: "IntercomCLI",
         dependencies: [
             "Intercom",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

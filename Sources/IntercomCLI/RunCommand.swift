@@ -1,6 +1,8 @@
 import ArgumentParser
 import Intercom
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `intercom run`: starts the agent (the default subcommand).
 struct RunCommand: AsyncParsableCommand {
@@ -8,43 +10,62 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the agent (the default when no subcommand is given).",
         discussion: """
-            On built-in defaults the agent listens for SIP on UDP and TCP port 5060 on all \
-            interfaces with the SwiftSIP stack, answers OPTIONS with its capabilities and \
-            refuses malformed or unsupported requests with the RFC 3261 status. Incoming calls \
-            are refused with 480 until the media and agent layers handle them.
+            Without a configuration file the agent runs on built-in defaults: SIP on UDP and TCP \
+            port 5060 on all interfaces, every caller answered after half a second, audio from \
+            the ALSA default device (the null devices, with a warning, when there is no sound \
+            card), no account and no door. SIGHUP reloads the configuration; SIGTERM or SIGINT \
+            hangs up, unregisters and exits.
             """
     )
 
     @Option(help: "Address to listen on (0.0.0.0 for every IPv4 interface, :: for IPv6).")
-    var listen: String = "0.0.0.0"
+    var listen: String?
 
     @Option(help: "SIP port for UDP and TCP (0 picks a free one).")
-    var port: Int = 5060
+    var port: Int?
 
-    @Option(help: "Host or address to put in Via and Contact (default: the listening address, or for a wildcard the first non-loopback address).")
+    @Option(help: "Host or address to put in Via, Contact and SDP (default: the listening address, or for a wildcard the first non-loopback address).")
     var advertise: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    var logLevel: Logger.Level?
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
+    }
+
+    /// The defaults (or the file) with the command-line flags on top.
+    func effectiveConfiguration(_ base: IntercomConfiguration) -> IntercomConfiguration {
+        var configuration = base
+        if listen != nil || port != nil {
+            let address = listen ?? configuration.sip.listen.first?.address ?? "0.0.0.0"
+            configuration.sip.listen = configuration.sip.listen.map { entry in
+                var entry = entry
+                entry.address = address
+                if let port, entry.transport == .udp || entry.transport == .tcp { entry.port = port }
+                return entry
+            }
+        }
+        if let advertise { configuration.sip.advertise = advertise }
+        if let logLevel { configuration.log.level = logLevel.rawValue }
+        return configuration
     }
 
     func run() async throws {
+        let configuration = effectiveConfiguration(IntercomConfiguration.defaults)
         var logger = Logger(label: "intercom")
-        logger.logLevel = logLevel
-        logger.warning("running on built-in defaults: no accounts, no allow list and no door action are configured")
-        logger.warning("calls are not handled yet: INVITE is answered 480 Temporarily Unavailable")
-        let listener: SignalingListener
+        logger.logLevel = Logger.Level(rawValue: configuration.log.level) ?? .info
+        let service = IntercomService(
+            configuration: configuration, logger: logger,
+            reloadConfiguration: { effectiveConfiguration(IntercomConfiguration.defaults) })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            listener = try await SignalingListener.start(
-                configuration: .init(host: listen, port: port, advertisedHost: advertise), logger: logger)
-        } catch {
-            throw ValidationError("cannot listen on \(listen):\(port) (UDP and TCP): \(error)")
+            try await group.run()
+        } catch let error as AgentError {
+            throw ValidationError("\(error)")
         }
-        for address in listener.localAddresses { logger.notice("listening for SIP on \(address)") }
-        try await listener.waitUntilClosed()
     }
 }
 

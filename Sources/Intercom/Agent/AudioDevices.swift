@@ -20,6 +20,24 @@ struct AudioDevices: Sendable {
         fallBackToNull = audio.capture == defaults.capture && audio.playback == defaults.playback
     }
 
+    /// Opens and closes both devices once, at start, so that a missing sound card is said at
+    /// once rather than at the first call.
+    func probe(audio: AudioConfiguration, logger: Logger) {
+        let format = AudioFormat(sampleRate: audio.sampleRate, channels: audio.channels)
+        do {
+            let (capture, playback) = try open(capture, playback, format: format, period: format.frames(milliseconds: audio.periodMs))
+            capture.close()
+            playback.close()
+            logger.info("audio: \(self.capture) and \(self.playback) open at \(format)")
+        } catch {
+            if fallBackToNull {
+                logger.warning("audio: \(error); no sound card: calls will use the null devices (silence in, nothing out)")
+            } else {
+                logger.warning("audio: \(error); calls will fail until the device is there")
+            }
+        }
+    }
+
     /// An engine on freshly opened devices (nil codec: local sounds only).
     func makeEngine(codec: AudioEngineCodec?, sounds: [SoundClip], audio: AudioConfiguration, logger: Logger) throws -> AudioEngine {
         let format = AudioFormat(sampleRate: audio.sampleRate, channels: audio.channels)

@@ -176,6 +176,7 @@ public final class IntercomAgent: @unchecked Sendable {
             logger.warning("no answer.allow list: every caller is answered")
         }
         if configuration.doors.isEmpty { logger.warning("no doors configured: no door action until one is") }
+        devices.probe(audio: configuration.audio, logger: logger)
         return agent
     }
 
