@@ -139,6 +139,17 @@ var targets: [Target] = [
         exclude: ["corpus", "c-parsers"],
         swiftSettings: swiftSettings
     ),
+    // What the interop and end-to-end tests of several test targets share: Kamailio and baresip
+    // started on loopback from Tests/Interop, baresip's ctrl_tcp client, free loopback ports.
+    .target(
+        name: "InteropSupport",
+        dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ],
+        path: "Tests/InteropSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "SIPMessageTests",
         dependencies: ["SIPMessage", .product(name: "NIOCore", package: "swift-nio")],
@@ -148,7 +159,7 @@ var targets: [Target] = [
     .testTarget(
         name: "SIPStackTests",
         dependencies: [
-            "SIPStack", "SIPMessage",
+            "SIPStack", "SIPMessage", "InteropSupport",
             // The media interop test with baresip runs SDP, RTP and Opus over the SIP stack.
             "SDP", "RTP", "Audio",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -188,7 +199,7 @@ var targets: [Target] = [
     .testTarget(
         name: "IntercomTests",
         dependencies: [
-            "Intercom", "SIPMessage", "SIPStack", "SDP", "RTP", "Audio",
+            "Intercom", "SIPMessage", "SIPStack", "SDP", "RTP", "Audio", "InteropSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
