@@ -3,9 +3,9 @@ import NIOCore
 import NIOPosix
 
 /// A ctrl_tcp connection: commands out, events in (responses to commands are skipped).
-final class BaresipControl: @unchecked Sendable {
-    let channel: any Channel
-    let events: AsyncStream<BaresipEvent>
+public final class BaresipControl: @unchecked Sendable {
+    public let channel: any Channel
+    public let events: AsyncStream<BaresipEvent>
     private let continuation: AsyncStream<BaresipEvent>.Continuation
     private var iterator: AsyncStream<BaresipEvent>.Iterator
     private var seen: [BaresipEvent] = []
@@ -18,7 +18,7 @@ final class BaresipControl: @unchecked Sendable {
         self.iterator = events.makeAsyncIterator()
     }
 
-    static func connect(port: Int) async throws -> BaresipControl {
+    public static func connect(port: Int) async throws -> BaresipControl {
         let (events, continuation) = AsyncStream.makeStream(of: BaresipEvent.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
@@ -32,7 +32,7 @@ final class BaresipControl: @unchecked Sendable {
     }
 
     /// Sends a command (`dial`, `hangup`, `accept`...) with its parameter.
-    func send(_ command: String, _ params: String = "") async throws {
+    public func send(_ command: String, _ params: String = "") async throws {
         token += 1
         let object: [String: String] = ["command": command, "params": params, "token": "t\(token)"]
         let json = try JSONSerialization.data(withJSONObject: object)
@@ -45,7 +45,7 @@ final class BaresipControl: @unchecked Sendable {
 
     /// Reads events until one of `types` (returned), failing after `seconds` with the events
     /// seen.
-    func waitFor(_ types: Set<String>, seconds: Int64 = 10) async throws -> BaresipEvent {
+    public func waitFor(_ types: Set<String>, seconds: Int64 = 10) async throws -> BaresipEvent {
         let timeout = channel.eventLoop.scheduleTask(in: .seconds(seconds)) { [continuation] in continuation.finish() }
         defer { timeout.cancel() }
         while let event = await iterator.next() {
@@ -55,7 +55,10 @@ final class BaresipControl: @unchecked Sendable {
         throw InteropFailure("baresip sent none of \(types.sorted()) within \(seconds) s; events: \(seen)")
     }
 
-    func close() async {
+    /// The events read so far by ``waitFor(_:seconds:)`` (for failure messages).
+    public var seenEvents: [BaresipEvent] { seen }
+
+    public func close() async {
         continuation.finish()
         try? await channel.close()
     }
@@ -81,7 +84,7 @@ final class BaresipControl: @unchecked Sendable {
                 if let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any], object["event"] as? Bool == true {
                     continuation.yield(BaresipEvent(
                         type: object["type"] as? String ?? "", param: object["param"] as? String ?? "",
-                        peerURI: object["peeruri"] as? String ?? ""))
+                        peerURI: object["peeruri"] as? String ?? "", accountAOR: object["accountaor"] as? String ?? ""))
                 }
             }
             pending.discardReadBytes()

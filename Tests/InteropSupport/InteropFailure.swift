@@ -1,8 +1,8 @@
 /// An interop test could not set up or talk to its peer.
-struct InteropFailure: Error, CustomStringConvertible {
-    let description: String
+public struct InteropFailure: Error, CustomStringConvertible {
+    public let description: String
 
-    init(_ description: String) {
+    public init(_ description: String) {
         self.description = description
     }
 }

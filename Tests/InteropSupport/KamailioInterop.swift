@@ -5,30 +5,30 @@ import Testing
 
 /// A Kamailio started for one test by Tests/Interop/kamailio/start.sh in its own run directory,
 /// on its own port; read through `kamcmd` on its ctl socket; stopped by stop.sh (by PID).
-struct KamailioInterop: Sendable {
+public struct KamailioInterop: Sendable {
     /// Whether `SWIFTSIP_SKIP_INTEROP=1` is set.
-    static var isSkipped: Bool { ProcessInfo.processInfo.environment["SWIFTSIP_SKIP_INTEROP"] == "1" }
+    public static var isSkipped: Bool { ProcessInfo.processInfo.environment["SWIFTSIP_SKIP_INTEROP"] == "1" }
 
-    /// The repository root, four levels above this file (Tests/SIPStackTests/Interop/).
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The repository root, three levels above this file (Tests/InteropSupport/).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// Tests/Interop/kamailio: kamailio.cfg, start.sh, stop.sh.
-    static let scriptDirectory = repositoryRoot.appendingPathComponent("Tests/Interop/kamailio")
+    public static let scriptDirectory = repositoryRoot.appendingPathComponent("Tests/Interop/kamailio")
 
     /// The port Kamailio listens on (UDP and TCP, 127.0.0.1).
-    let port: Int
+    public let port: Int
     /// Its run directory: kamailio.pid, kamailio.log, kamailio_ctl.
-    let runDirectory: URL
+    public let runDirectory: URL
     /// The `kamcmd` binary.
-    let kamcmd: String
+    public let kamcmd: String
 
     /// The address REGISTERs go to.
-    var address: SocketAddress {
+    public var address: SocketAddress {
         get throws { try SocketAddress(ipAddress: "127.0.0.1", port: port) }
     }
 
     /// Finds an executable on PATH or in the sbin directories (where Debian puts kamailio).
-    static func executable(named name: String) -> String? {
+    public static func executable(named name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/sbin"]
         for directory in directories where !directory.isEmpty {
@@ -40,9 +40,12 @@ struct KamailioInterop: Sendable {
 
     /// Starts Kamailio, runs `body`, and stops Kamailio whether `body` returns or throws. When
     /// `body` throws, the end of Kamailio's log is recorded as an issue and the run directory
-    /// is kept.
-    static func withKamailio(secure: Bool = false, _ body: (KamailioInterop) async throws -> Void) async throws {
-        let kamailio = try await start(secure: secure)
+    /// is kept. With `tlsCertificateDirectory` (server.pem, server-key.pem, ca.pem) it also
+    /// listens on TLS and WSS (port + 1) and WS (port + 2).
+    public static func withKamailio(
+        tlsCertificateDirectory: URL? = nil, _ body: (KamailioInterop) async throws -> Void
+    ) async throws {
+        let kamailio = try await start(tlsCertificateDirectory: tlsCertificateDirectory)
         do {
             try await body(kamailio)
         } catch {
@@ -54,40 +57,61 @@ struct KamailioInterop: Sendable {
     }
 
     /// Starts a Kamailio on a random port below the ephemeral range (21000-29999), trying
-    /// another port when start-up fails (the port may be taken), three times at most. A
-    /// `secure` one also listens on TLS and WSS (port + 1) and WS (port + 2) with the test
-    /// certificate of Fixtures/tls.
-    static func start(secure: Bool = false) async throws -> KamailioInterop {
-        guard let kamailio = executable(named: "kamailio"), let kamcmd = executable(named: "kamcmd") else {
-            throw InteropFailure(
-                "kamailio (and kamcmd) is not installed: run `make test`, which installs the Debian package "
-                    + "`kamailio` (or `apt-get install kamailio`), or set SWIFTSIP_SKIP_INTEROP=1 to skip the interop tests")
-        }
+    /// another port when start-up fails (the port may be taken), three times at most. With
+    /// `tlsCertificateDirectory` (server.pem, server-key.pem, ca.pem) it also listens on TLS
+    /// and WSS (port + 1) and WS (port + 2) with that certificate.
+    public static func start(tlsCertificateDirectory: URL? = nil) async throws -> KamailioInterop {
+        let tools = try tools()
         var failures: [String] = []
         for _ in 0..<3 {
             let port = Int.random(in: 21_000...29_997)
             let runDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("swiftsip-kamailio-\(UUID().uuidString.prefix(8))")
-            var environment = ["KAMAILIO": kamailio, "KAMCMD": kamcmd]
-            if secure {
-                environment["TLS_PORT"] = String(port + 1)
-                environment["WS_PORT"] = String(port + 2)
-                environment["TLS_CERT_DIR"] = TLSFixtures.directory.path
+            let kamailio = KamailioInterop(port: port, runDirectory: runDirectory, kamcmd: tools.kamcmd)
+            do {
+                try await kamailio.launch(kamailio: tools.kamailio, tlsCertificateDirectory: tlsCertificateDirectory)
+                return kamailio
+            } catch {
+                failures.append("port \(port): \(error)")
+                try? FileManager.default.removeItem(at: runDirectory)
             }
-            let result = try await run(
-                "/bin/bash", [scriptDirectory.appendingPathComponent("start.sh").path, runDirectory.path, String(port)],
-                environment: environment)
-            if result.status == 0 {
-                return KamailioInterop(port: port, runDirectory: runDirectory, kamcmd: kamcmd)
-            }
-            failures.append("port \(port): start.sh exited \(result.status):\n\(result.output)")
-            try? FileManager.default.removeItem(at: runDirectory)
         }
         throw InteropFailure("Kamailio did not start:\n" + failures.joined(separator: "\n"))
     }
 
+    /// Starts this Kamailio again (after ``stop(keepRunDirectory:)`` with the run directory
+    /// kept) on the same port and run directory, with an empty location table: a registrar
+    /// that restarted.
+    public func restart(tlsCertificateDirectory: URL? = nil) async throws {
+        try await launch(kamailio: Self.tools().kamailio, tlsCertificateDirectory: tlsCertificateDirectory)
+    }
+
+    /// kamailio and kamcmd, or why the tests cannot run.
+    private static func tools() throws -> (kamailio: String, kamcmd: String) {
+        guard let kamailio = executable(named: "kamailio"), let kamcmd = executable(named: "kamcmd") else {
+            throw InteropFailure(
+                "kamailio (and kamcmd) is not installed: run `make test`, which installs the Debian package "
+                    + "`kamailio` (or `apt-get install kamailio`), or set SWIFTSIP_SKIP_INTEROP=1 to skip the interop tests")
+        }
+        return (kamailio, kamcmd)
+    }
+
+    /// Runs start.sh for this port and run directory; throws with its output when it fails.
+    private func launch(kamailio: String, tlsCertificateDirectory: URL?) async throws {
+        var environment = ["KAMAILIO": kamailio, "KAMCMD": kamcmd]
+        if let tlsCertificateDirectory {
+            environment["TLS_PORT"] = String(port + 1)
+            environment["WS_PORT"] = String(port + 2)
+            environment["TLS_CERT_DIR"] = tlsCertificateDirectory.path
+        }
+        let result = try await Self.run(
+            "/bin/bash", [Self.scriptDirectory.appendingPathComponent("start.sh").path, runDirectory.path, String(port)],
+            environment: environment)
+        guard result.status == 0 else { throw InteropFailure("start.sh exited \(result.status):\n\(result.output)") }
+    }
+
     /// Stops Kamailio by its PID (stop.sh) and removes the run directory unless asked to keep it.
-    func stop(keepRunDirectory: Bool) async {
+    public func stop(keepRunDirectory: Bool) async {
         let script = Self.scriptDirectory.appendingPathComponent("stop.sh").path
         let result = try? await Self.run("/bin/bash", [script, runDirectory.path])
         if result?.status != 0 {
@@ -98,7 +122,7 @@ struct KamailioInterop: Sendable {
     }
 
     /// Runs `kamcmd -s unix:RUNDIR/kamailio_ctl ARGUMENTS` and returns its output.
-    func kamcmd(_ arguments: String...) async throws -> String {
+    public func kamcmd(_ arguments: String...) async throws -> String {
         let socket = "unix:" + runDirectory.appendingPathComponent("kamailio_ctl").path
         let result = try await Self.run(kamcmd, ["-s", socket] + arguments)
         guard result.status == 0 else {
@@ -108,13 +132,13 @@ struct KamailioInterop: Sendable {
     }
 
     /// `ul.dump`: the bindings Kamailio holds.
-    func bindingsDump() async throws -> String {
+    public func bindingsDump() async throws -> String {
         try await kamcmd("ul.dump")
     }
 
     /// The REGISTER requests Kamailio received (`core:rcv_requests_register`), retransmissions
     /// included.
-    func registerCount() async throws -> Int {
+    public func registerCount() async throws -> Int {
         let output = try await kamcmd("stats.get_statistics", "rcv_requests_register")
         guard let value = output.split(separator: "=").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
         else { throw InteropFailure("unexpected statistics output: \(output)") }
@@ -124,7 +148,7 @@ struct KamailioInterop: Sendable {
     /// Reads `ul.dump` every 100 ms, `tries` times at most, until `condition` holds for it;
     /// returns whether it did. `condition` is given the contact URIs of the dump's `Address:`
     /// lines, so that a URI is matched whole.
-    func pollBindings(tries: Int, until condition: @Sendable (Set<String>) -> Bool) async throws -> Bool {
+    public func pollBindings(tries: Int, until condition: @Sendable (Set<String>) -> Bool) async throws -> Bool {
         for attempt in 0..<tries {
             if attempt > 0 { try await Self.pause(.milliseconds(100)) }
             if condition(Self.contactAddresses(in: try await bindingsDump())) { return true }
@@ -134,7 +158,7 @@ struct KamailioInterop: Sendable {
 
     /// Reads the REGISTER count every 100 ms, `tries` times, and returns whether `condition`
     /// held for one reading.
-    func pollRegisterCount(tries: Int, until condition: @Sendable (Int) -> Bool) async throws -> Bool {
+    public func pollRegisterCount(tries: Int, until condition: @Sendable (Int) -> Bool) async throws -> Bool {
         for attempt in 0..<tries {
             if attempt > 0 { try await Self.pause(.milliseconds(100)) }
             if condition(try await registerCount()) { return true }
@@ -143,7 +167,7 @@ struct KamailioInterop: Sendable {
     }
 
     /// The contact URIs of the `Address: ...` lines of an `ul.dump` output.
-    static func contactAddresses(in dump: String) -> Set<String> {
+    public static func contactAddresses(in dump: String) -> Set<String> {
         var addresses: Set<String> = []
         for line in dump.split(separator: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -153,14 +177,14 @@ struct KamailioInterop: Sendable {
     }
 
     /// The last 60 lines of Kamailio's log.
-    func logTail() -> String {
+    public func logTail() -> String {
         let log = runDirectory.appendingPathComponent("kamailio.log")
         guard let data = FileManager.default.contents(atPath: log.path) else { return "(no log at \(log.path))" }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(60).joined(separator: "\n")
     }
 
     /// Waits `delay` on an event loop's timer (the poll interval when asking kamcmd).
-    static func pause(_ delay: TimeAmount) async throws {
+    public static func pause(_ delay: TimeAmount) async throws {
         try await MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: delay) {}.futureResult.get()
     }
 
@@ -168,7 +192,7 @@ struct KamailioInterop: Sendable {
     /// and its stdout and stderr together. The output goes through a temporary file, not a
     /// pipe, so that a process the child leaves running cannot hold the output open; the exit
     /// is awaited with a termination handler, off the Swift concurrency pool.
-    static func run(
+    public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:]
     ) async throws -> (status: Int32, output: String) {
         let outputPath = FileManager.default.temporaryDirectory

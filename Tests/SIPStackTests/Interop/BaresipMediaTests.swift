@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import InteropSupport
 import NIOCore
 import NIOPosix
 import RTP
