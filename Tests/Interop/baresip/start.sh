@@ -10,8 +10,14 @@
 # two apart) and takes ctrl_tcp commands (netstring JSON) on 127.0.0.1:CTRLPORT. ACCOUNT is one
 # line of baresip's accounts file, for example
 #   <sip:gate@127.0.0.1:5070>;auth_pass=gate-secret;answermode=auto;regint=60
-# It has no sound card: it sends a 440 Hz sine (ausine) and plays into a bridge that nothing
-# reads (aubridge). BARESIP overrides the binary. Prints the PID on success; on failure prints
+# It has no sound card: by default it sends a 440 Hz sine (ausine) and plays into a bridge that
+# nothing reads (aubridge). BARESIP overrides the binary. Optional, from the environment:
+#   AUDIO_SOURCE    baresip's audio_source (default ausine,440), e.g. aufile,/path/mic.wav (a
+#                   16-bit mono WAV; aufile sends it once, at its own rate, then stops)
+#   AUDIO_SRATE     ausrc_srate and auplay_srate [Hz] (default 48000)
+#   AUDIO_CHANNELS  ausrc_channels and auplay_channels (default 2)
+#   RECORD_DIR      load the sndfile filter: each call's decoded received audio goes to
+#                   RECORD_DIR/dump-TIMESTAMP-dec.wav and its sent audio to …-enc.wav (created) Prints the PID on success; on failure prints
 # the log to stderr, stops what it started and exits non-zero. Stop with stop.sh RUNDIR.
 set -euo pipefail
 
@@ -45,11 +51,40 @@ if [[ ! -d /usr/lib/baresip/modules ]]; then
     exit 3
 fi
 
+audio_source=${AUDIO_SOURCE:-ausine,440}
+audio_srate=${AUDIO_SRATE:-48000}
+audio_channels=${AUDIO_CHANNELS:-2}
+record_dir=${RECORD_DIR:-}
+if [[ ! $audio_srate =~ ^[0-9]+$ || ! $audio_channels =~ ^[12]$ ]]; then
+    say "bad AUDIO_SRATE ($audio_srate) or AUDIO_CHANNELS ($audio_channels)"
+    exit 2
+fi
+if [[ $audio_source == aufile,* && ! -r ${audio_source#aufile,} ]]; then
+    say "AUDIO_SOURCE: cannot read ${audio_source#aufile,}"
+    exit 2
+fi
+# The values go into sed replacements: no |, & or backslash, no newline.
+for value in "$audio_source" "$record_dir"; do
+    if [[ $value == *[\|\&\\]* || $value == *$'\n'* ]]; then
+        say "AUDIO_SOURCE and RECORD_DIR may not contain |, & or a backslash: $value"
+        exit 2
+    fi
+done
+record_prefix='#'
+if [[ -n $record_dir ]]; then
+    mkdir -p "$record_dir"
+    record_dir=$(cd "$record_dir" && pwd)
+    record_prefix=''
+fi
+
 mkdir -p "$rundir"
 rundir=$(cd "$rundir" && pwd)
 log=$rundir/baresip.log
 rm -f "$rundir/baresip.pid"
-sed -e "s/@SIPPORT@/$sipport/g" -e "s/@CTRLPORT@/$ctrlport/g" "$here/config.template" >"$rundir/config"
+sed -e "s/@SIPPORT@/$sipport/g" -e "s/@CTRLPORT@/$ctrlport/g" \
+    -e "s|@AUDIO_SOURCE@|$audio_source|g" -e "s/@AUDIO_SRATE@/$audio_srate/g" \
+    -e "s/@AUDIO_CHANNELS@/$audio_channels/g" -e "s|@RECORD@|$record_prefix|g" \
+    -e "s|@RECORD_DIR@|${record_dir:-none}|g" "$here/config.template" >"$rundir/config"
 printf '%s\n' "$account" >"$rundir/accounts"
 : >"$rundir/contacts"
 

@@ -17,6 +17,7 @@
 #   TLS_CERT_DIR  the folder with server.pem, server-key.pem and ca.pem (default
 #                 Tests/SIPStackTests/Fixtures/tls)
 #   WS_PORT       also accept SIP over WebSocket on tcp:127.0.0.1:WS_PORT (websocket.cfg)
+#   MAX_EXPIRES   the longest registration Kamailio grants [s] (10 or more; default 3600)
 set -euo pipefail
 
 say() { printf 'kamailio/start.sh: %s\n' "$*" >&2; }
@@ -74,6 +75,13 @@ if [[ -n $tls_port ]]; then
 fi
 if [[ -n $ws_port ]]; then
     defines+=(-A WITH_WS -A "WSPORT=$ws_port")
+fi
+if [[ -n ${MAX_EXPIRES:-} ]]; then
+    if [[ ! $MAX_EXPIRES =~ ^[0-9]+$ ]] || ((MAX_EXPIRES < 10)); then
+        say "bad MAX_EXPIRES: $MAX_EXPIRES (10 or more)"
+        exit 2
+    fi
+    defines+=(-A "MAX_EXPIRES=$MAX_EXPIRES")
 fi
 
 # No stdin; -DD keeps it in the foreground, so the PID is Kamailio's main process, the leader
