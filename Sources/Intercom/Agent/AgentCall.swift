@@ -29,6 +29,9 @@ final class AgentCall: @unchecked Sendable {
     /// The button whose press placed this call, and its attempt group.
     var attempt: ButtonAttempt?
     var ending = false
+    /// An outgoing call given up (ring timeout, or another target answered): its press has
+    /// moved on already.
+    var abandoned = false
 
     init(handle: SIPCallHandle, direction: Direction, remoteURI: String, source: SocketAddress?, started: NIODeadline, negotiator: SDPNegotiator) {
         self.handle = handle

@@ -41,6 +41,7 @@ public final class IntercomAgent: @unchecked Sendable {
     private var attempts: [String: ButtonAttempt] = [:]
     private var doorOpens: [String: (count: Int, last: NIODeadline?)] = [:]
     private var shuttingDown = false
+    private var buttonInputs: [ButtonFIFO] = []
     let startedAt = NIODeadline.now()
 
     private init(
@@ -177,6 +178,7 @@ public final class IntercomAgent: @unchecked Sendable {
         }
         if configuration.doors.isEmpty { logger.warning("no doors configured: no door action until one is") }
         devices.probe(audio: configuration.audio, logger: logger)
+        agent.openButtonInputs()
         return agent
     }
 
@@ -254,10 +256,42 @@ public final class IntercomAgent: @unchecked Sendable {
         client.start()
     }
 
+    /// Opens the inputs of the configured buttons (closing the previous ones).
+    func openButtonInputs() {
+        for input in buttonInputs { input.close() }
+        buttonInputs = []
+        for button in configuration.buttons {
+            switch button.input {
+            case .none:
+                break
+            case .fifo(let path):
+                let name = button.name
+                do {
+                    buttonInputs.append(
+                        try ButtonFIFO(path: path, logger: logger) { [weak self] in
+                            self?.eventLoop.execute {
+                                do {
+                                    try self?.press(button: name)
+                                } catch {
+                                    self?.logger.warning("button \(name): \(error)")
+                                }
+                            }
+                        })
+                } catch {
+                    logger.error("button \(name): \(error)")
+                }
+            case .gpio(let chip, let line, _):
+                logger.error("button \(button.name): GPIO input \(chip) line \(line): libgpiod support is not built in this version; use a FIFO or the control interface")
+            }
+        }
+    }
+
     /// Hangs up every call with BYE (or CANCEL), unregisters every account, closes the sockets.
     public func shutdown() async {
         let media: [CallMedia] = (try? await eventLoop.submit { () -> [CallMedia] in
             self.shuttingDown = true
+            for input in self.buttonInputs { input.close() }
+            self.buttonInputs = []
             for (_, registration) in self.registrations { registration.shutdown() }
             let media = self.calls.values.compactMap(\.media)
             for call in self.calls.values {
@@ -324,6 +358,7 @@ public final class IntercomAgent: @unchecked Sendable {
             self.policy = CallerPolicy(new.answer.allow)
             self.doors.reconfigure(doors: new.doors, lockout: new.lockout)
             self.devices = devices
+            if new.buttons != old.buttons { self.openButtonInputs() }
             if new.accounts != old.accounts {
                 if new.accounts.first != old.accounts.first {
                     notes.append("the first account's credentials for calls change after a restart")
@@ -657,9 +692,11 @@ public final class IntercomAgent: @unchecked Sendable {
                     let timeout = Int64(attempt.button.ringTimeoutSeconds)
                     call.timers.append(
                         self.eventLoop.scheduleTask(in: .seconds(timeout)) { [weak self] in
-                            guard let self, call.answered == nil, self.calls[handle] != nil else { return }
+                            guard let self, call.answered == nil, self.calls[handle] != nil, !call.abandoned else { return }
                             self.logger.info("\(call.id): no answer within \(timeout) s")
+                            call.abandoned = true
                             try? self.userAgent.hangUp(handle)
+                            self.buttonCallEnded(call, answered: false)
                         })
                 }
                 return call.id
@@ -752,13 +789,15 @@ public final class IntercomAgent: @unchecked Sendable {
         attempt.answered = true
         attempt.ringing.remove(call.id)
         for other in calls.values where other.attempt === attempt && other.handle != call.handle && other.answered == nil {
+            other.abandoned = true
+            attempt.ringing.remove(other.id)
             try? userAgent.hangUp(other.handle)
         }
     }
 
     /// An outgoing call ended: a sequential press moves to its next target if nobody answered.
     private func buttonCallEnded(_ call: AgentCall, answered: Bool) {
-        guard let attempt = call.attempt else { return }
+        guard let attempt = call.attempt, attempt.ringing.contains(call.id) || answered else { return }
         attempt.ringing.remove(call.id)
         if answered {
             attempt.finished = true
