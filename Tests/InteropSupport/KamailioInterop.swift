@@ -21,6 +21,8 @@ public struct KamailioInterop: Sendable {
     public let runDirectory: URL
     /// The `kamcmd` binary.
     public let kamcmd: String
+    /// The longest registration it grants [s] (nil: kamailio.cfg's 3600).
+    public let maxExpiresSeconds: Int?
 
     /// The address REGISTERs go to.
     public var address: SocketAddress {
@@ -60,14 +62,16 @@ public struct KamailioInterop: Sendable {
     /// another port when start-up fails (the port may be taken), three times at most. With
     /// `tlsCertificateDirectory` (server.pem, server-key.pem, ca.pem) it also listens on TLS
     /// and WSS (port + 1) and WS (port + 2) with that certificate.
-    public static func start(tlsCertificateDirectory: URL? = nil) async throws -> KamailioInterop {
+    /// `maxExpiresSeconds` (10 or more) caps the registrations it grants.
+    public static func start(tlsCertificateDirectory: URL? = nil, maxExpiresSeconds: Int? = nil) async throws -> KamailioInterop {
         let tools = try tools()
         var failures: [String] = []
         for _ in 0..<3 {
             let port = Int.random(in: 21_000...29_997)
             let runDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("swiftsip-kamailio-\(UUID().uuidString.prefix(8))")
-            let kamailio = KamailioInterop(port: port, runDirectory: runDirectory, kamcmd: tools.kamcmd)
+            let kamailio = KamailioInterop(
+                port: port, runDirectory: runDirectory, kamcmd: tools.kamcmd, maxExpiresSeconds: maxExpiresSeconds)
             do {
                 try await kamailio.launch(kamailio: tools.kamailio, tlsCertificateDirectory: tlsCertificateDirectory)
                 return kamailio
@@ -99,6 +103,7 @@ public struct KamailioInterop: Sendable {
     /// Runs start.sh for this port and run directory; throws with its output when it fails.
     private func launch(kamailio: String, tlsCertificateDirectory: URL?) async throws {
         var environment = ["KAMAILIO": kamailio, "KAMCMD": kamcmd]
+        if let maxExpiresSeconds { environment["MAX_EXPIRES"] = String(maxExpiresSeconds) }
         if let tlsCertificateDirectory {
             environment["TLS_PORT"] = String(port + 1)
             environment["WS_PORT"] = String(port + 2)
