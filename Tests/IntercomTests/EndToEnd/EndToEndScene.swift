@@ -1,0 +1,93 @@
+import Audio
+import Foundation
+import InteropSupport
+import Testing
+
+/// One end-to-end test's world on 127.0.0.1: a Kamailio (registrar with digest auth, proxy),
+/// the agent as a real `intercom` process registered there as `door`, and baresip callers
+/// (Kamailio users `gate` and `visitor`) started on demand. Everything is stopped by PID
+/// whatever happens; on failure the logs' ends are recorded.
+struct EndToEndScene {
+    let kamailio: KamailioInterop
+    let agent: IntercomProcess
+    let configuration: EndToEndConfiguration
+
+    /// The longest registration Kamailio grants [s]: the agent (asking for 60 s) refreshes after
+    /// half of it, so a test sees a refresh within seconds.
+    static let maxExpiresSeconds = 20
+    /// The door's microphone: a 900 Hz tone warbling at 3 Hz, 2 s, looped by the agent.
+    static let doorMicrophoneSeconds = 2.0
+    /// The callers' microphone: a voice-like signal long enough for any call of these tests
+    /// (aufile stops sending at the end of its file).
+    static let callerMicrophoneSeconds = 30.0
+
+    var directory: URL { configuration.directory }
+    /// `sip:USER@127.0.0.1:KAMAILIO-PORT`.
+    func uri(_ user: String) -> String { "sip:\(user)@127.0.0.1:\(kamailio.port)" }
+    /// The agent's contact as Kamailio lists it.
+    var agentContact: String { "door@127.0.0.1:\(configuration.sipPort)" }
+    var callerMicrophone: URL { directory.appendingPathComponent("caller-mic.wav") }
+
+    /// Starts Kamailio, writes the WAV files, starts the agent on the configuration
+    /// `configure` adjusts, waits until Kamailio holds the agent's binding, runs `body`, stops
+    /// everything.
+    static func with(
+        _ configure: (inout EndToEndConfiguration) -> Void = { _ in }, _ body: (EndToEndScene) async throws -> Void
+    ) async throws {
+        let kamailio = try await KamailioInterop.start(maxExpiresSeconds: maxExpiresSeconds)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftsip-e2e-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = EndToEndConfiguration(
+                directory: directory, sipPort: try await LoopbackPorts.freeUDPAndTCP(), rtpPorts: try await LoopbackPorts.freeUDPRange(count: 40),
+                account: .init(registrar: "sip:127.0.0.1:\(kamailio.port)", user: "door", password: "door-secret"),
+                allowURIs: ["sip:gate@*"])
+            configure(&configuration)
+            let format = AudioFormat(sampleRate: 16_000)
+            try WAVFile(format: format, samples: TestSignals.warble(seconds: doorMicrophoneSeconds)).write(to: configuration.microphone.path)
+            try WAVFile(format: format, samples: TestSignals.voice(seconds: callerMicrophoneSeconds))
+                .write(to: directory.appendingPathComponent("caller-mic.wav").path)
+            try await IntercomProcess.with(configuration) { agent in
+                let scene = EndToEndScene(kamailio: kamailio, agent: agent, configuration: configuration)
+                try await agent.waitForLog(containing: "registration: account pbx: registered(")
+                try await scene.waitForBinding(scene.agentContact)
+                try await body(scene)
+            }
+        } catch {
+            Issue.record("Kamailio run directory \(kamailio.runDirectory.path), log:\n\(kamailio.logTail())")
+            await kamailio.stop(keepRunDirectory: true)
+            throw error
+        }
+        await kamailio.stop(keepRunDirectory: false)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Waits (polling `ul.dump`, at most `seconds`) until Kamailio lists a contact containing
+    /// `contact`.
+    func waitForBinding(_ contact: String, seconds: Int = 10) async throws {
+        let bound = try await kamailio.pollBindings(tries: seconds * 10) { $0.contains { $0.contains(contact) } }
+        guard bound else { throw InteropFailure("Kamailio never listed \(contact): \(try await kamailio.bindingsDump())") }
+    }
+
+    /// Waits until Kamailio lists no contact containing `contact`.
+    func waitForNoBinding(_ contact: String, seconds: Int = 10) async throws {
+        let gone = try await kamailio.pollBindings(tries: seconds * 10) { !$0.contains { $0.contains(contact) } }
+        guard gone else { throw InteropFailure("Kamailio still lists \(contact): \(try await kamailio.bindingsDump())") }
+    }
+
+    /// A baresip registered at Kamailio as `user` (password `USER-secret`), sending the
+    /// callers' WAV and recording what it hears, answering calls by itself when
+    /// `autoAnswer`; stopped when `body` ends.
+    func withCaller(
+        _ user: String, autoAnswer: Bool = false, _ body: (BaresipInterop) async throws -> Void
+    ) async throws {
+        let answer = autoAnswer ? ";answermode=auto" : ";answermode=manual"
+        try await BaresipInterop.with(
+            account: { _ in "<\(uri(user))>;auth_pass=\(user)-secret;regint=60\(answer)" },
+            audio: .file(callerMicrophone.path, sampleRate: 16_000)
+        ) { baresip in
+            try await waitForBinding("@127.0.0.1:\(baresip.sipPort)")
+            try await body(baresip)
+        }
+    }
+}

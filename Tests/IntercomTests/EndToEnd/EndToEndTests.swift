@@ -1,0 +1,278 @@
+import Foundation
+import InteropSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The door phone as it runs in a house: `intercom run --config` as a real process, registered
+/// with digest authentication at a real Kamailio on 127.0.0.1, called by real baresip
+/// instances through it, with WAV files as every microphone and recordings of every
+/// loudspeaker. Serialised (each test has its own Kamailio, agent and baresips on free ports);
+/// `SWIFTSIP_SKIP_INTEROP=1` skips them, as it does the other interop tests.
+@Suite(
+    "End to end: the intercom process with Kamailio and baresip",
+    .serialized,
+    .enabled(if: !KamailioInterop.isSkipped, "SWIFTSIP_SKIP_INTEROP=1 skips the interop tests"),
+    .timeLimit(.minutes(1))
+)
+struct EndToEndTests {
+    /// How long each call carries audio before the test hangs up [s].
+    static let audioSeconds = 3.0
+
+    // MARK: - a. Answer, audio both ways, BYE
+
+    @Test("a caller through Kamailio is answered, audio flows both ways, its BYE ends the call")
+    func answeredCallWithAudioBothWays() async throws {
+        try await EndToEndScene.with { scene in
+            try await scene.withCaller("gate") { gate in
+                let mark = scene.agent.logMark()
+                try await gate.control.send("dial", scene.uri("door"))
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+
+                // Let audio flow: wait until baresip's recording of the door has grown to
+                // audioSeconds (it writes as it goes; the header is finished at the end).
+                let recording = try await Self.waitForReceivedRecording(gate)
+                try await Self.waitForFileSize(recording.path, atLeast: Int(Self.audioSeconds * 8_000 * 2))
+                try await gate.control.send("hangup")
+                _ = try await gate.control.waitFor(["CALL_CLOSED"])
+                let ended = try await scene.agent.waitForLog(containing: "call.ended:", after: mark)
+                #expect(ended.contains("ended: answered"), "\(ended)")
+
+                // The door's microphone reached baresip; baresip's reached the door's speaker.
+                let heardByCaller = try await RecordedAudio.waitForRecording(recording.path, minimumSeconds: Self.audioSeconds - 0.5)
+                let heardByDoor = try await RecordedAudio.waitForRecording(
+                    scene.configuration.loudspeaker.path, minimumSeconds: Self.audioSeconds - 0.5)
+                let doorMicrophone = try RecordedAudio.at8kHz(scene.configuration.microphone.path)
+                let callerMicrophone = try RecordedAudio.at8kHz(scene.callerMicrophone.path)
+                let doorToCaller = RecordedAudio.bestCorrelation(Array(doorMicrophone[4_000..<5_200]), in: heardByCaller)
+                let callerToDoor = RecordedAudio.bestCorrelation(Array(callerMicrophone[4_000..<5_200]), in: heardByDoor)
+                #expect(doorToCaller > 0.8, "door microphone in baresip's recording: correlation \(doorToCaller)")
+                #expect(callerToDoor > 0.8, "baresip's microphone in the door's loudspeaker: correlation \(callerToDoor)")
+            }
+        }
+    }
+
+    // MARK: - b. 403 for a caller not allowed, 486 for a second caller
+
+    @Test("a caller not on the allow list gets 403; a second call while one is up gets 486")
+    func forbiddenAndBusy() async throws {
+        try await EndToEndScene.with { scene in
+            try await scene.withCaller("visitor") { visitor in
+                let mark = scene.agent.logMark()
+                try await visitor.control.send("dial", scene.uri("door"))
+                let closed = try await visitor.control.waitFor(["CALL_CLOSED", "CALL_ESTABLISHED"])
+                #expect(closed.type == "CALL_CLOSED")
+                #expect(closed.param.contains("403"), "baresip: \(closed.param)")
+                let refused = try await scene.agent.waitForLog(containing: "call.refused:", after: mark)
+                #expect(refused.contains("refused 403"), "\(refused)")
+                #expect(refused.contains("sip:visitor@"), "\(refused)")
+            }
+            try await scene.withCaller("gate") { gate in
+                let mark = scene.agent.logMark()
+                try await gate.control.send("dial", scene.uri("door"))
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                try await gate.control.send("dial", scene.uri("door"))
+                let second = try await gate.control.waitFor(["CALL_CLOSED", "CALL_ESTABLISHED"])
+                #expect(second.type == "CALL_CLOSED")
+                #expect(second.param.contains("486"), "baresip: \(second.param)")
+                let refused = try await scene.agent.waitForLog(containing: "call.refused:", after: mark)
+                #expect(refused.contains("refused 486"), "\(refused)")
+                // The first call is still up: hang it up.
+                try await gate.control.send("hangup")
+                try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+            }
+        }
+    }
+
+    // MARK: - c. Door code once, lockout
+
+    @Test("the right DTMF code (RFC 4733) opens the door exactly once; three wrong codes lock the caller out")
+    func doorCodeAndLockout() async throws {
+        var openings: URL?
+        try await EndToEndScene.with({ configuration in
+            let file = configuration.directory.appendingPathComponent("door-openings.txt")
+            openings = file
+            let script = KamailioInterop.repositoryRoot.appendingPathComponent("Tests/Interop/intercom/door-opened.sh").path
+            configuration.doors = [
+                .init(name: "front", command: [script, file.path], codes: [(code: "1234", callers: ["sip:gate@*"])])
+            ]
+        }) { scene in
+            guard let openings else { throw InteropFailure("no openings file") }
+            try await scene.withCaller("gate") { gate in
+                let mark = scene.agent.logMark()
+                try await gate.control.send("dial", scene.uri("door"))
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+
+                try await gate.control.send("sndcode", "1234")
+                let opened = try await scene.agent.waitForLog(containing: "door.opened:", after: mark)
+                #expect(opened.contains("door front opened for sip:gate@"), "\(opened)")
+                #expect(opened.hasSuffix("by dtmf"), "\(opened)")
+
+                // Three wrong codes: the third locks the caller out.
+                for _ in 0..<3 { try await gate.control.send("sndcode", "9999") }
+                let locked = try await scene.agent.waitForLog(containing: "door.lockout:", after: mark)
+                #expect(locked.contains("sip:gate@"), "\(locked)")
+                // Locked out, even the right code is ignored.
+                try await gate.control.send("sndcode", "1234")
+                try await scene.agent.waitForLog(containing: "door.locked-out-input:", after: mark)
+
+                try await gate.control.send("hangup")
+                try await scene.agent.waitForLog(containing: "call.ended:", after: mark)
+                #expect(scene.agent.logLines(containing: "door.opened:", after: mark).count == 1)
+                #expect(scene.agent.logLines(containing: "door.wrong-code:", after: mark).count == 3)
+                let lines = (try? String(contentsOf: openings, encoding: .utf8))?.split(separator: "\n") ?? []
+                #expect(lines.count == 1, "door action runs: \(lines)")
+                #expect(lines.first?.hasPrefix("door=front caller=sip:gate@127.0.0.1:\(scene.kamailio.port) trigger=dtmf") == true,
+                        "\(lines)")
+            }
+        }
+    }
+
+    // MARK: - d. A button calls out, sequential with a ring timeout
+
+    @Test("a FIFO button press calls the first target; unanswered, the second rings after ringTimeoutSeconds")
+    func buttonCallsSequentially() async throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("swiftsip-e2e-button-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        // Kamailio users: visitor does not answer (answermode=manual), gate answers.
+        try await EndToEndScene.with({ configuration in
+            configuration.buttons = [
+                .init(name: "bell", fifo: fifo.path, targets: [
+                    configuration.registrarURI(user: "visitor"), configuration.registrarURI(user: "gate"),
+                ], strategy: "sequential", ringTimeoutSeconds: 2)
+            ]
+        }) { scene in
+            try await scene.withCaller("visitor") { visitor in
+                try await scene.withCaller("gate", autoAnswer: true) { gate in
+                    let mark = scene.agent.logMark()
+                    try await Self.press(fifo: fifo.path)
+                    _ = try await visitor.control.waitFor(["CALL_INCOMING"])
+                    try await scene.agent.waitForLog(containing: "call.outgoing:", "sip:visitor@", after: mark)
+                    // Nobody answers at visitor: within ringTimeoutSeconds (2 s) the agent gives
+                    // up there and calls gate, which answers.
+                    _ = try await visitor.control.waitFor(["CALL_CLOSED"], seconds: 5)
+                    _ = try await gate.control.waitFor(["CALL_ESTABLISHED"], seconds: 5)
+                    try await scene.agent.waitForLog(containing: "call.outgoing:", "sip:gate@", after: mark)
+                    try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                    try await gate.control.send("hangup")
+                    try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+                }
+            }
+        }
+    }
+
+    // MARK: - e. The registrar restarts
+
+    @Test("Kamailio stops and restarts: the agent registers again by itself and can be called")
+    func registrarRestart() async throws {
+        try await EndToEndScene.with { scene in
+            await scene.kamailio.stop(keepRunDirectory: true)
+            try await scene.kamailio.restart()
+            let bindings = try await scene.kamailio.bindingsDump()
+            #expect(!bindings.contains(scene.agentContact), "a restarted Kamailio holds no binding: \(bindings)")
+            let mark = scene.agent.logMark()
+            // Kamailio grants 20 s: the agent refreshes after 10 s.
+            try await scene.waitForBinding(scene.agentContact, seconds: EndToEndScene.maxExpiresSeconds)
+            #expect(try await scene.kamailio.registerCount() >= 1)
+            // The refresh finds the agent registered as before, so its state (and log) does
+            // not change; a state change (a failure, a new contact list) would be logged.
+            let again = scene.agent.logLines(containing: "registration: account pbx:", after: mark)
+            #expect(again.allSatisfy { $0.contains("registered(") }, "\(again)")
+
+            try await scene.withCaller("gate") { gate in
+                try await gate.control.send("dial", scene.uri("door"))
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                try await gate.control.send("hangup")
+                try await scene.agent.waitForLog(containing: "call.ended:", after: mark)
+            }
+        }
+    }
+
+    // MARK: - f. SIGHUP and SIGTERM
+
+    @Test("SIGHUP: a broken configuration is refused and calls go on; a changed one applies; SIGTERM unregisters and exits 0")
+    func reloadAndTerminate() async throws {
+        try await EndToEndScene.with { scene in
+            let file = scene.agent.configurationFile
+            let good = try String(contentsOf: file, encoding: .utf8)
+            try await scene.withCaller("gate") { gate in
+                // A file that is not YAML: refused, the old configuration stays.
+                var mark = scene.agent.logMark()
+                try "answer: {maxCalls: [\n".write(to: file, atomically: true, encoding: .utf8)
+                scene.agent.signal(SIGHUP)
+                try await scene.agent.waitForLog(containing: "config.refused:", after: mark)
+                try await gate.control.send("dial", scene.uri("door"))
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                try await gate.control.send("hangup")
+                _ = try await gate.control.waitFor(["CALL_CLOSED"])
+                try await scene.agent.waitForLog(containing: "call.ended:", after: mark)
+
+                // The allow list changed: gate is refused now.
+                mark = scene.agent.logMark()
+                var changed = scene.configuration
+                changed.allowURIs = ["sip:nobody@*"]
+                try changed.yaml.write(to: file, atomically: true, encoding: .utf8)
+                #expect(changed.yaml != good)
+                scene.agent.signal(SIGHUP)
+                try await scene.agent.waitForLog(containing: "config.reloaded", after: mark)
+                try await gate.control.send("dial", scene.uri("door"))
+                let closed = try await gate.control.waitFor(["CALL_CLOSED", "CALL_ESTABLISHED"])
+                #expect(closed.type == "CALL_CLOSED" && closed.param.contains("403"), "baresip: \(closed)")
+                try await scene.agent.waitForLog(containing: "call.refused:", "403", after: mark)
+            }
+
+            // SIGTERM: unregistered at Kamailio, exit status 0.
+            let status = try await scene.agent.stop()
+            #expect(status == 0, "exit status")
+            try await scene.waitForNoBinding(scene.agentContact, seconds: 5)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Waits (at most `seconds`) until the file at `path` has `bytes` bytes.
+    static func waitForFileSize(_ path: String, atLeast bytes: Int, seconds: Double = 10) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size >= bytes { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw InteropFailure("\(path) did not reach \(bytes) bytes within \(seconds) s")
+    }
+
+    /// The file baresip's sndfile filter records the call's received audio to, once it exists.
+    static func waitForReceivedRecording(_ baresip: BaresipInterop, seconds: Double = 5) async throws -> URL {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if let recording = baresip.receivedRecordings().last { return recording }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw InteropFailure("baresip recorded nothing in \(baresip.recordingDirectory.path) within \(seconds) s")
+    }
+
+    /// Presses a FIFO button: writes a line once the agent has the FIFO open for reading
+    /// (opening for writing without a reader fails with ENXIO; retried until a deadline).
+    static func press(fifo path: String, seconds: Double = 5) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            let descriptor = open(path, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 {
+                defer { close(descriptor) }
+                let written = "press\n".utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+                if written > 0 { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw InteropFailure("nobody reads the button FIFO \(path) within \(seconds) s")
+    }
+}
