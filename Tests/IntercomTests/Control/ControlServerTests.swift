@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Intercom
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 import Testing
 
 @Suite("control interface routes")
@@ -177,6 +178,24 @@ struct ControlServerTests {
         #expect(port > 0)
         // Stopped: the port it had stays reported.
         #expect(await server.listeningPort() == port)
+    }
+
+    @Test("in a ServiceGroup it serves until graceful shutdown", .timeLimit(.minutes(1)))
+    func inServiceGroup() async throws {
+        let server = try server()
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [server], logger: ControlTestSupport.quietLogger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try #require(await server.listeningPort())
+            let response = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                try await client.get("/status")
+            }
+            #expect(response.status == .ok)
+            await group.triggerGracefulShutdown()
+            // The group, and with it the server, returns by itself.
+            try await tasks.next()
+        }
     }
 
     @Test("a port already taken: run() throws and listeningPort() is nil", .timeLimit(.minutes(1)))
