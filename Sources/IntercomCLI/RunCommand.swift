@@ -1,6 +1,7 @@
 import ArgumentParser
 import Intercom
 import Logging
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -53,14 +54,40 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = effectiveConfiguration(IntercomConfiguration.defaults)
+        try await Self.runAgent(configuration: configuration) { effectiveConfiguration(IntercomConfiguration.defaults) }
+    }
+
+    /// Runs the agent and, when enabled, its control interface in one `ServiceGroup` until
+    /// SIGTERM or SIGINT.
+    static func runAgent(
+        configuration: IntercomConfiguration, reload: @escaping @Sendable () throws -> IntercomConfiguration
+    ) async throws {
         var logger = Logger(label: "intercom")
         logger.logLevel = Logger.Level(rawValue: configuration.log.level) ?? .info
+        let registry = PrometheusCollectorRegistry()
+        let metrics = IntercomMetrics(
+            registry: registry, accounts: configuration.accounts.map(\.name), doors: configuration.doors.map(\.name))
+        let controller = AgentController(metrics: metrics)
+        let agentLogger = logger
         let service = IntercomService(
-            configuration: configuration, logger: logger,
-            reloadConfiguration: { effectiveConfiguration(IntercomConfiguration.defaults) })
+            configuration: configuration, logger: logger, reloadConfiguration: reload,
+            onEvent: { event in controller.record(event) },
+            onStart: { agent in
+                controller.attach(agent)
+                agentLogger.debug("control: agent attached")
+            })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+        if configuration.control.enabled {
+            do {
+                let server = try ControlServer(
+                    configuration: configuration.control, agent: controller, metrics: metrics, logger: logger)
+                services.append(.init(service: server))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as AgentError {
