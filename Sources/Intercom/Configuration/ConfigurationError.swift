@@ -19,6 +19,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 
         /// The file is not valid YAML (a scanner, parser or composer error, a duplicate key).
         public static let syntax = Code("syntax")
+        /// The document expands (through aliases) to more values than a configuration has.
+        public static let tooLarge = Code("too large")
         /// The file cannot be read or is not UTF-8 text.
         public static let unreadable = Code("unreadable")
         /// A key the schema does not have (a typo, most often).

@@ -17,33 +17,60 @@ extension ConfigurationNode {
             throw ConfigurationError(.syntax, keyPath: "", reason: "not valid YAML: \(error)")
         }
         guard let root else { return .emptyMapping(origin: .file(line: 1, column: 1)) }
-        return ConfigurationNode(root, origin: nil)
+        return try converting(root, origin: nil)
     }
 
+    /// The most values a document may expand to. Yams shares aliased nodes, but the
+    /// conversion copies them: a few lines of nested aliases ("billion laughs") would otherwise
+    /// expand to billions of values.
+    static let maximumNodeCount = 100_000
+
     /// Converts a Yams node; `origin` replaces the node's marks (for environment values).
-    init(_ node: Node, origin: Origin?) {
+    ///
+    /// - Throws: a ``ConfigurationError/Code/tooLarge`` error past ``maximumNodeCount``.
+    static func converting(_ node: Node, origin: Origin?) throws(ConfigurationError) -> ConfigurationNode {
+        var budget = maximumNodeCount
+        return try converting(node, origin: origin, budget: &budget)
+    }
+
+    private static func converting(_ node: Node, origin: Origin?, budget: inout Int) throws(ConfigurationError)
+        -> ConfigurationNode
+    {
         let here = origin ?? node.mark.map { Origin.file(line: $0.line, column: $0.column) } ?? .none
+        budget -= 1
+        guard budget >= 0 else {
+            throw ConfigurationError(
+                .tooLarge, keyPath: "", line: here.line, column: here.column,
+                reason: "the document expands to more than \(maximumNodeCount) values (aliases of aliases?)")
+        }
         switch node {
         case .scalar(let scalar):
-            self.init(.scalar(scalar.string, Self.kind(of: node, scalar: scalar)), origin: here)
+            return ConfigurationNode(.scalar(scalar.string, kind(of: node, scalar: scalar)), origin: here)
         case .mapping(let mapping):
-            let entries = mapping.map { pair -> Entry in
+            var entries: [Entry] = []
+            entries.reserveCapacity(mapping.count)
+            for pair in mapping {
                 let keyOrigin = origin ?? pair.key.mark.map { Origin.file(line: $0.line, column: $0.column) } ?? here
                 let keyText: String
                 switch pair.key {
                 case .scalar(let scalar): keyText = scalar.string
                 // A map or list used as a key cannot name anything; keep something readable
                 // for the "unknown key" error.
-                default: keyText = "<\(ConfigurationNode(pair.key, origin: origin).kindDescription)>"
+                case .mapping: keyText = "<a map>"
+                case .sequence: keyText = "<a list>"
+                case .alias(let alias): keyText = "*" + alias.anchor.rawValue
                 }
-                return Entry(key: keyText, keyOrigin: keyOrigin, value: ConfigurationNode(pair.value, origin: origin))
+                entries.append(Entry(key: keyText, keyOrigin: keyOrigin, value: try converting(pair.value, origin: origin, budget: &budget)))
             }
-            self.init(.mapping(entries), origin: here)
+            return ConfigurationNode(.mapping(entries), origin: here)
         case .sequence(let sequence):
-            self.init(.sequence(sequence.map { ConfigurationNode($0, origin: origin) }), origin: here)
+            var elements: [ConfigurationNode] = []
+            elements.reserveCapacity(sequence.count)
+            for element in sequence { elements.append(try converting(element, origin: origin, budget: &budget)) }
+            return ConfigurationNode(.sequence(elements), origin: here)
         case .alias(let alias):
             // Yams resolves aliases while composing; an unresolved one is kept as text.
-            self.init(.scalar("*" + alias.anchor.rawValue, .string), origin: here)
+            return ConfigurationNode(.scalar("*" + alias.anchor.rawValue, .string), origin: here)
         }
     }
 
@@ -119,7 +146,9 @@ extension ConfigurationNode {
         if first == "[" || first == "{" {
             do {
                 guard let node = try Yams.compose(yaml: text) else { return ConfigurationNode(.scalar("", .null), origin: origin) }
-                return ConfigurationNode(node, origin: origin)
+                return try converting(node, origin: origin)
+            } catch let error as ConfigurationError {
+                throw ConfigurationError(.tooLarge, keyPath: "", reason: error.reason, environmentVariable: variable)
             } catch {
                 throw ConfigurationError(
                     .environment, keyPath: "", reason: "the value is not a valid YAML flow list or map",
@@ -127,6 +156,6 @@ extension ConfigurationNode {
             }
         }
         let node = Node.scalar(Node.Scalar(text, Tag(.implicit), .plain))
-        return ConfigurationNode(node, origin: origin)
+        return try converting(node, origin: origin)
     }
 }
