@@ -7,7 +7,7 @@ import Logging
 /// run path (the SIP listener) uses. Kept apart from RunCommand.swift so the agent can take
 /// over ``loadConfiguration()``'s result whole.
 extension RunCommand {
-    /// The file's configuration (with `INTERCOM_...` overrides) or the built-in defaults, then
+    /// The file's configuration or the built-in defaults, with `INTERCOM_...` overrides, then
     /// the explicit options on top: `--listen` and `--port` replace the address and port of
     /// every UDP and TCP listener, `--advertise` sets `sip.advertise`, `--log-level`
     /// `log.level`.
@@ -15,13 +15,22 @@ extension RunCommand {
     /// - Throws: `ExitCode(1)` after printing every problem (`FILE:LINE: key.path: reason`) to
     ///   standard error; `ExitCode(2)` when the file cannot be read.
     func loadConfiguration() throws -> IntercomConfiguration {
-        var configuration = IntercomConfiguration()
+        var configuration: IntercomConfiguration
+        let environment = ProcessInfo.processInfo.environment
         if let config {
-            let environment = ProcessInfo.processInfo.environment
             let check = ConfigurationCheck(path: config, environment: environment)
             guard let loaded = check.configuration else {
                 for line in check.errorOutput { FileHandle.standardError.write(Data((line + "\n").utf8)) }
                 throw ExitCode(check.exitStatus)
+            }
+            configuration = loaded
+        } else {
+            // No file: the defaults, with the environment's overrides all the same (a
+            // container can configure the agent by environment alone).
+            let (loaded, errors) = ConfigurationLoader.check(yaml: "", file: "(built-in defaults)", environment: environment)
+            guard errors.isEmpty else {
+                for error in errors { FileHandle.standardError.write(Data((error.description + "\n").utf8)) }
+                throw ExitCode(1)
             }
             configuration = loaded
         }
