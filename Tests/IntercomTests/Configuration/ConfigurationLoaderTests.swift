@@ -216,6 +216,14 @@ struct ConfigurationLoaderTests {
         #expect(allowNull.answer.allow == nil)
     }
 
+    @Test("keys whose full-file value equals the default decode too")
+    func defaultValuedKeys() throws {
+        let c = try ConfigurationLoader.load(yaml: "control:\n  enabled: false\n  address: 0.0.0.0\n")
+        #expect(c.control.enabled == false)
+        let input = try ConfigurationLoader.load(yaml: "buttons:\n  - targets: [\"sip:a@b.c\"]\n    input: null\n")
+        #expect(input.buttons.first?.input == ButtonInput.none)
+    }
+
     @Test("an account's name defaults to its user")
     func accountNameDefault() throws {
         let c = try ConfigurationLoader.load(yaml: "accounts:\n  - {registrar: sip:pbx.example.com, user: door}\n")
