@@ -19,6 +19,9 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
+    @Option(help: "YAML configuration file (see docs/configuration.md); the options below override it.")
+    var config: String?
+
     @Option(help: "Address to listen on (0.0.0.0 for every IPv4 interface, :: for IPv6).")
     var listen: String?
 
@@ -35,26 +38,9 @@ struct RunCommand: AsyncParsableCommand {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
     }
 
-    /// The defaults (or the file) with the command-line flags on top.
-    func effectiveConfiguration(_ base: IntercomConfiguration) -> IntercomConfiguration {
-        var configuration = base
-        if listen != nil || port != nil {
-            let address = listen ?? configuration.sip.listen.first?.address ?? "0.0.0.0"
-            configuration.sip.listen = configuration.sip.listen.map { entry in
-                var entry = entry
-                entry.address = address
-                if let port, entry.transport == .udp || entry.transport == .tcp { entry.port = port }
-                return entry
-            }
-        }
-        if let advertise { configuration.sip.advertise = advertise }
-        if let logLevel { configuration.log.level = logLevel.rawValue }
-        return configuration
-    }
-
     func run() async throws {
-        let configuration = effectiveConfiguration(IntercomConfiguration.defaults)
-        try await Self.runAgent(configuration: configuration) { effectiveConfiguration(IntercomConfiguration.defaults) }
+        let configuration = try loadConfiguration()
+        try await Self.runAgent(configuration: configuration) { try reloadConfiguration() }
     }
 
     /// Runs the agent and, when enabled, its control interface in one `ServiceGroup` until
