@@ -8,10 +8,11 @@ struct IntercomCommand: AsyncParsableCommand {
         commandName: "intercom",
         abstract: "SwiftSIP intercom: an unattended SIP door phone and intercom agent.",
         discussion: """
-            Run with no arguments to start the agent on built-in defaults. The subcommands \
-            check messages without starting anything. Exit status 2 means a usage error.
+            Run with no arguments to start the agent on built-in defaults, or with \
+            --config FILE. The subcommands check messages and configuration files without \
+            starting anything. Exit status 2 means a usage error.
             """,
-        subcommands: [RunCommand.self, CheckMessageCommand.self],
+        subcommands: [RunCommand.self, CheckMessageCommand.self, CheckConfigCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

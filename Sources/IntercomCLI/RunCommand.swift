@@ -1,6 +1,7 @@
 import ArgumentParser
 import Intercom
 import Logging
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -18,6 +19,9 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
+    @Option(help: "YAML configuration file (see docs/configuration.md); the options below override it.")
+    var config: String?
+
     @Option(help: "Address to listen on (0.0.0.0 for every IPv4 interface, :: for IPv6).")
     var listen: String?
 
@@ -34,33 +38,42 @@ struct RunCommand: AsyncParsableCommand {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
     }
 
-    /// The defaults (or the file) with the command-line flags on top.
-    func effectiveConfiguration(_ base: IntercomConfiguration) -> IntercomConfiguration {
-        var configuration = base
-        if listen != nil || port != nil {
-            let address = listen ?? configuration.sip.listen.first?.address ?? "0.0.0.0"
-            configuration.sip.listen = configuration.sip.listen.map { entry in
-                var entry = entry
-                entry.address = address
-                if let port, entry.transport == .udp || entry.transport == .tcp { entry.port = port }
-                return entry
-            }
-        }
-        if let advertise { configuration.sip.advertise = advertise }
-        if let logLevel { configuration.log.level = logLevel.rawValue }
-        return configuration
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        try await Self.runAgent(configuration: configuration) { try reloadConfiguration() }
     }
 
-    func run() async throws {
-        let configuration = effectiveConfiguration(IntercomConfiguration.defaults)
+    /// Runs the agent and, when enabled, its control interface in one `ServiceGroup` until
+    /// SIGTERM or SIGINT.
+    static func runAgent(
+        configuration: IntercomConfiguration, reload: @escaping @Sendable () throws -> IntercomConfiguration
+    ) async throws {
         var logger = Logger(label: "intercom")
         logger.logLevel = Logger.Level(rawValue: configuration.log.level) ?? .info
+        let registry = PrometheusCollectorRegistry()
+        let metrics = IntercomMetrics(
+            registry: registry, accounts: configuration.accounts.map(\.name), doors: configuration.doors.map(\.name))
+        let controller = AgentController(metrics: metrics)
+        let agentLogger = logger
         let service = IntercomService(
-            configuration: configuration, logger: logger,
-            reloadConfiguration: { effectiveConfiguration(IntercomConfiguration.defaults) })
+            configuration: configuration, logger: logger, reloadConfiguration: reload,
+            onEvent: { event in controller.record(event) },
+            onStart: { agent in
+                controller.attach(agent)
+                agentLogger.debug("control: agent attached")
+            })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+        if configuration.control.enabled {
+            do {
+                let server = try ControlServer(
+                    configuration: configuration.control, agent: controller, metrics: metrics, logger: logger)
+                services.append(.init(service: server))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as AgentError {

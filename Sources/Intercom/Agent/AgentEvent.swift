@@ -7,6 +7,8 @@ public enum AgentEvent: Sendable, Hashable {
     case outgoingCall(id: String, to: String, button: String?)
     case callAnswered(id: String, direction: String, codec: String)
     case callEnded(id: String, direction: String, result: String, seconds: Double)
+    /// A call's audio engine when the call ended: periods processed late and frames concealed.
+    case callAudio(id: String, lateCycles: Int, concealed: Int)
     case doorOpened(door: String, caller: String, trigger: String)
     case doorActionFailed(door: String, reason: String)
     case wrongCode(caller: String, count: Int)
@@ -24,6 +26,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .outgoingCall: "call.outgoing"
         case .callAnswered: "call.answered"
         case .callEnded: "call.ended"
+        case .callAudio: "call.audio"
         case .doorOpened: "door.opened"
         case .doorActionFailed: "door.failed"
         case .wrongCode: "door.wrong-code"
@@ -44,6 +47,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .callAnswered(let id, let direction, let codec): "\(id) \(direction) answered, \(codec)"
         case .callEnded(let id, let direction, let result, let seconds):
             "\(id) \(direction) ended: \(result) after \((seconds * 10).rounded() / 10) s"
+        case .callAudio(let id, let late, let concealed): "\(id): \(late) late audio periods, \(concealed) frames concealed"
         case .doorOpened(let door, let caller, let trigger): "door \(door) opened for \(caller) by \(trigger)"
         case .doorActionFailed(let door, let reason): "door \(door) action failed: \(reason)"
         case .wrongCode(let caller, let count): "wrong code from \(caller) (\(count) in the window)"

@@ -15,6 +15,11 @@ extension IntercomAgent {
             public var codec: String?
             public var durationSeconds: Double
             public var engine: AudioEngineStatisticsSummary?
+            /// RTP counts; lost and jitter [ms] from the receiver statistics.
+            public var packetsSent = 0
+            public var packetsReceived = 0
+            public var packetsLost = 0
+            public var jitterMs = 0.0
         }
 
         /// Per account: its state in words and whether it is registered.
@@ -41,6 +46,11 @@ extension IntercomAgent {
             ?? Snapshot(
                 registrations: [], calls: [], doors: [], lockedOutCallers: 0, uptimeSeconds: 0, captureDevice: "",
                 playbackDevice: "")
+    }
+
+    /// The configuration in force.
+    public func currentConfiguration() async -> IntercomConfiguration {
+        (try? await eventLoop.submit { self.configuration }.get()) ?? IntercomConfiguration()
     }
 
     /// Calls `target` now; returns the call's id.

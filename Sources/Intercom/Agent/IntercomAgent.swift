@@ -325,11 +325,21 @@ public final class IntercomAgent: @unchecked Sendable {
                         cycles: statistics.cycles, lateCycles: statistics.lateCycles, concealed: statistics.framesConcealed,
                         realtime: realtime)
                 }
-                return Snapshot.Call(
+                var entry = Snapshot.Call(
                     id: call.id, direction: call.direction.rawValue, remoteURI: call.remoteURI,
                     state: call.answered == nil ? "ringing" : (call.ending ? "ending" : "answered"),
                     codec: call.media?.codecName,
                     durationSeconds: call.answered.map { Double((now - $0).nanoseconds) / 1e9 } ?? 0, engine: engine)
+                if let session = call.session, session.eventLoop.inEventLoop {
+                    let statistics = session.statistics
+                    entry.packetsSent = statistics.packetsSent
+                    entry.packetsReceived = statistics.packetsReceived
+                    if let reception = statistics.reception {
+                        entry.packetsLost = Int(max(0, reception.cumulativeLost))
+                        entry.jitterMs = Double(reception.jitter) * 1_000 / Double(session.configuration.clockRate)
+                    }
+                }
+                return entry
             },
             doors: configuration.doors.map { door in
                 let opens = doorOpens[door.name]
@@ -556,6 +566,9 @@ public final class IntercomAgent: @unchecked Sendable {
             if let media { await media.stop() } else { await session?.close() }
         }
         let seconds = call.answered.map { Double((eventLoop.now - $0).nanoseconds) / 1e9 } ?? 0
+        if let statistics = media?.engine.statistics {
+            emit(.callAudio(id: call.id, lateCycles: statistics.lateCycles, concealed: statistics.framesConcealed))
+        }
         emit(.callEnded(id: call.id, direction: call.direction.rawValue, result: Self.result(end, answered: call.answered != nil), seconds: seconds))
         if call.direction == .outgoing { buttonCallEnded(call, answered: call.answered != nil) }
     }

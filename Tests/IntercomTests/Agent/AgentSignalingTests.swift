@@ -4,11 +4,13 @@ import Logging
 import NIOCore
 import NIOPosix
 import SIPMessage
+import SIPStack
 import Testing
 
-/// The listener over real sockets on 127.0.0.1 (ephemeral ports).
-@Suite("Signalling listener on loopback")
-struct SignalingListenerTests {
+/// The agent's SIP endpoint over real sockets on 127.0.0.1 (ephemeral ports): OPTIONS and
+/// malformed requests get their answers where they came from.
+@Suite("The agent's SIP endpoint on loopback")
+struct AgentSignalingTests {
     static let options = request("OPTIONS")
 
     static func request(_ method: String, extra: String = "") -> String {
@@ -38,16 +40,27 @@ struct SignalingListenerTests {
         }
     }
 
-    static func withListener(_ body: (SignalingListener) async throws -> Void) async throws {
-        let listener = try await SignalingListener.start(
-            configuration: .init(host: "127.0.0.1", port: 0), logger: Logger(label: "test"))
+    static func withListener(_ body: (IntercomAgent) async throws -> Void) async throws {
+        var configuration = IntercomConfiguration()
+        configuration.sip.listen = [
+            ListenAddress(transport: .udp, address: "127.0.0.1", port: 0),
+            ListenAddress(transport: .tcp, address: "127.0.0.1", port: 0),
+        ]
+        configuration.audio.capture = "null"
+        configuration.audio.playback = "null"
+        configuration.control.enabled = false
+        // Calls are refused 480 without auto-answer: an answer that comes at once.
+        configuration.answer.autoAnswer = false
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let agent = try await IntercomAgent.start(configuration: configuration, logger: logger)
         do {
-            try await body(listener)
+            try await body(agent)
         } catch {
-            await listener.close()
+            await agent.shutdown()
             throw error
         }
-        await listener.close()
+        await agent.shutdown()
     }
 
     /// Fails the promise after `seconds` so a lost answer fails the test instead of hanging.
@@ -58,7 +71,7 @@ struct SignalingListenerTests {
     @Test("OPTIONS over UDP is answered 200 to the source address")
     func udp() async throws {
         try await Self.withListener { listener in
-            let port = try #require(listener.localAddresses.first?.port)
+            let port = try #require(listener.localAddresses[.udp]?.port)
             let group = MultiThreadedEventLoopGroup.singleton
             let loop = group.next()
             let promise = loop.makePromise(of: ByteBuffer.self)
@@ -84,7 +97,7 @@ struct SignalingListenerTests {
     @Test("TCP: a ping gets a pong and two pipelined requests get two answers in order")
     func tcp() async throws {
         try await Self.withListener { listener in
-            let port = try #require(listener.localAddresses.last?.port)
+            let port = try #require(listener.localAddresses[.tcp]?.port)
             let loop = MultiThreadedEventLoopGroup.singleton.next()
             let promise = loop.makePromise(of: ByteBuffer.self)
             Self.deadline(promise, on: loop)
@@ -115,7 +128,7 @@ struct SignalingListenerTests {
     @Test("a TCP stream with a header section over the limit is closed")
     func tcpOverLimit() async throws {
         try await Self.withListener { listener in
-            let port = try #require(listener.localAddresses.last?.port)
+            let port = try #require(listener.localAddresses[.tcp]?.port)
             let loop = MultiThreadedEventLoopGroup.singleton.next()
             let client = try await ClientBootstrap(group: loop).connect(host: "127.0.0.1", port: port).get()
             let huge = "OPTIONS sip:door@192.0.2.10 SIP/2.0\r\n" + String(repeating: "X-Filler: 0123456789012345678901234567890123456789\r\n", count: 400)

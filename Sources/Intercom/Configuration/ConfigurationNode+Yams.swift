@@ -1,0 +1,161 @@
+import Yams
+
+extension ConfigurationNode {
+    /// Composes `yaml` with Yams (YAML 1.1 core types: `yes`/`no` are booleans, `0x10` is an
+    /// integer) and converts the single document to a ``ConfigurationNode``. An empty
+    /// document is an empty mapping.
+    ///
+    /// - Throws: ``ConfigurationError`` (``ConfigurationError/Code/syntax``) with the line of
+    ///   a scanner, parser or composer error, or of the first duplicated key.
+    static func compose(yaml: String) throws(ConfigurationError) -> ConfigurationNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw syntaxError(error, yaml: yaml)
+        } catch {
+            throw ConfigurationError(.syntax, keyPath: "", reason: "not valid YAML: \(error)")
+        }
+        guard let root else { return .emptyMapping(origin: .file(line: 1, column: 1)) }
+        return try converting(root, origin: nil)
+    }
+
+    /// The most values a document may expand to. Yams shares aliased nodes, but the
+    /// conversion copies them: a few lines of nested aliases ("billion laughs") would otherwise
+    /// expand to billions of values.
+    static let maximumNodeCount = 100_000
+
+    /// Converts a Yams node; `origin` replaces the node's marks (for environment values).
+    ///
+    /// - Throws: a ``ConfigurationError/Code/tooLarge`` error past ``maximumNodeCount``.
+    static func converting(_ node: Node, origin: Origin?) throws(ConfigurationError) -> ConfigurationNode {
+        var budget = maximumNodeCount
+        return try converting(node, origin: origin, budget: &budget)
+    }
+
+    private static func converting(_ node: Node, origin: Origin?, budget: inout Int) throws(ConfigurationError)
+        -> ConfigurationNode
+    {
+        let here = origin ?? node.mark.map { Origin.file(line: $0.line, column: $0.column) } ?? .none
+        budget -= 1
+        guard budget >= 0 else {
+            throw ConfigurationError(
+                .tooLarge, keyPath: "", line: here.line, column: here.column,
+                reason: "the document expands to more than \(maximumNodeCount) values (aliases of aliases?)")
+        }
+        switch node {
+        case .scalar(let scalar):
+            return ConfigurationNode(.scalar(scalar.string, kind(of: node, scalar: scalar)), origin: here)
+        case .mapping(let mapping):
+            var entries: [Entry] = []
+            entries.reserveCapacity(mapping.count)
+            for pair in mapping {
+                let keyOrigin = origin ?? pair.key.mark.map { Origin.file(line: $0.line, column: $0.column) } ?? here
+                let keyText: String
+                switch pair.key {
+                case .scalar(let scalar): keyText = scalar.string
+                // A map or list used as a key cannot name anything; keep something readable
+                // for the "unknown key" error.
+                case .mapping: keyText = "<a map>"
+                case .sequence: keyText = "<a list>"
+                case .alias(let alias): keyText = "*" + alias.anchor.rawValue
+                }
+                entries.append(Entry(key: keyText, keyOrigin: keyOrigin, value: try converting(pair.value, origin: origin, budget: &budget)))
+            }
+            return ConfigurationNode(.mapping(entries), origin: here)
+        case .sequence(let sequence):
+            var elements: [ConfigurationNode] = []
+            elements.reserveCapacity(sequence.count)
+            for element in sequence { elements.append(try converting(element, origin: origin, budget: &budget)) }
+            return ConfigurationNode(.sequence(elements), origin: here)
+        case .alias(let alias):
+            // Yams resolves aliases while composing; an unresolved one is kept as text.
+            return ConfigurationNode(.scalar("*" + alias.anchor.rawValue, .string), origin: here)
+        }
+    }
+
+    private static func kind(of node: Node, scalar: Node.Scalar) -> ScalarKind {
+        // (`Tag.name` is internal to Yams; its raw value is public.)
+        switch node.tag.rawValue {
+        case Tag.Name.null.rawValue: return .null
+        case Tag.Name.bool.rawValue: return .bool(node.bool ?? false)
+        case Tag.Name.int.rawValue:
+            // YAML 1.1 base-60 integers (`5:30`) are read as text; Yams' own conversion of
+            // them traps on overflow.
+            if scalar.string.contains(":") { return .string }
+            return .int(integer(scalar.string))
+        case Tag.Name.float.rawValue: return .float
+        default: return .string
+        }
+    }
+
+    /// A YAML 1.1 integer (`-12`, `1_000`, `0x1F`, `0o17`, `0b101`) without traps; nil when it
+    /// does not fit an `Int` or is ambiguous: a leading zero (`0100`), which YAML 1.1 reads
+    /// as octal and people as decimal.
+    static func integer(_ text: String) -> Int? {
+        var digits = Substring(text.filter { $0 != "_" })
+        var negative = false
+        if let sign = digits.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        var radix = 10
+        for (prefix, base) in [("0x", 16), ("0o", 8), ("0b", 2)] where digits.hasPrefix(prefix) {
+            radix = base
+            digits = digits.dropFirst(2)
+            break
+        }
+        if radix == 10, digits.count > 1, digits.first == "0" { return nil }
+        guard !digits.isEmpty, let magnitude = Int(digits, radix: radix) else { return nil }
+        return negative ? -magnitude : magnitude
+    }
+
+    private static func syntaxError(_ error: YamlError, yaml: String) -> ConfigurationError {
+        func at(_ mark: Mark, _ reason: String) -> ConfigurationError {
+            ConfigurationError(.syntax, keyPath: "", line: mark.line, column: mark.column, reason: reason)
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            var reason = "not valid YAML: \(problem)"
+            if let context { reason += " (\(context.text) at line \(context.mark.line))" }
+            return at(mark, reason)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return at(context.mark, "not valid YAML: duplicate key \(names) in a map")
+        case .reader(let problem, let offset, _, _):
+            var line: Int?
+            if let offset {
+                line = yaml.prefix(offset).reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            }
+            return ConfigurationError(.syntax, keyPath: "", line: line, reason: "not valid YAML text: \(problem)")
+        default:
+            return ConfigurationError(.syntax, keyPath: "", reason: "not valid YAML: \(error)")
+        }
+    }
+}
+
+extension ConfigurationNode {
+    /// The value of an environment override: a flow list or map when it starts with `[` or
+    /// `{` (`[pcmu, pcma]`), else the whole text as one plain YAML scalar, typed as YAML types
+    /// it (`200` an integer, `false` a boolean, empty or `null` null, anything else text).
+    static func environmentValue(_ text: String, variable: String) throws(ConfigurationError) -> ConfigurationNode {
+        let origin = Origin.environment(variable)
+        let first = text.first { !$0.isWhitespace }
+        if first == "[" || first == "{" {
+            do {
+                guard let node = try Yams.compose(yaml: text) else { return ConfigurationNode(.scalar("", .null), origin: origin) }
+                return try converting(node, origin: origin)
+            } catch let error as ConfigurationError {
+                throw ConfigurationError(.tooLarge, keyPath: "", reason: error.reason, environmentVariable: variable)
+            } catch {
+                throw ConfigurationError(
+                    .environment, keyPath: "", reason: "the value is not a valid YAML flow list or map",
+                    environmentVariable: variable)
+            }
+        }
+        let node = Node.scalar(Node.Scalar(text, Tag(.implicit), .plain))
+        return try converting(node, origin: origin)
+    }
+}

@@ -1,0 +1,67 @@
+import Intercom
+import Testing
+
+@Suite("configuration: hostile and odd input")
+struct ConfigurationRobustnessTests {
+    @Test("aliases work, and an alias bomb is refused instead of expanded")
+    func aliases() throws {
+        let shared = """
+            buttons:
+              - name: a
+                targets: &flats ["sip:1@192.0.2.1", "sip:2@192.0.2.1"]
+              - name: b
+                targets: *flats
+
+            """
+        let c = try ConfigurationLoader.load(yaml: shared)
+        #expect(c.buttons.map(\.targets) == [["sip:1@192.0.2.1", "sip:2@192.0.2.1"], ["sip:1@192.0.2.1", "sip:2@192.0.2.1"]])
+
+        var bomb = "x0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        for level in 1...8 {
+            bomb += "x\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let (_, errors) = ConfigurationLoader.check(yaml: bomb)
+        #expect(errors.map(\.code) == [.tooLarge])
+    }
+
+    @Test("deep nesting is a syntax error, not a stack overflow")
+    func deepNesting() {
+        let yaml = "a: " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+        let (_, errors) = ConfigurationLoader.check(yaml: yaml)
+        #expect(errors.first?.code == .syntax)
+    }
+
+    @Test("mangled variants of a full file never trap; every error has a reason")
+    func mangled() {
+        // A deterministic generator (no randomness between runs).
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let original = Array(ConfigurationLoaderTests.everyKey.unicodeScalars)
+        let replacements: [Unicode.Scalar] = [":", "-", " ", "\n", "[", "]", "{", "}", "&", "*", "!", "\"", "'", "#", "0", "x", "\t", "|", ">", "%", "@"]
+        for _ in 0..<400 {
+            var text = original
+            for _ in 0..<(1 + next(4)) {
+                let index = next(text.count)
+                switch next(3) {
+                case 0: text.remove(at: index)
+                case 1: text.insert(replacements[next(replacements.count)], at: index)
+                default: text[index] = replacements[next(replacements.count)]
+                }
+            }
+            var yaml = ""
+            yaml.unicodeScalars.append(contentsOf: text)
+            let (_, errors) = ConfigurationLoader.check(yaml: yaml, environment: ["INTERCOM_SIP__USER": "door"])
+            for error in errors { #expect(!error.reason.isEmpty) }
+        }
+    }
+
+    @Test("merge keys are not supported: reported as unknown keys")
+    func mergeKeys() {
+        let (_, errors) = ConfigurationLoader.check(yaml: "answer:\n  <<: {delayMs: 5}\n")
+        #expect(errors.map(\.keyPath) == ["answer.<<"])
+        #expect(errors.first?.code == .unknownKey)
+    }
+}
