@@ -53,6 +53,9 @@ struct EndToEndTests {
                 let callerToDoor = RecordedAudio.bestCorrelation(Array(callerMicrophone[4_000..<5_200]), in: heardByDoor)
                 #expect(doorToCaller > 0.8, "door microphone in baresip's recording: correlation \(doorToCaller)")
                 #expect(callerToDoor > 0.8, "baresip's microphone in the door's loudspeaker: correlation \(callerToDoor)")
+                // The measure tells the signals apart: each recording lacks the other source.
+                let callerInOwnRecording = RecordedAudio.bestCorrelation(Array(callerMicrophone[4_000..<5_200]), in: heardByCaller)
+                #expect(callerInOwnRecording < 0.5, "baresip's own microphone in its recording: correlation \(callerInOwnRecording)")
             }
         }
     }
