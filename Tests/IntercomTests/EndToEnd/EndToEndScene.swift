@@ -58,8 +58,8 @@ struct EndToEndScene {
             await kamailio.stop(keepRunDirectory: true)
             throw error
         }
-        await kamailio.stop(keepRunDirectory: false)
-        try? FileManager.default.removeItem(at: directory)
+        await kamailio.stop(keepRunDirectory: IntercomProcess.keepsRunDirectories)
+        if !IntercomProcess.keepsRunDirectories { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// Waits (polling `ul.dump`, at most `seconds`) until Kamailio lists a contact containing

@@ -67,7 +67,8 @@ final class IntercomProcess: @unchecked Sendable {
 
     /// Writes `configuration` to a new run directory, starts `intercom run --config` on it,
     /// runs `body`, and stops the agent whatever happens (SIGTERM, then SIGKILL); when `body`
-    /// throws, the end of the agent's log is recorded and its directory kept.
+    /// throws, the end of the agent's log is recorded and its directory kept (with
+    /// `SWIFTSIP_KEEP_E2E=1` it is kept in any case).
     static func with(
         _ configuration: EndToEndConfiguration, _ body: (IntercomProcess) async throws -> Void
     ) async throws {
@@ -80,8 +81,11 @@ final class IntercomProcess: @unchecked Sendable {
             throw error
         }
         if agent.isRunning { _ = try? await agent.stop() }
-        try? FileManager.default.removeItem(at: agent.directory)
+        if !keepsRunDirectories { try? FileManager.default.removeItem(at: agent.directory) }
     }
+
+    /// `SWIFTSIP_KEEP_E2E=1` keeps the run directories of passing tests too (to read the logs).
+    static var keepsRunDirectories: Bool { ProcessInfo.processInfo.environment["SWIFTSIP_KEEP_E2E"] == "1" }
 
     /// Starts the agent on `configuration` (written to `configuration.directory`/config.yaml)
     /// and waits until its log says it listens for SIP.
