@@ -292,7 +292,10 @@ public final class IntercomAgent: @unchecked Sendable {
             self.shuttingDown = true
             for input in self.buttonInputs { input.close() }
             self.buttonInputs = []
-            for (_, registration) in self.registrations { registration.shutdown() }
+            // stop(), not shutdown(): shutdown() sends nothing, and the user agent's own stop
+            // comes just before the socket closes, too late to read (or answer a challenge of)
+            // the un-REGISTER's response.
+            for (_, registration) in self.registrations { registration.stop() }
             let media = self.calls.values.compactMap(\.media)
             for call in self.calls.values {
                 call.ringbackEngine?.stop()
@@ -303,6 +306,7 @@ public final class IntercomAgent: @unchecked Sendable {
         for call in media { await call.stop() }
         // Let the BYEs and the un-REGISTERs leave (and their answers come) before closing.
         try? await eventLoop.scheduleTask(in: .milliseconds(300)) {}.futureResult.get()
+        try? await eventLoop.submit { for (_, registration) in self.registrations { registration.shutdown() } }.get()
         await userAgent.shutdownGracefully()
         await transport.close()
     }
