@@ -128,6 +128,11 @@ struct EndToEndTests {
 
                 try await gate.control.send("hangup")
                 try await scene.agent.waitForLog(containing: "call.ended:", after: mark)
+                // The digits came in the RTP stream (RFC 4733): no INFO passed through Kamailio.
+                let kamailioLog = (try? String(
+                    contentsOf: scene.kamailio.runDirectory.appendingPathComponent("kamailio.log"), encoding: .utf8)) ?? ""
+                #expect(kamailioLog.contains("interop: INVITE from"), "Kamailio's log has its request lines")
+                #expect(!kamailioLog.contains("interop: INFO from"), "baresip sent the digits as SIP INFO")
                 #expect(scene.agent.logLines(containing: "door.opened:", after: mark).count == 1)
                 #expect(scene.agent.logLines(containing: "door.wrong-code:", after: mark).count == 3)
                 let lines = (try? String(contentsOf: openings, encoding: .utf8))?.split(separator: "\n") ?? []
