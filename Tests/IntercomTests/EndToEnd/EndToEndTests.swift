@@ -258,7 +258,45 @@ struct EndToEndTests {
         }
     }
 
+    // MARK: - Reloading a changed account
+
+    @Test("SIGHUP with another account: the new one registers, the old binding is removed")
+    func reloadChangesTheAccount() async throws {
+        try await EndToEndScene.with { scene in
+            let mark = scene.agent.logMark()
+            var changed = scene.configuration
+            changed.account?.user = "visitor"
+            changed.account?.password = "visitor-secret"
+            try changed.yaml.write(to: scene.agent.configurationFile, atomically: true, encoding: .utf8)
+            scene.agent.signal(SIGHUP)
+            try await scene.agent.waitForLog(containing: "config.reloaded", "accounts registered anew", after: mark)
+            try await scene.agent.waitForLog(containing: "registration: account pbx: registered(", after: mark)
+            #expect(try await Self.boundAORs(scene.kamailio).contains("visitor"))
+            // The old account's binding should go with an un-REGISTER, long before it expires
+            // (20 s). The agent drops the old RegistrationClient with shutdown(), which sends
+            // nothing, so the binding stays until it expires (see the report of this branch).
+            try await withKnownIssue("reload drops a changed account's registration without unregistering it") {
+                var gone = false
+                for _ in 0..<30 where !gone {
+                    gone = !(try await Self.boundAORs(scene.kamailio).contains("door"))
+                    if !gone { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(gone, "Kamailio still holds door's binding 3 s after the reload")
+            }
+        }
+    }
+
     // MARK: - Helpers
+
+    /// The AORs of Kamailio's location table (the `AoR: ...` lines of `ul.dump`).
+    static func boundAORs(_ kamailio: KamailioInterop) async throws -> Set<String> {
+        var aors: Set<String> = []
+        for line in try await kamailio.bindingsDump().split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("AoR: ") { aors.insert(String(trimmed.dropFirst("AoR: ".count))) }
+        }
+        return aors
+    }
 
     /// Waits (at most `seconds`) until the file at `path` has `bytes` bytes.
     static func waitForFileSize(_ path: String, atLeast bytes: Int, seconds: Double = 10) async throws {
