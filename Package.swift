@@ -112,6 +112,7 @@ var targets: [Target] = [
             "SDP",
             "RTP",
             "Intercom",
+            "Audio",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,186 @@
+import Glibc
+
+/// The post-filter behind ``CaptureProcessor``: a short-time spectral gain on the linear
+/// canceller's error that removes what the canceller left of the echo and the stationary
+/// noise, and leaves near-end speech nearly untouched.
+///
+/// Analysis and synthesis use square-root Hann windows of 2B samples at hop B (perfect
+/// reconstruction, B samples of delay). Per bin, the interference is the noise power
+/// (minimum statistics: the minimum of the smoothed error power over about 1.5 s, scaled for
+/// its bias) plus the residual echo power (the canceller's leakage times the echo estimate's
+/// power, over-estimated and held with a decay for the room's tail). The gain is a Wiener gain
+/// of a decision-directed a-priori SNR (Ephraim-Malah), floored separately where echo or
+/// noise dominates. Allocates nothing after init.
+struct ResidualEchoSuppressor: ~Copyable {
+    let blockSamples: Int
+    let bins: Int
+    private let fft: RealFFT
+    private let window: UnsafeMutablePointer<Float>
+    private let errorHistory: UnsafeMutablePointer<Float>
+    private let echoHistory: UnsafeMutablePointer<Float>
+    private let frame: UnsafeMutablePointer<Float>
+    private let spectrumReal: UnsafeMutablePointer<Float>
+    private let spectrumImaginary: UnsafeMutablePointer<Float>
+    private let echoReal: UnsafeMutablePointer<Float>
+    private let echoImaginary: UnsafeMutablePointer<Float>
+    /// G²·|E|² of the previous block (decision-directed SNR).
+    private let previousClean: UnsafeMutablePointer<Float>
+    private let residual: UnsafeMutablePointer<Float>
+    private let smoothed: UnsafeMutablePointer<Float>
+    private let noise: UnsafeMutablePointer<Float>
+    private let currentMinimum: UnsafeMutablePointer<Float>
+    /// Minima of the last `subwindows` sub-windows, `subwindows` × `bins`.
+    private let windowMinima: UnsafeMutablePointer<Float>
+    private let overlap: UnsafeMutablePointer<Float>
+    private let subwindows = 8
+    private let subwindowBlocks: Int
+    private var blockInSubwindow = 0
+    private var subwindowIndex = 0
+    private var blocks = 0
+
+    /// Whether the echo part and the noise part of the interference are used.
+    let echoSuppression: Bool
+    let noiseSuppression: Bool
+
+    /// Weight of the previous block's clean estimate in the a-priori SNR.
+    static let decisionDirectedWeight: Float = 0.9
+    /// Residual-echo over-estimation factor.
+    static let echoOverestimation: Float = 2
+    /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
+    static let echoHold: Float = 0.6
+    /// Gain floors where echo or noise dominates (-25 dB, -15 dB).
+    static let echoFloor: Float = 0.056
+    static let noiseFloor: Float = 0.18
+    /// Bias compensation of the minimum-statistics noise estimate.
+    static let noiseBias: Float = 1.8
+
+    init(blockSamples: Int, sampleRate: Int, echoSuppression: Bool, noiseSuppression: Bool) {
+        self.blockSamples = blockSamples
+        self.bins = blockSamples + 1
+        self.fft = RealFFT(count: 2 * blockSamples)
+        self.echoSuppression = echoSuppression
+        self.noiseSuppression = noiseSuppression
+        // 8 sub-windows covering ~1.5 s.
+        self.subwindowBlocks = max(4, sampleRate * 3 / 2 / (8 * blockSamples))
+        func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            pointer.initialize(repeating: 0, count: count)
+            return pointer
+        }
+        let n = 2 * blockSamples
+        window = zeros(n)
+        for i in 0..<n {
+            window[i] = Float(sin(Double.pi * Double(i) / Double(n)))  // sqrt of periodic Hann
+        }
+        errorHistory = zeros(n)
+        echoHistory = zeros(n)
+        frame = zeros(n)
+        spectrumReal = zeros(bins)
+        spectrumImaginary = zeros(bins)
+        echoReal = zeros(bins)
+        echoImaginary = zeros(bins)
+        previousClean = zeros(bins)
+        residual = zeros(bins)
+        smoothed = zeros(bins)
+        noise = zeros(bins)
+        currentMinimum = zeros(bins)
+        windowMinima = zeros(subwindows * bins)
+        overlap = zeros(blockSamples)
+        reset()
+    }
+
+    deinit {
+        for pointer in [
+            window, errorHistory, echoHistory, frame, spectrumReal, spectrumImaginary, echoReal,
+            echoImaginary, previousClean, residual, smoothed, noise, currentMinimum, windowMinima, overlap,
+        ] {
+            pointer.deallocate()
+        }
+    }
+
+    mutating func reset() {
+        let n = 2 * blockSamples
+        errorHistory.update(repeating: 0, count: n)
+        echoHistory.update(repeating: 0, count: n)
+        previousClean.update(repeating: 0, count: bins)
+        residual.update(repeating: 0, count: bins)
+        smoothed.update(repeating: 0, count: bins)
+        noise.update(repeating: 0, count: bins)
+        currentMinimum.update(repeating: .greatestFiniteMagnitude, count: bins)
+        windowMinima.update(repeating: .greatestFiniteMagnitude, count: subwindows * bins)
+        overlap.update(repeating: 0, count: blockSamples)
+        blockInSubwindow = 0
+        subwindowIndex = 0
+        blocks = 0
+    }
+
+    /// One block: the canceller's `error` and `echo` estimate (B each) and its `leakage` in;
+    /// the suppressed output (B samples, delayed by B) out.
+    mutating func process(
+        error: UnsafePointer<Float>, echo: UnsafePointer<Float>, leakage: Float,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let B = blockSamples, K = bins
+        for i in 0..<B {
+            errorHistory[i] = errorHistory[i + B]
+            echoHistory[i] = echoHistory[i + B]
+            let e = error[i], y = echo[i]
+            errorHistory[B + i] = e.isFinite ? e : 0
+            echoHistory[B + i] = y.isFinite ? y : 0
+        }
+        for i in 0..<(2 * B) { frame[i] = window[i] * errorHistory[i] }
+        fft.forward(frame, real: spectrumReal, imaginary: spectrumImaginary)
+        if echoSuppression {
+            for i in 0..<(2 * B) { frame[i] = window[i] * echoHistory[i] }
+            fft.forward(frame, real: echoReal, imaginary: echoImaginary)
+        }
+        let first = blocks == 0
+        blocks += 1
+        blockInSubwindow += 1
+        let closeSubwindow = blockInSubwindow >= subwindowBlocks
+        let minima = windowMinima + subwindowIndex * K
+        let leak = leakage.isFinite ? leakage : 1
+        let suppress = echoSuppression || noiseSuppression
+        let weight = Self.decisionDirectedWeight
+        for k in 0..<K {
+            let pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
+            // Noise: minimum statistics over the sub-windows.
+            smoothed[k] = first ? pe : 0.8 * smoothed[k] + 0.2 * pe
+            currentMinimum[k] = min(currentMinimum[k], smoothed[k])
+            var minimum = currentMinimum[k]
+            for w in 0..<subwindows { minimum = min(minimum, windowMinima[w * K + k]) }
+            if closeSubwindow {
+                minima[k] = currentMinimum[k]
+                currentMinimum[k] = .greatestFiniteMagnitude
+            }
+            noise[k] = Self.noiseBias * minimum
+            guard suppress else { continue }
+            // Residual echo, held with a decay.
+            var echoPart: Float = 0
+            if echoSuppression {
+                let py = echoReal[k] * echoReal[k] + echoImaginary[k] * echoImaginary[k]
+                echoPart = max(Self.echoOverestimation * leak * py, Self.echoHold * residual[k])
+                residual[k] = echoPart
+            }
+            let noisePart = noiseSuppression ? noise[k] : 0
+            let interference = echoPart + noisePart + 1e-14
+            let posterior = pe / interference
+            let prior = weight * previousClean[k] / interference + (1 - weight) * max(posterior - 1, 0)
+            let floor = echoPart > noisePart ? Self.echoFloor : Self.noiseFloor
+            var gain = prior / (1 + prior)
+            if !(gain >= floor) { gain = floor }
+            previousClean[k] = gain * gain * pe
+            spectrumReal[k] *= gain
+            spectrumImaginary[k] *= gain
+        }
+        if closeSubwindow {
+            blockInSubwindow = 0
+            subwindowIndex = (subwindowIndex + 1) % subwindows
+        }
+        fft.inverse(real: spectrumReal, imaginary: spectrumImaginary, output: frame)
+        for i in 0..<B {
+            output[i] = overlap[i] + window[i] * frame[i]
+            overlap[i] = window[B + i] * frame[B + i]
+        }
+    }
+}
