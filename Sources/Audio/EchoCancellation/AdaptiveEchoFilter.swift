@@ -12,15 +12,18 @@ import Glibc
 ///       └── W(p) += μ(k)·prop(p)·conj X(p)·E / Px(k)    ◄── FFT(0,e)
 /// ```
 ///
-/// Step size: per bin, the optimal step of a normalised filter, the ratio of the residual echo
-/// power to the error power, with the residual echo estimated as `leakage × |Ŷ|²` and the
-/// leakage found by regressing the error power on the echo-estimate power over time (J.-M.
-/// Valin, "On adjusting the learning rate in frequency domain echo cancellation with double-
-/// talk", IEEE TASLP 2007). Near-end speech raises the error power but not the residual-echo
-/// estimate, so adaptation slows by itself in double talk. The step is shared between
-/// partitions in proportion to their energy (a proportionate update), so that the partitions
-/// before the bulk delay and in the quiet end of the tail take little of it. The gradient
-/// constraint (zeroing the circular half) is applied to a few partitions per block in turn.
+/// Two filters (Ochiai's foreground/background scheme): the background adapts all the time
+/// with a normalised step; the foreground produces the output and only changes by copying the
+/// background when the background's error has been clearly smaller for a few blocks. Near-end
+/// speech (double talk) disturbs the background, whose error then grows, so nothing is copied
+/// and the foreground keeps cancelling; a background far worse than the foreground is reset
+/// to it. The step is shared between partitions in proportion to their energy (a proportionate
+/// NLMS, normalised per bin by Σ share·|X|²), so that the partitions before the bulk delay and
+/// in the quiet end of the tail take little of it. The gradient constraint (zeroing the
+/// circular half) is applied to a few partitions per block in turn. The leakage (residual echo
+/// over echo-estimate power) is estimated by regressing the error power on the echo-estimate
+/// power over time (as in J.-M. Valin, IEEE TASLP 2007) for statistics and double-talk
+/// detection.
 ///
 /// All storage is allocated at init; a block allocates nothing. Samples are floats of full
 /// scale 1. Non-finite input is replaced by silence; a diverged or non-finite filter restarts.
@@ -29,6 +32,8 @@ struct AdaptiveEchoFilter: ~Copyable {
     let blockSamples: Int
     /// Spectrum bins (B + 1).
     let bins: Int
+    /// `bins` padded to a multiple of eight: the stride of every spectrum array.
+    let stride: Int
     /// Partitions of B samples the filter spans.
     let partitions: Int
     /// Partitions whose gradient constraint is applied each block.
@@ -37,46 +42,60 @@ struct AdaptiveEchoFilter: ~Copyable {
 
     /// The last two far blocks, oldest first (2B).
     private let farTime: UnsafeMutablePointer<Float>
-    /// Far spectra, `partitions` slots of `bins`; slot `(newest + p) % partitions` is p blocks old.
+    /// Far spectra, `partitions` slots; slot `(newest + p) % partitions` is p blocks old.
     private let farReal: UnsafeMutablePointer<Float>
     private let farImaginary: UnsafeMutablePointer<Float>
     private var newest = 0
-    /// Filter partitions, `partitions` × `bins`.
-    private let weightReal: UnsafeMutablePointer<Float>
-    private let weightImaginary: UnsafeMutablePointer<Float>
-    /// Echo estimate and error spectra (bins).
+    /// Background (adapting) and foreground (output) filter partitions.
+    private let backgroundReal: UnsafeMutablePointer<Float>
+    private let backgroundImaginary: UnsafeMutablePointer<Float>
+    private let foregroundReal: UnsafeMutablePointer<Float>
+    private let foregroundImaginary: UnsafeMutablePointer<Float>
+    /// Echo estimates of both filters and the background's error spectrum.
+    private let backgroundEchoReal: UnsafeMutablePointer<Float>
+    private let backgroundEchoImaginary: UnsafeMutablePointer<Float>
     private let echoReal: UnsafeMutablePointer<Float>
     private let echoImaginary: UnsafeMutablePointer<Float>
     private let errorReal: UnsafeMutablePointer<Float>
     private let errorImaginary: UnsafeMutablePointer<Float>
-    /// A 2B time-domain scratch block.
+    /// 2B time-domain scratch blocks.
     private let scratch: UnsafeMutablePointer<Float>
+    private let backgroundError: UnsafeMutablePointer<Float>
     /// Σ share(p)·|X(p)|² per bin: the proportionate NLMS normaliser.
     private let farPower: UnsafeMutablePointer<Float>
-    /// Smoothed error and echo-estimate powers per bin (the step control).
-    private let errorPower: UnsafeMutablePointer<Float>
-    private let echoPower: UnsafeMutablePointer<Float>
-    /// Slow means of the instantaneous error and echo-estimate powers (leakage regression).
+    /// Slow means of the foreground's error and echo-estimate powers (leakage regression).
     private let errorMean: UnsafeMutablePointer<Float>
     private let echoMean: UnsafeMutablePointer<Float>
-    /// μ(k)·E(k)/Px(k), the common factor of every partition's update.
+    /// μ(k)·E(k)/(Σ share·|X|²), the common factor of every partition's update.
     private let stepReal: UnsafeMutablePointer<Float>
     private let stepImaginary: UnsafeMutablePointer<Float>
-    /// Energy and step share of each partition.
+    /// Energy and step share of each background partition; energy of the foreground's.
     private let partitionEnergy: UnsafeMutablePointer<Float>
     private let proportion: UnsafeMutablePointer<Float>
+    private let foregroundEnergy: UnsafeMutablePointer<Float>
     /// Sanitised copies of the inputs (B each).
     private let farBlock: UnsafeMutablePointer<Float>
     private let micBlock: UnsafeMutablePointer<Float>
 
     private var constraintCursor = 0
-    /// Residual echo power over echo-estimate power (the leakage), and its regression sums.
+    /// Residual echo power over echo-estimate power of the foreground, and its regression sums.
     private(set) var leakage: Float = Self.initialLeakage
     private var leakageCovariance: Float = 0
     private var leakageVariance: Float = 0
     /// Far-active blocks adapted since the last (re)start.
     private var adaptedBlocks = 0
-    /// Consecutive blocks in which the error was far louder than the microphone.
+    /// Smoothed block energies of the two filters' errors, and blocks the background has led.
+    private var backgroundErrorSmoothed: Float = 0
+    private var foregroundErrorSmoothed: Float = 0
+    private var backgroundLeads = 0
+    private var micEnergyShort: Float = 0
+    /// Background error over microphone energy below which it may be copied (-5 dB).
+    nonisolated(unsafe) static var copyRatio: Float = 0.3
+    /// Background over foreground error energy above which the background is reset (+3 dB).
+    nonisolated(unsafe) static var resetRatio: Float = 2
+    /// Whether the foreground has received a filter since the last (re)start.
+    private var foregroundSet = false
+    /// Consecutive blocks in which the output error was far louder than the microphone.
     private var divergingBlocks = 0
     /// Smoothed microphone and error block energies during far activity (the ERLE estimate).
     private var micEnergySmoothed: Float = 0
@@ -84,18 +103,27 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// Slowly rising minimum of the error block energy (the capture noise floor).
     private var errorFloor: Float = 0
 
+    /// Blocks double talk is held after the last block that showed it, and blocks of the
+    /// current double-talk run.
+    private var doubleTalkHangover = 0
+    private var doubleTalkRun = 0
+    static let doubleTalkHangoverBlocks = 12
+    /// Double-talk blocks after which adaptation resumes (an echo path change, not a talker).
+    var longestDoubleTalkBlocks: Int { 3 * 8_000 / blockSamples * 2 / 3 }
     /// Whether the last block was judged double talk.
     private(set) var doubleTalk = false
     /// Whether the last block's input was clipped.
     private(set) var clipped = false
+    /// Whether the far end was active (and not clipped) in the last block.
+    private(set) var farActive = false
     /// Restarts after divergence or a non-finite state.
     private(set) var restarts = 0
 
     static let initialLeakage: Float = 0.5
-    nonisolated(unsafe) static var fixedStepForDebug = false
-    /// The step used until the filter has adapted for ``startupBlocks`` far-active blocks.
-    static let startupStep: Float = 0.5
-    static let maximumStep: Float = 0.8
+    /// The background's normalised step.
+    nonisolated(unsafe) static var step: Float = 0.5
+    nonisolated(unsafe) static var constraintAll = false
+    nonisolated(unsafe) static var proportionFloor: Float = 0.2
     /// Far block power below which nothing adapts (-70 dBFS).
     static let farActivePower: Float = 1e-7
     /// |sample| at or above which the block counts as clipped.
@@ -105,56 +133,75 @@ struct AdaptiveEchoFilter: ~Copyable {
     init(blockSamples: Int, partitions: Int) {
         self.blockSamples = blockSamples
         self.bins = blockSamples + 1
+        let stride = SIMDMemory.padded(blockSamples + 1)
+        self.stride = stride
         self.partitions = max(partitions, 1)
-        self.constraintsPerBlock = max(1, (self.partitions + 15) / 16)
+        self.constraintsPerBlock = Self.constraintAll ? self.partitions : max(1, (self.partitions + 15) / 16)
         self.fft = RealFFT(count: 2 * blockSamples)
-        func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            pointer.initialize(repeating: 0, count: count)
-            return pointer
-        }
-        let spectra = self.partitions * bins
+        let zeros = SIMDMemory.zeros
+        let spectra = self.partitions * stride
         farTime = zeros(2 * blockSamples)
         farReal = zeros(spectra)
         farImaginary = zeros(spectra)
-        weightReal = zeros(spectra)
-        weightImaginary = zeros(spectra)
-        echoReal = zeros(bins)
-        echoImaginary = zeros(bins)
-        errorReal = zeros(bins)
-        errorImaginary = zeros(bins)
+        backgroundReal = zeros(spectra)
+        backgroundImaginary = zeros(spectra)
+        foregroundReal = zeros(spectra)
+        foregroundImaginary = zeros(spectra)
+        backgroundEchoReal = zeros(stride)
+        backgroundEchoImaginary = zeros(stride)
+        echoReal = zeros(stride)
+        echoImaginary = zeros(stride)
+        errorReal = zeros(stride)
+        errorImaginary = zeros(stride)
         scratch = zeros(2 * blockSamples)
-        farPower = zeros(bins)
-        errorPower = zeros(bins)
-        echoPower = zeros(bins)
-        errorMean = zeros(bins)
-        echoMean = zeros(bins)
-        stepReal = zeros(bins)
-        stepImaginary = zeros(bins)
+        backgroundError = zeros(blockSamples)
+        farPower = zeros(stride)
+        errorMean = zeros(stride)
+        echoMean = zeros(stride)
+        stepReal = zeros(stride)
+        stepImaginary = zeros(stride)
         partitionEnergy = zeros(self.partitions)
         proportion = zeros(self.partitions)
+        foregroundEnergy = zeros(self.partitions)
         farBlock = zeros(blockSamples)
         micBlock = zeros(blockSamples)
         reset()
     }
 
     deinit {
-        for pointer in [
-            farTime, farReal, farImaginary, weightReal, weightImaginary, echoReal, echoImaginary,
-            errorReal, errorImaginary, scratch, farPower, errorPower, echoPower, errorMean, echoMean,
-            stepReal, stepImaginary, partitionEnergy, proportion, farBlock, micBlock,
-        ] {
-            pointer.deallocate()
-        }
+        farTime.deallocate()
+        farReal.deallocate()
+        farImaginary.deallocate()
+        backgroundReal.deallocate()
+        backgroundImaginary.deallocate()
+        foregroundReal.deallocate()
+        foregroundImaginary.deallocate()
+        backgroundEchoReal.deallocate()
+        backgroundEchoImaginary.deallocate()
+        echoReal.deallocate()
+        echoImaginary.deallocate()
+        errorReal.deallocate()
+        errorImaginary.deallocate()
+        scratch.deallocate()
+        backgroundError.deallocate()
+        farPower.deallocate()
+        errorMean.deallocate()
+        echoMean.deallocate()
+        stepReal.deallocate()
+        stepImaginary.deallocate()
+        partitionEnergy.deallocate()
+        proportion.deallocate()
+        foregroundEnergy.deallocate()
+        farBlock.deallocate()
+        micBlock.deallocate()
     }
 
     /// Forgets the echo path and the far history.
     mutating func reset() {
-        let spectra = partitions * bins
+        let spectra = partitions * stride
         farTime.update(repeating: 0, count: 2 * blockSamples)
         farReal.update(repeating: 0, count: spectra)
         farImaginary.update(repeating: 0, count: spectra)
-        farPower.update(repeating: 0, count: bins)
         newest = 0
         restartFilter()
         restarts = 0
@@ -163,32 +210,40 @@ struct AdaptiveEchoFilter: ~Copyable {
         errorFloor = 0
         doubleTalk = false
         clipped = false
+        farActive = false
     }
 
-    /// Zeroes the filter and its step-control state, keeping the far history.
+    /// Zeroes both filters and the step-control state, keeping the far history.
     private mutating func restartFilter() {
-        let spectra = partitions * bins
-        weightReal.update(repeating: 0, count: spectra)
-        weightImaginary.update(repeating: 0, count: spectra)
-        errorPower.update(repeating: 0, count: bins)
-        echoPower.update(repeating: 0, count: bins)
-        errorMean.update(repeating: 0, count: bins)
-        echoMean.update(repeating: 0, count: bins)
+        let spectra = partitions * stride
+        backgroundReal.update(repeating: 0, count: spectra)
+        backgroundImaginary.update(repeating: 0, count: spectra)
+        foregroundReal.update(repeating: 0, count: spectra)
+        foregroundImaginary.update(repeating: 0, count: spectra)
+        errorMean.update(repeating: 0, count: stride)
+        echoMean.update(repeating: 0, count: stride)
         partitionEnergy.update(repeating: 0, count: partitions)
+        foregroundEnergy.update(repeating: 0, count: partitions)
         proportion.update(repeating: 1 / Float(partitions), count: partitions)
         leakage = Self.initialLeakage
         leakageCovariance = 0
         leakageVariance = 0
         adaptedBlocks = 0
         divergingBlocks = 0
+        doubleTalkHangover = 0
+        doubleTalkRun = 0
         constraintCursor = 0
+        backgroundErrorSmoothed = 0
+        foregroundErrorSmoothed = 0
+        backgroundLeads = 0
+        foregroundSet = false
     }
 
-    /// Blocks of far activity before the step control takes over from the startup step.
+    /// Blocks of far activity (about 0.5 s) before the estimates are trusted.
     var startupBlocks: Int { max(8, 8_000 / blockSamples) }
 
     /// Whether the filter has adapted long enough for its estimates to mean something.
-    var isAdapted: Bool { adaptedBlocks >= startupBlocks }
+    var isAdapted: Bool { adaptedBlocks >= startupBlocks && foregroundSet }
 
     /// Smoothed microphone-over-error power during far activity [dB].
     var erleDecibels: Float {
@@ -196,21 +251,21 @@ struct AdaptiveEchoFilter: ~Copyable {
         return 10 * log10f(micEnergySmoothed / errorEnergySmoothed)
     }
 
-    /// The block offset of the most energetic partition, or nil before adaptation.
+    /// The block offset of the foreground's most energetic partition, or nil before adaptation.
     var strongestPartition: Int? {
         guard isAdapted else { return nil }
         var best = 0
-        for p in 1..<max(partitions, 1) where partitionEnergy[p] > partitionEnergy[best] { best = p }
-        return partitionEnergy[best] > 0 ? best : nil
+        for p in 1..<max(partitions, 1) where foregroundEnergy[p] > foregroundEnergy[best] { best = p }
+        return foregroundEnergy[best] > 0 ? best : nil
     }
 
-    /// One block: `far` and `mic` (B each) in; `error` = mic minus the echo estimate and `echo`
-    /// = the echo estimate out (B each).
+    /// One block: `far` and `mic` (B each) in; `error` = mic minus the foreground's echo
+    /// estimate and `echo` = that estimate out (B each).
     mutating func process(
         far: UnsafePointer<Float>, mic: UnsafePointer<Float>,
         error: UnsafeMutablePointer<Float>, echo: UnsafeMutablePointer<Float>
     ) {
-        let B = blockSamples, K = bins, P = partitions
+        let B = blockSamples, S = stride, P = partitions
         // Sanitise: non-finite samples become silence; note clipping.
         var farEnergy: Float = 0, micEnergy: Float = 0
         var clippedNow = false
@@ -225,29 +280,23 @@ struct AdaptiveEchoFilter: ~Copyable {
             micEnergy += d * d
         }
         clipped = clippedNow
-        let farActive = farEnergy > Self.farActivePower * Float(B)
+        let farPresent = farEnergy > Self.farActivePower * Float(B)
+        farActive = farPresent && !clippedNow
 
         // Far spectrum into the newest slot.
         for i in 0..<B { farTime[i] = farTime[i + B] }
         for i in 0..<B { farTime[B + i] = farBlock[i] }
         newest = newest == 0 ? P - 1 : newest - 1
-        fft.forward(farTime, real: farReal + newest * K, imaginary: farImaginary + newest * K)
+        fft.forward(farTime, real: farReal + newest * S, imaginary: farImaginary + newest * S)
 
-        // Echo estimate: Σ W(p)·X(p), overlap-save.
-        // Also the proportionate normaliser Σ share(p)·|X(p)|² of each bin.
-        echoReal.update(repeating: 0, count: K)
-        echoImaginary.update(repeating: 0, count: K)
-        farPower.update(repeating: 0, count: K)
-        for p in 0..<P {
-            let slot = (newest + p) % P
-            let xr = farReal + slot * K, xi = farImaginary + slot * K
-            let wr = weightReal + p * K, wi = weightImaginary + p * K
-            let share = proportion[p]
-            for k in 0..<K {
-                echoReal[k] += wr[k] * xr[k] - wi[k] * xi[k]
-                echoImaginary[k] += wr[k] * xi[k] + wi[k] * xr[k]
-                farPower[k] += share * (xr[k] * xr[k] + xi[k] * xi[k])
-            }
+        filter()
+        // Time-domain echo estimates (overlap-save: the last B samples) and errors.
+        fft.inverse(real: backgroundEchoReal, imaginary: backgroundEchoImaginary, output: scratch)
+        var backgroundEnergy: Float = 0
+        for i in 0..<B {
+            let e = micBlock[i] - scratch[B + i]
+            backgroundError[i] = e
+            backgroundEnergy += e * e
         }
         fft.inverse(real: echoReal, imaginary: echoImaginary, output: scratch)
         var errorEnergy: Float = 0
@@ -260,7 +309,7 @@ struct AdaptiveEchoFilter: ~Copyable {
             errorEnergy += e * e
             echoEnergy += y * y
         }
-        guard errorEnergy.isFinite, echoEnergy.isFinite else {
+        guard errorEnergy.isFinite, echoEnergy.isFinite, backgroundEnergy.isFinite else {
             // A non-finite filter: start over and pass the microphone through.
             restartFilter()
             restarts += 1
@@ -270,11 +319,10 @@ struct AdaptiveEchoFilter: ~Copyable {
             }
             return
         }
-
-        // Divergence: an error much louder than the microphone for several blocks.
-        if isAdapted && errorEnergy > 4 * micEnergy + 1e-6 * Float(B) {
+        // Divergence of the output: an error much louder than the microphone for long.
+        if errorEnergy > 4 * micEnergy + 1e-6 * Float(B) {
             divergingBlocks += 1
-            if divergingBlocks >= 4 {
+            if divergingBlocks >= 8 {
                 restartFilter()
                 restarts += 1
             }
@@ -286,25 +334,116 @@ struct AdaptiveEchoFilter: ~Copyable {
             errorEnergySmoothed = 0.98 * errorEnergySmoothed + 0.02 * errorEnergy
         }
         errorFloor = errorFloor == 0 || errorEnergy < errorFloor ? errorEnergy : errorFloor * 1.002
+        guard farActive else {
+            doubleTalk = false
+            return
+        }
+        estimateLeakage(error: error, echo: echo)
+        // Double talk: the output error far above what the residual echo and noise explain.
+        let unexplained = isAdapted && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
+        if unexplained {
+            doubleTalkHangover = Self.doubleTalkHangoverBlocks
+            doubleTalkRun += 1
+        } else if doubleTalkHangover > 0 {
+            doubleTalkHangover -= 1
+        } else {
+            doubleTalkRun = 0
+        }
+        doubleTalk = doubleTalkHangover > 0
+        compareFilters(backgroundEnergy: backgroundEnergy, foregroundEnergy: errorEnergy, micEnergy: micEnergy)
 
-        // Error spectrum (and the echo estimate's, on the same footing) for the step control.
+        // Background update: per-bin normalised step on E_b, shared by proportion.
+        for i in 0..<B { scratch[i] = 0 }
+        for i in 0..<B { scratch[B + i] = backgroundError[i] }
+        fft.forward(scratch, real: errorReal, imaginary: errorImaginary)
+        var farPowerSum: Float = 0
+        for k in 0..<bins { farPowerSum += farPower[k] }
+        let regularisation = 0.01 * farPowerSum / Float(bins) + Float(2 * B) * 1e-8
+        for k in 0..<bins {
+            let scale = Self.step / (farPower[k] + regularisation)
+            stepReal[k] = scale * errorReal[k]
+            stepImaginary[k] = scale * errorImaginary[k]
+        }
+        adaptedBlocks += 1
+        adapt()
+    }
+
+    /// Both filters' echo spectra and the normaliser, from the far spectra.
+    private func filter() {
+        let S = stride, P = partitions
+        backgroundEchoReal.update(repeating: 0, count: S)
+        backgroundEchoImaginary.update(repeating: 0, count: S)
+        echoReal.update(repeating: 0, count: S)
+        echoImaginary.update(repeating: 0, count: S)
+        farPower.update(repeating: 0, count: S)
+        for p in 0..<P {
+            let slot = (newest + p) % P
+            let xr = farReal + slot * S, xi = farImaginary + slot * S
+            let br = backgroundReal + p * S, bi = backgroundImaginary + p * S
+            let fr = foregroundReal + p * S, fi = foregroundImaginary + p * S
+            let share = SIMD8<Float>(repeating: proportion[p])
+            var k = 0
+            while k < S {
+                let x = SIMDMemory.load(xr, k), y = SIMDMemory.load(xi, k)
+                let wr = SIMDMemory.load(br, k), wi = SIMDMemory.load(bi, k)
+                let vr = SIMDMemory.load(fr, k), vi = SIMDMemory.load(fi, k)
+                SIMDMemory.store(SIMDMemory.load(backgroundEchoReal, k) + wr * x - wi * y, backgroundEchoReal, k)
+                SIMDMemory.store(SIMDMemory.load(backgroundEchoImaginary, k) + wr * y + wi * x, backgroundEchoImaginary, k)
+                SIMDMemory.store(SIMDMemory.load(echoReal, k) + vr * x - vi * y, echoReal, k)
+                SIMDMemory.store(SIMDMemory.load(echoImaginary, k) + vr * y + vi * x, echoImaginary, k)
+                SIMDMemory.store(SIMDMemory.load(farPower, k) + share * (x * x + y * y), farPower, k)
+                k += SIMDMemory.lanes
+            }
+        }
+    }
+
+    /// Copies the background to the foreground when it has been clearly better for a few
+    /// blocks; resets the background to the foreground when it is far worse (double talk).
+    private mutating func compareFilters(backgroundEnergy: Float, foregroundEnergy: Float, micEnergy: Float) {
+        backgroundErrorSmoothed = 0.7 * backgroundErrorSmoothed + 0.3 * backgroundEnergy
+        foregroundErrorSmoothed = 0.7 * foregroundErrorSmoothed + 0.3 * foregroundEnergy
+        micEnergyShort = 0.7 * micEnergyShort + 0.3 * micEnergy
+        // Copy only a background that also cancels well on its own (error 5 dB below the
+        // microphone, noise aside): with a near-end talker in the error it cannot.
+        let cancels = backgroundErrorSmoothed < Self.copyRatio * micEnergyShort + 2 * errorFloor
+        if backgroundErrorSmoothed < 0.6 * foregroundErrorSmoothed && cancels {
+            backgroundLeads += 1
+            if backgroundLeads >= 3 {
+                copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
+                for p in 0..<partitions { self.foregroundEnergy[p] = partitionEnergy[p] }
+                foregroundErrorSmoothed = backgroundErrorSmoothed
+                backgroundLeads = 0
+                foregroundSet = true
+            }
+        } else {
+            backgroundLeads = 0
+            if foregroundSet && backgroundErrorSmoothed > Self.resetRatio * foregroundErrorSmoothed {
+                copy(from: foregroundReal, foregroundImaginary, to: backgroundReal, backgroundImaginary)
+                backgroundErrorSmoothed = foregroundErrorSmoothed
+            }
+        }
+    }
+
+    private func copy(
+        from sourceReal: UnsafeMutablePointer<Float>, _ sourceImaginary: UnsafeMutablePointer<Float>,
+        to targetReal: UnsafeMutablePointer<Float>, _ targetImaginary: UnsafeMutablePointer<Float>
+    ) {
+        let count = partitions * stride
+        targetReal.update(from: sourceReal, count: count)
+        targetImaginary.update(from: sourceImaginary, count: count)
+    }
+
+    /// The leakage regression over the foreground's error and echo-estimate spectra.
+    private mutating func estimateLeakage(error: UnsafeMutablePointer<Float>, echo: UnsafeMutablePointer<Float>) {
+        let B = blockSamples
         for i in 0..<B { scratch[i] = 0 }
         for i in 0..<B { scratch[B + i] = error[i] }
         fft.forward(scratch, real: errorReal, imaginary: errorImaginary)
         for i in 0..<B { scratch[B + i] = echo[i] }
         fft.forward(scratch, real: echoReal, imaginary: echoImaginary)
-
-        var farPowerSum: Float = 0
-        for k in 0..<K { farPowerSum += farPower[k] }
-        guard farActive, !clippedNow else {
-            doubleTalk = false
-            return
-        }
-
-        // Leakage: regression of the error power on the echo-estimate power, over time.
         var covariance: Float = 0, variance: Float = 0
         var errorSum: Float = 0, echoSum: Float = 0
-        for k in 0..<K {
+        for k in 0..<bins {
             let pe = errorReal[k] * errorReal[k] + errorImaginary[k] * errorImaginary[k]
             let py = echoReal[k] * echoReal[k] + echoImaginary[k] * echoImaginary[k]
             errorMean[k] += 0.05 * (pe - errorMean[k])
@@ -312,62 +451,48 @@ struct AdaptiveEchoFilter: ~Copyable {
             let de = pe - errorMean[k], dy = py - echoMean[k]
             covariance += dy * de
             variance += dy * dy
-            errorPower[k] = 0.6 * errorPower[k] + 0.4 * pe
-            echoPower[k] = 0.6 * echoPower[k] + 0.4 * py
             errorSum += pe
             echoSum += py
         }
         let rate = 0.05 * min(1, echoSum / max(errorSum, 1e-20))
         leakageCovariance = (1 - rate) * leakageCovariance + rate * covariance
         leakageVariance = (1 - rate) * leakageVariance + rate * variance
-        if adaptedBlocks > startupBlocks / 2, leakageVariance > 1e-24 {
+        if isAdapted, leakageVariance > 1e-24 {
             leakage = min(1, max(0.001, leakageCovariance / leakageVariance))
         }
-        doubleTalk = isAdapted && errorEnergy > 4 * (leakage * echoEnergy) + 3 * errorFloor && errorEnergy > 0.3 * micEnergy
+    }
 
-        // Per-bin step μ(k)·E(k)/(Px(k)+δ).
-        let regularisation = 0.01 * farPowerSum / Float(K) + Float(2 * B) * 1e-8
-        let adapted = isAdapted
-        for k in 0..<K {
-            var mu: Float
-            if adapted && !Self.fixedStepForDebug {
-                mu = leakage * echoPower[k] / (errorPower[k] + 1e-12)
-                mu = min(Self.maximumStep, mu)
-            } else {
-                mu = Self.startupStep
-            }
-            let scale = mu / (farPower[k] + regularisation)
-            stepReal[k] = scale * errorReal[k]
-            stepImaginary[k] = scale * errorImaginary[k]
-        }
-        adaptedBlocks += 1
-
-        // Update every partition by its share; measure the energies for the next shares.
-        var energySum: Float = 0
+    /// Updates every background partition by its share, constrains a few, and renews the
+    /// shares from the partition energies.
+    private mutating func adapt() {
+        let B = blockSamples, S = stride, P = partitions
         for p in 0..<P {
             let slot = (newest + p) % P
-            let xr = farReal + slot * K, xi = farImaginary + slot * K
-            let wr = weightReal + p * K, wi = weightImaginary + p * K
-            let share = proportion[p]
-            var energy: Float = 0
-            for k in 0..<K {
-                let r = wr[k] + share * (xr[k] * stepReal[k] + xi[k] * stepImaginary[k])
-                let i = wi[k] + share * (xr[k] * stepImaginary[k] - xi[k] * stepReal[k])
-                wr[k] = r
-                wi[k] = i
+            let xr = farReal + slot * S, xi = farImaginary + slot * S
+            let br = backgroundReal + p * S, bi = backgroundImaginary + p * S
+            let share = SIMD8<Float>(repeating: proportion[p])
+            var energy = SIMD8<Float>()
+            var k = 0
+            while k < S {
+                let x = SIMDMemory.load(xr, k), y = SIMDMemory.load(xi, k)
+                let sr = SIMDMemory.load(stepReal, k), si = SIMDMemory.load(stepImaginary, k)
+                let r = SIMDMemory.load(br, k) + share * (x * sr + y * si)
+                let i = SIMDMemory.load(bi, k) + share * (x * si - y * sr)
+                SIMDMemory.store(r, br, k)
+                SIMDMemory.store(i, bi, k)
                 energy += r * r + i * i
+                k += SIMDMemory.lanes
             }
-            partitionEnergy[p] = energy
-            energySum += energy
+            partitionEnergy[p] = energy.sum()
         }
         // Gradient constraint on a few partitions in turn: keep the first B taps only.
         for _ in 0..<constraintsPerBlock {
             let p = constraintCursor
             constraintCursor = (constraintCursor + 1) % P
-            let wr = weightReal + p * K, wi = weightImaginary + p * K
-            fft.inverse(real: wr, imaginary: wi, output: scratch)
+            let br = backgroundReal + p * S, bi = backgroundImaginary + p * S
+            fft.inverse(real: br, imaginary: bi, output: scratch)
             for i in B..<(2 * B) { scratch[i] = 0 }
-            fft.forward(scratch, real: wr, imaginary: wi)
+            fft.forward(scratch, real: br, imaginary: bi)
         }
         // Proportionate shares: magnitude plus a floor, normalised to 1.
         var magnitudeSum: Float = 0
@@ -376,9 +501,8 @@ struct AdaptiveEchoFilter: ~Copyable {
             proportion[p] = magnitude
             magnitudeSum += magnitude
         }
-        let floor = 0.2 * magnitudeSum / Float(P) + 1e-12
+        let floor = Self.proportionFloor * magnitudeSum / Float(P) + 1e-12
         let total = magnitudeSum + floor * Float(P)
         for p in 0..<P { proportion[p] = (proportion[p] + floor) / total }
-        _ = energySum
     }
 }

@@ -30,7 +30,7 @@ public struct CaptureProcessor: ~Copyable {
 
     private let blockSamples: Int
     private var canceller: AdaptiveEchoFilter
-    private var suppressor: ResidualEchoSuppressor
+    var suppressor: ResidualEchoSuppressor
     /// Samples waiting for a whole block (capacity B + frame).
     private let farQueue: UnsafeMutablePointer<Float>
     private let micQueue: UnsafeMutablePointer<Float>
@@ -153,8 +153,9 @@ public struct CaptureProcessor: ~Copyable {
                 echoBlock[i] = 0
             }
         }
-        let leakage = configuration.echoCancellation ? canceller.leakage : 0
-        suppressor.process(error: errorBlock, echo: echoBlock, leakage: leakage, output: outputQueue + outputQueued)
+        suppressor.process(
+            error: errorBlock, echo: echoBlock, farActive: configuration.echoCancellation && canceller.farActive,
+            output: outputQueue + outputQueued)
         outputQueued += block
     }
 

@@ -32,6 +32,14 @@ struct ResidualEchoSuppressor: ~Copyable {
     /// Minima of the last `subwindows` sub-windows, `subwindows` × `bins`.
     private let windowMinima: UnsafeMutablePointer<Float>
     private let overlap: UnsafeMutablePointer<Float>
+    /// Per-bin leakage regression: slow means of |E|² and |Ŷ|², their covariance, the
+    /// variance of |Ŷ|², and the leakage they give (smoothed over neighbouring bins).
+    private let errorMean: UnsafeMutablePointer<Float>
+    private let echoMean: UnsafeMutablePointer<Float>
+    private let covariance: UnsafeMutablePointer<Float>
+    private let variance: UnsafeMutablePointer<Float>
+    private let leak: UnsafeMutablePointer<Float>
+    private let echoPower: UnsafeMutablePointer<Float>
     private let subwindows = 8
     private let subwindowBlocks: Int
     private var blockInSubwindow = 0
@@ -43,16 +51,16 @@ struct ResidualEchoSuppressor: ~Copyable {
     let noiseSuppression: Bool
 
     /// Weight of the previous block's clean estimate in the a-priori SNR.
-    static let decisionDirectedWeight: Float = 0.9
+    nonisolated(unsafe) static var decisionDirectedWeight: Float = 0.9
     /// Residual-echo over-estimation factor.
-    static let echoOverestimation: Float = 2
+    nonisolated(unsafe) static var echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
-    static let echoHold: Float = 0.6
+    nonisolated(unsafe) static var echoHold: Float = 0.6
     /// Gain floors where echo or noise dominates (-25 dB, -15 dB).
-    static let echoFloor: Float = 0.056
-    static let noiseFloor: Float = 0.18
+    nonisolated(unsafe) static var echoFloor: Float = 0.056
+    nonisolated(unsafe) static var noiseFloor: Float = 0.18
     /// Bias compensation of the minimum-statistics noise estimate.
-    static let noiseBias: Float = 1.8
+    nonisolated(unsafe) static var noiseBias: Float = 1.8
 
     init(blockSamples: Int, sampleRate: Int, echoSuppression: Bool, noiseSuppression: Bool) {
         self.blockSamples = blockSamples
@@ -86,6 +94,12 @@ struct ResidualEchoSuppressor: ~Copyable {
         currentMinimum = zeros(bins)
         windowMinima = zeros(subwindows * bins)
         overlap = zeros(blockSamples)
+        errorMean = zeros(bins)
+        echoMean = zeros(bins)
+        covariance = zeros(bins)
+        variance = zeros(bins)
+        leak = zeros(bins)
+        echoPower = zeros(bins)
         reset()
     }
 
@@ -93,6 +107,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         for pointer in [
             window, errorHistory, echoHistory, frame, spectrumReal, spectrumImaginary, echoReal,
             echoImaginary, previousClean, residual, smoothed, noise, currentMinimum, windowMinima, overlap,
+            errorMean, echoMean, covariance, variance, leak, echoPower,
         ] {
             pointer.deallocate()
         }
@@ -109,15 +124,34 @@ struct ResidualEchoSuppressor: ~Copyable {
         currentMinimum.update(repeating: .greatestFiniteMagnitude, count: bins)
         windowMinima.update(repeating: .greatestFiniteMagnitude, count: subwindows * bins)
         overlap.update(repeating: 0, count: blockSamples)
+        errorMean.update(repeating: 0, count: bins)
+        echoMean.update(repeating: 0, count: bins)
+        covariance.update(repeating: 0, count: bins)
+        variance.update(repeating: 0, count: bins)
+        leak.update(repeating: Self.initialLeak, count: bins)
         blockInSubwindow = 0
         subwindowIndex = 0
         blocks = 0
     }
 
-    /// One block: the canceller's `error` and `echo` estimate (B each) and its `leakage` in;
-    /// the suppressed output (B samples, delayed by B) out.
+    /// Σ leak·|Ŷ|² / Σ |Ŷ|² of the last block (diagnostics).
+    var weightedLeak: Float {
+        var a: Float = 0, b: Float = 0
+        for k in 0..<bins { a += leak[k] * echoPower[k]; b += echoPower[k] }
+        return b > 0 ? a / b : 0
+    }
+
+    /// Leakage assumed before the regression has seen anything.
+    static let initialLeak: Float = 0.5
+    /// Weight of a new block in the means and in the regression sums.
+    nonisolated(unsafe) static var meanRate: Float = 0.05
+    nonisolated(unsafe) static var regressionRate: Float = 0.03
+
+    /// One block: the canceller's `error` and `echo` estimate (B each), and whether the far
+    /// end was active (the leakage regression learns then only), in; the suppressed output (B
+    /// samples, delayed by B) out.
     mutating func process(
-        error: UnsafePointer<Float>, echo: UnsafePointer<Float>, leakage: Float,
+        error: UnsafePointer<Float>, echo: UnsafePointer<Float>, farActive: Bool,
         output: UnsafeMutablePointer<Float>
     ) {
         let B = blockSamples, K = bins
@@ -134,32 +168,35 @@ struct ResidualEchoSuppressor: ~Copyable {
             for i in 0..<(2 * B) { frame[i] = window[i] * echoHistory[i] }
             fft.forward(frame, real: echoReal, imaginary: echoImaginary)
         }
-        let first = blocks == 0
+        // The first blocks hold the zeros the history starts with: not noise.
+        let warming = blocks < 2
+        let first = blocks == 2
         blocks += 1
         blockInSubwindow += 1
         let closeSubwindow = blockInSubwindow >= subwindowBlocks
         let minima = windowMinima + subwindowIndex * K
-        let leak = leakage.isFinite ? leakage : 1
+        if echoSuppression {
+            updateLeakage(farActive: farActive)
+        }
         let suppress = echoSuppression || noiseSuppression
         let weight = Self.decisionDirectedWeight
         for k in 0..<K {
             let pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
             // Noise: minimum statistics over the sub-windows.
-            smoothed[k] = first ? pe : 0.8 * smoothed[k] + 0.2 * pe
-            currentMinimum[k] = min(currentMinimum[k], smoothed[k])
+            smoothed[k] = first || warming ? pe : 0.8 * smoothed[k] + 0.2 * pe
+            if !warming { currentMinimum[k] = min(currentMinimum[k], smoothed[k]) }
             var minimum = currentMinimum[k]
             for w in 0..<subwindows { minimum = min(minimum, windowMinima[w * K + k]) }
             if closeSubwindow {
                 minima[k] = currentMinimum[k]
                 currentMinimum[k] = .greatestFiniteMagnitude
             }
-            noise[k] = Self.noiseBias * minimum
+            noise[k] = Self.noiseBias * (warming ? smoothed[k] : minimum)
             guard suppress else { continue }
             // Residual echo, held with a decay.
             var echoPart: Float = 0
             if echoSuppression {
-                let py = echoReal[k] * echoReal[k] + echoImaginary[k] * echoImaginary[k]
-                echoPart = max(Self.echoOverestimation * leak * py, Self.echoHold * residual[k])
+                echoPart = max(Self.echoOverestimation * leak[k] * echoPower[k], Self.echoHold * residual[k])
                 residual[k] = echoPart
             }
             let noisePart = noiseSuppression ? noise[k] : 0
@@ -182,5 +219,38 @@ struct ResidualEchoSuppressor: ~Copyable {
             output[i] = overlap[i] + window[i] * frame[i]
             overlap[i] = window[B + i] * frame[B + i]
         }
+    }
+
+    /// Regresses |E(k)|² on |Ŷ(k)|² over time, per bin: near-end speech and noise do not
+    /// follow the echo estimate's fluctuations, so the slope is the residual echo's share.
+    private mutating func updateLeakage(farActive: Bool) {
+        let K = bins
+        for k in 0..<K {
+            echoPower[k] = echoReal[k] * echoReal[k] + echoImaginary[k] * echoImaginary[k]
+        }
+        guard farActive else { return }
+        let meanRate = Self.meanRate, rate = Self.regressionRate
+        for k in 0..<K {
+            let pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
+            let py = echoPower[k]
+            errorMean[k] += meanRate * (pe - errorMean[k])
+            echoMean[k] += meanRate * (py - echoMean[k])
+            let dy = py - echoMean[k], de = pe - errorMean[k]
+            covariance[k] += rate * (dy * de - covariance[k])
+            variance[k] += rate * (dy * dy - variance[k])
+        }
+        // Slope per bin, smoothed over three bins, kept within [0.0005, 1].
+        var previous: Float = 0
+        for k in 0..<K {
+            let lower = max(k - 1, 0), upper = min(k + 1, K - 1)
+            let c = covariance[lower] + 2 * covariance[k] + covariance[upper]
+            let v = variance[lower] + 2 * variance[k] + variance[upper]
+            var slope = v > 1e-30 ? c / v : Self.initialLeak
+            if !(slope >= 0.0005) { slope = 0.0005 }
+            if slope > 1 { slope = 1 }
+            if k > 0 { leak[k - 1] = previous }
+            previous = slope
+        }
+        leak[K - 1] = previous
     }
 }

@@ -21,9 +21,7 @@ public struct SpeexCaptureProcessor: ~Copyable {
     ///   state that could not be made.
     public init(_ configuration: CaptureProcessorConfiguration) throws(CaptureProcessorError) {
         try configuration.validate()
-        self.configuration = configuration
         let frame = configuration.frameSamples
-        frameSamples = frame
         guard let echo = speex_echo_state_init(Int32(frame), Self.filterTaps) else {
             throw CaptureProcessorError(key: "audio.capture", reason: "speex_echo_state_init failed")
         }
@@ -38,6 +36,8 @@ public struct SpeexCaptureProcessor: ~Copyable {
         if configuration.echoCancellation {
             speex_preprocess_ctl(preprocess, SPEEX_PREPROCESS_SET_ECHO_STATE, UnsafeMutableRawPointer(echo))
         }
+        self.configuration = configuration
+        frameSamples = frame
         echoState = echo
         preprocessState = preprocess
         scratch = .allocate(capacity: frame)
