@@ -73,6 +73,9 @@ struct AdaptiveEchoFilter: ~Copyable {
     private let partitionEnergy: UnsafeMutablePointer<Float>
     private let proportion: UnsafeMutablePointer<Float>
     private let foregroundEnergy: UnsafeMutablePointer<Float>
+    /// |X(p*)|² per bin, p* the foreground's strongest partition: the far power that arrives
+    /// with the echo's main part (for the suppressor's reverberation model).
+    let delayedFarPower: UnsafeMutablePointer<Float>
     /// Sanitised copies of the inputs (B each).
     private let farBlock: UnsafeMutablePointer<Float>
     private let micBlock: UnsafeMutablePointer<Float>
@@ -85,10 +88,10 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// Far-active blocks adapted since the last (re)start.
     private var adaptedBlocks = 0
     /// Smoothed block energies of the two filters' errors, and blocks the background has led.
-    private var backgroundErrorSmoothed: Float = 0
-    private var foregroundErrorSmoothed: Float = 0
+    private(set) var backgroundErrorSmoothed: Float = 0
+    private(set) var foregroundErrorSmoothed: Float = 0
     private var backgroundLeads = 0
-    private var micEnergyShort: Float = 0
+    private(set) var micEnergyShort: Float = 0
     /// Background error over microphone energy below which it may be copied (-5 dB).
     nonisolated(unsafe) static var copyRatio: Float = 0.3
     /// Background over foreground error energy above which the background is reset (+3 dB).
@@ -109,7 +112,10 @@ struct AdaptiveEchoFilter: ~Copyable {
     private var doubleTalkRun = 0
     static let doubleTalkHangoverBlocks = 12
     /// Double-talk blocks after which adaptation resumes (an echo path change, not a talker).
-    var longestDoubleTalkBlocks: Int { 3 * 8_000 / blockSamples * 2 / 3 }
+    var longestDoubleTalkBlocks: Int { Int(Self.longestDoubleTalkSeconds * Float(blockRate)) }
+    /// Blocks per second.
+    var blockRate: Int { 125 * 128 / blockSamples }
+    nonisolated(unsafe) static var longestDoubleTalkSeconds: Float = 4
     /// Whether the last block was judged double talk.
     private(set) var doubleTalk = false
     /// Whether the last block's input was clipped.
@@ -120,8 +126,15 @@ struct AdaptiveEchoFilter: ~Copyable {
     private(set) var restarts = 0
 
     static let initialLeakage: Float = 0.5
-    /// The background's normalised step.
-    nonisolated(unsafe) static var step: Float = 0.5
+    /// Bounds of the background's normalised step, and how much the error floor (a minimum)
+    /// is scaled to estimate the noise in the error.
+    nonisolated(unsafe) static var maximumStep: Float = 1.0
+    nonisolated(unsafe) static var minimumStep: Float = 0.15
+    nonisolated(unsafe) static var noiseFloorFactor: Float = 2
+    nonisolated(unsafe) static var doubleTalkStep: Float = 1
+    nonisolated(unsafe) static var doubleTalkMinimumERLE: Float = 6
+    nonisolated(unsafe) static var blockCopyOnDoubleTalk = true
+    private(set) var lastStep: Float = 0
     nonisolated(unsafe) static var constraintAll = false
     nonisolated(unsafe) static var proportionFloor: Float = 0.2
     /// Far block power below which nothing adapts (-70 dBFS).
@@ -165,6 +178,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         foregroundEnergy = zeros(self.partitions)
         farBlock = zeros(blockSamples)
         micBlock = zeros(blockSamples)
+        delayedFarPower = zeros(stride)
         reset()
     }
 
@@ -194,6 +208,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         foregroundEnergy.deallocate()
         farBlock.deallocate()
         micBlock.deallocate()
+        delayedFarPower.deallocate()
     }
 
     /// Forgets the echo path and the far history.
@@ -204,6 +219,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         farImaginary.update(repeating: 0, count: spectra)
         newest = 0
         restartFilter()
+        delayedFarPower.update(repeating: 0, count: stride)
         restarts = 0
         micEnergySmoothed = 0
         errorEnergySmoothed = 0
@@ -237,6 +253,43 @@ struct AdaptiveEchoFilter: ~Copyable {
         foregroundErrorSmoothed = 0
         backgroundLeads = 0
         foregroundSet = false
+        peakPartition = 0
+        tailDecay = Self.initialTailDecay
+        blocksSinceShape = 0
+    }
+
+    /// The foreground's strongest partition and the per-block power decay of its tail after
+    /// it, renewed every ``shapeInterval`` blocks.
+    private(set) var peakPartition = 0
+    private(set) var tailDecay: Float = Self.initialTailDecay
+    private var blocksSinceShape = 0
+    static let initialTailDecay: Float = 0.6
+    static let shapeInterval = 16
+
+    /// Finds the peak partition and fits the decay of the partitions after it: a least-squares
+    /// line through their log energies, down to 40 dB below the peak.
+    private mutating func measureShape() {
+        let P = partitions
+        var best = 0
+        for p in 1..<max(P, 1) where foregroundEnergy[p] > foregroundEnergy[best] { best = p }
+        guard foregroundEnergy[best] > 0 else { return }
+        peakPartition = best
+        let floor = foregroundEnergy[best] * 1e-4
+        var n: Float = 0, sx: Float = 0, sy: Float = 0, sxx: Float = 0, sxy: Float = 0
+        var p = best
+        while p < P, foregroundEnergy[p] > floor {
+            let x = Float(p - best), y = log10f(foregroundEnergy[p])
+            n += 1
+            sx += x
+            sy += y
+            sxx += x * x
+            sxy += x * y
+            p += 1
+        }
+        guard n >= 3 else { return }
+        let slope = (n * sxy - sx * sy) / max(n * sxx - sx * sx, 1e-12)
+        let decay = powf(10, slope)
+        if decay.isFinite { tailDecay = min(0.97, max(0.3, decay)) }
     }
 
     /// Blocks of far activity (about 0.5 s) before the estimates are trusted.
@@ -329,18 +382,32 @@ struct AdaptiveEchoFilter: ~Copyable {
         } else {
             divergingBlocks = 0
         }
-        if farActive {
+        // The ERLE estimate learns outside double talk only (a talker is not a bad filter),
+        // unless "double talk" lasts so long that it must be an echo path change.
+        if farActive && (!doubleTalk || doubleTalkRun > longestDoubleTalkBlocks) {
             micEnergySmoothed = 0.98 * micEnergySmoothed + 0.02 * micEnergy
             errorEnergySmoothed = 0.98 * errorEnergySmoothed + 0.02 * errorEnergy
         }
         errorFloor = errorFloor == 0 || errorEnergy < errorFloor ? errorEnergy : errorFloor * 1.002
+        let delayedSlot = (newest + peakPartition) % P
+        for k in 0..<bins {
+            let xr = farReal[delayedSlot * S + k], xi = farImaginary[delayedSlot * S + k]
+            delayedFarPower[k] = xr * xr + xi * xi
+        }
+        blocksSinceShape += 1
+        if blocksSinceShape >= Self.shapeInterval && foregroundSet {
+            blocksSinceShape = 0
+            measureShape()
+        }
         guard farActive else {
             doubleTalk = false
             return
         }
         estimateLeakage(error: error, echo: echo)
         // Double talk: the output error far above what the residual echo and noise explain.
-        let unexplained = isAdapted && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
+        // Not while the filter is young: an error it cannot explain yet is most likely echo.
+        let unexplained = isAdapted && erleDecibels >= Self.doubleTalkMinimumERLE
+            && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
         if unexplained {
             doubleTalkHangover = Self.doubleTalkHangoverBlocks
             doubleTalkRun += 1
@@ -350,7 +417,9 @@ struct AdaptiveEchoFilter: ~Copyable {
             doubleTalkRun = 0
         }
         doubleTalk = doubleTalkHangover > 0
-        compareFilters(backgroundEnergy: backgroundEnergy, foregroundEnergy: errorEnergy, micEnergy: micEnergy)
+        if !(Self.blockCopyOnDoubleTalk && doubleTalk) {
+            compareFilters(backgroundEnergy: backgroundEnergy, foregroundEnergy: errorEnergy, micEnergy: micEnergy)
+        }
 
         // Background update: per-bin normalised step on E_b, shared by proportion.
         for i in 0..<B { scratch[i] = 0 }
@@ -359,8 +428,15 @@ struct AdaptiveEchoFilter: ~Copyable {
         var farPowerSum: Float = 0
         for k in 0..<bins { farPowerSum += farPower[k] }
         let regularisation = 0.01 * farPowerSum / Float(bins) + Float(2 * B) * 1e-8
+        // Step: the share of the background's error that is not noise (the optimal NLMS
+        // step for an error of echo plus noise), large while converging, small once only
+        // noise is left, which keeps the misadjustment low.
+        let noiseShare = Self.noiseFloorFactor * errorFloor / max(backgroundErrorSmoothed, 1e-20)
+        var step = min(Self.maximumStep, max(Self.minimumStep, 1 - noiseShare))
+        if doubleTalk { step = min(step, Self.doubleTalkStep) }
+        lastStep = step
         for k in 0..<bins {
-            let scale = Self.step / (farPower[k] + regularisation)
+            let scale = step / (farPower[k] + regularisation)
             stepReal[k] = scale * errorReal[k]
             stepImaginary[k] = scale * errorImaginary[k]
         }

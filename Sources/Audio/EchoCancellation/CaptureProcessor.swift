@@ -19,6 +19,7 @@ import Glibc
 /// turns non-finite restarts by itself (``CaptureProcessorStatistics/filterRestarts``).
 /// - warning: Not thread-safe; one thread processes one stream.
 public struct CaptureProcessor: ~Copyable {
+    nonisolated(unsafe) static var freezeOnDoubleTalk = true
     /// The settings it was made with.
     public let configuration: CaptureProcessorConfiguration
     /// Samples per ``process(far:mic:out:)`` call: 10 ms (160 at 16 kHz).
@@ -29,7 +30,7 @@ public struct CaptureProcessor: ~Copyable {
     public private(set) var statistics = CaptureProcessorStatistics()
 
     private let blockSamples: Int
-    private var canceller: AdaptiveEchoFilter
+    var canceller: AdaptiveEchoFilter
     var suppressor: ResidualEchoSuppressor
     /// Samples waiting for a whole block (capacity B + frame).
     private let farQueue: UnsafeMutablePointer<Float>
@@ -154,7 +155,9 @@ public struct CaptureProcessor: ~Copyable {
             }
         }
         suppressor.process(
-            error: errorBlock, echo: echoBlock, farActive: configuration.echoCancellation && canceller.farActive,
+            mic: mic, error: errorBlock, echo: echoBlock, farActive: configuration.echoCancellation && canceller.farActive && !(Self.freezeOnDoubleTalk && canceller.doubleTalk),
+            doubleTalk: configuration.echoCancellation && canceller.doubleTalk,
+            delayedFarPower: canceller.delayedFarPower, tailDecay: canceller.tailDecay,
             output: outputQueue + outputQueued)
         outputQueued += block
     }

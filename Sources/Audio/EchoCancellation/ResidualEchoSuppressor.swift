@@ -40,6 +40,23 @@ struct ResidualEchoSuppressor: ~Copyable {
     private let variance: UnsafeMutablePointer<Float>
     private let leak: UnsafeMutablePointer<Float>
     private let echoPower: UnsafeMutablePointer<Float>
+    /// Reverberation model: the delayed far power integrated with the tail's decay, and the
+    /// same regression of |E|² on it.
+    private let reverb: UnsafeMutablePointer<Float>
+    /// Coherence of the microphone with the echo estimate: the microphone's history and
+    /// spectrum, and the smoothed auto and cross spectra.
+    private let micHistory: UnsafeMutablePointer<Float>
+    private let micReal: UnsafeMutablePointer<Float>
+    private let micImaginary: UnsafeMutablePointer<Float>
+    private let micAuto: UnsafeMutablePointer<Float>
+    private let echoAuto: UnsafeMutablePointer<Float>
+    private let errorAuto: UnsafeMutablePointer<Float>
+    private let crossReal: UnsafeMutablePointer<Float>
+    private let crossImaginary: UnsafeMutablePointer<Float>
+    private let reverbMean: UnsafeMutablePointer<Float>
+    private let reverbCovariance: UnsafeMutablePointer<Float>
+    private let reverbVariance: UnsafeMutablePointer<Float>
+    private let reverbLeak: UnsafeMutablePointer<Float>
     private let subwindows = 8
     private let subwindowBlocks: Int
     private var blockInSubwindow = 0
@@ -52,6 +69,11 @@ struct ResidualEchoSuppressor: ~Copyable {
 
     /// Weight of the previous block's clean estimate in the a-priori SNR.
     nonisolated(unsafe) static var decisionDirectedWeight: Float = 0.9
+    nonisolated(unsafe) static var reverbOverestimation: Float = 2
+    /// Extra residual-echo over-estimation outside double talk.
+    nonisolated(unsafe) static var singleTalkBoost: Float = 30
+    /// The a-posteriori SNR below which a bin counts as interference only (1: Wiener).
+    nonisolated(unsafe) static var subtraction: Float = 1
     /// Residual-echo over-estimation factor.
     nonisolated(unsafe) static var echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
@@ -100,6 +122,19 @@ struct ResidualEchoSuppressor: ~Copyable {
         variance = zeros(bins)
         leak = zeros(bins)
         echoPower = zeros(bins)
+        reverb = zeros(bins)
+        micHistory = zeros(n)
+        micReal = zeros(bins)
+        micImaginary = zeros(bins)
+        micAuto = zeros(bins)
+        echoAuto = zeros(bins)
+        errorAuto = zeros(bins)
+        crossReal = zeros(bins)
+        crossImaginary = zeros(bins)
+        reverbMean = zeros(bins)
+        reverbCovariance = zeros(bins)
+        reverbVariance = zeros(bins)
+        reverbLeak = zeros(bins)
         reset()
     }
 
@@ -108,6 +143,8 @@ struct ResidualEchoSuppressor: ~Copyable {
             window, errorHistory, echoHistory, frame, spectrumReal, spectrumImaginary, echoReal,
             echoImaginary, previousClean, residual, smoothed, noise, currentMinimum, windowMinima, overlap,
             errorMean, echoMean, covariance, variance, leak, echoPower,
+            reverb, reverbMean, reverbCovariance, reverbVariance, reverbLeak,
+            micHistory, micReal, micImaginary, micAuto, echoAuto, errorAuto, crossReal, crossImaginary,
         ] {
             pointer.deallocate()
         }
@@ -129,6 +166,15 @@ struct ResidualEchoSuppressor: ~Copyable {
         covariance.update(repeating: 0, count: bins)
         variance.update(repeating: 0, count: bins)
         leak.update(repeating: Self.initialLeak, count: bins)
+        reverb.update(repeating: 0, count: bins)
+        micHistory.update(repeating: 0, count: n)
+        for spectrum in [micAuto, echoAuto, errorAuto, crossReal, crossImaginary] {
+            spectrum.update(repeating: 0, count: bins)
+        }
+        reverbMean.update(repeating: 0, count: bins)
+        reverbCovariance.update(repeating: 0, count: bins)
+        reverbVariance.update(repeating: 0, count: bins)
+        reverbLeak.update(repeating: 0, count: bins)
         blockInSubwindow = 0
         subwindowIndex = 0
         blocks = 0
@@ -141,6 +187,8 @@ struct ResidualEchoSuppressor: ~Copyable {
         return b > 0 ? a / b : 0
     }
 
+    var diagnostics: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
+
     /// Leakage assumed before the regression has seen anything.
     static let initialLeak: Float = 0.5
     /// Weight of a new block in the means and in the regression sums.
@@ -151,13 +199,18 @@ struct ResidualEchoSuppressor: ~Copyable {
     /// end was active (the leakage regression learns then only), in; the suppressed output (B
     /// samples, delayed by B) out.
     mutating func process(
-        error: UnsafePointer<Float>, echo: UnsafePointer<Float>, farActive: Bool,
+        mic: UnsafePointer<Float>, error: UnsafePointer<Float>, echo: UnsafePointer<Float>, farActive: Bool,
+        doubleTalk: Bool,
+        delayedFarPower: UnsafePointer<Float>, tailDecay: Float,
         output: UnsafeMutablePointer<Float>
     ) {
         let B = blockSamples, K = bins
         for i in 0..<B {
             errorHistory[i] = errorHistory[i + B]
             echoHistory[i] = echoHistory[i + B]
+            micHistory[i] = micHistory[i + B]
+            let d = mic[i]
+            micHistory[B + i] = d.isFinite ? d : 0
             let e = error[i], y = echo[i]
             errorHistory[B + i] = e.isFinite ? e : 0
             echoHistory[B + i] = y.isFinite ? y : 0
@@ -167,6 +220,9 @@ struct ResidualEchoSuppressor: ~Copyable {
         if echoSuppression {
             for i in 0..<(2 * B) { frame[i] = window[i] * echoHistory[i] }
             fft.forward(frame, real: echoReal, imaginary: echoImaginary)
+            for i in 0..<(2 * B) { frame[i] = window[i] * micHistory[i] }
+            fft.forward(frame, real: micReal, imaginary: micImaginary)
+            updateCoherence()
         }
         // The first blocks hold the zeros the history starts with: not noise.
         let warming = blocks < 2
@@ -177,9 +233,13 @@ struct ResidualEchoSuppressor: ~Copyable {
         let minima = windowMinima + subwindowIndex * K
         if echoSuppression {
             updateLeakage(farActive: farActive)
+            updateReverb(farActive: farActive, delayedFarPower: delayedFarPower, tailDecay: tailDecay)
         }
         let suppress = echoSuppression || noiseSuppression
         let weight = Self.decisionDirectedWeight
+        let boost = doubleTalk ? 1 : Self.singleTalkBoost
+        let echoOver = Self.echoOverestimation * boost, reverbOver = Self.reverbOverestimation * boost
+        diagnostics = (0, 0, 0, 0, 0, 0)
         for k in 0..<K {
             let pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
             // Noise: minimum statistics over the sub-windows.
@@ -196,17 +256,29 @@ struct ResidualEchoSuppressor: ~Copyable {
             // Residual echo, held with a decay.
             var echoPart: Float = 0
             if echoSuppression {
-                echoPart = max(Self.echoOverestimation * leak[k] * echoPower[k], Self.echoHold * residual[k])
+                echoPart = max(
+                    echoOver * leak[k] * echoPower[k],
+                    reverbOver * reverbLeak[k] * reverb[k],
+                    Self.echoHold * residual[k])
                 residual[k] = echoPart
             }
             let noisePart = noiseSuppression ? noise[k] : 0
             let interference = echoPart + noisePart + 1e-14
             let posterior = pe / interference
-            let prior = weight * previousClean[k] / interference + (1 - weight) * max(posterior - 1, 0)
+            let prior = weight * previousClean[k] / interference + (1 - weight) * max(posterior - Self.subtraction, 0)
             let floor = echoPart > noisePart ? Self.echoFloor : Self.noiseFloor
             var gain = prior / (1 + prior)
+            if echoSuppression {
+                gain = min(gain, coherenceGain(k))
+            }
             if !(gain >= floor) { gain = floor }
             previousClean[k] = gain * gain * pe
+            diagnostics.0 += pe
+            diagnostics.1 += Self.echoOverestimation * leak[k] * echoPower[k]
+            diagnostics.2 += Self.reverbOverestimation * reverbLeak[k] * reverb[k]
+            diagnostics.3 += noisePart
+            diagnostics.4 += gain * gain * pe
+            diagnostics.5 += echoPower[k]
             spectrumReal[k] *= gain
             spectrumImaginary[k] *= gain
         }
@@ -253,4 +325,74 @@ struct ResidualEchoSuppressor: ~Copyable {
         }
         leak[K - 1] = previous
     }
+
+    /// The residual the unconverged or unmodelled tail leaves: the far power at the echo's
+    /// main delay, integrated with the tail's per-block decay, and regressed per bin against
+    /// |E|² as ``updateLeakage(farActive:)`` does with |Ŷ|². It follows the echo's decay after
+    /// the far end stops, when |Ŷ|² (a short-tailed estimate) falls faster than the echo.
+    private mutating func updateReverb(farActive: Bool, delayedFarPower: UnsafePointer<Float>, tailDecay: Float) {
+        let K = bins
+        let decay = tailDecay.isFinite ? min(max(tailDecay, 0), 0.99) : 0.6
+        for k in 0..<K {
+            let x = delayedFarPower[k]
+            reverb[k] = decay * reverb[k] + (x.isFinite ? x : 0)
+        }
+        guard farActive else { return }
+        let meanRate = Self.meanRate, rate = Self.regressionRate
+        for k in 0..<K {
+            let pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
+            reverbMean[k] += meanRate * (reverb[k] - reverbMean[k])
+            let dr = reverb[k] - reverbMean[k], de = pe - errorMean[k]
+            reverbCovariance[k] += rate * (dr * de - reverbCovariance[k])
+            reverbVariance[k] += rate * (dr * dr - reverbVariance[k])
+        }
+        var previous: Float = 0
+        for k in 0..<K {
+            let lower = max(k - 1, 0), upper = min(k + 1, K - 1)
+            let c = reverbCovariance[lower] + 2 * reverbCovariance[k] + reverbCovariance[upper]
+            let v = reverbVariance[lower] + 2 * reverbVariance[k] + reverbVariance[upper]
+            var slope = v > 1e-30 ? c / v : 0
+            if !(slope >= 0) { slope = 0 }
+            if slope > 1 { slope = 1 }
+            if k > 0 { reverbLeak[k - 1] = previous }
+            previous = slope
+        }
+        reverbLeak[K - 1] = previous
+    }
+
+    /// Smooths the auto and cross spectra of the microphone, the echo estimate and the error.
+    private mutating func updateCoherence() {
+        let a = Self.coherenceSmoothing, b = 1 - a
+        for k in 0..<bins {
+            let dr = micReal[k], di = micImaginary[k]
+            let yr = echoReal[k], yi = echoImaginary[k]
+            let er = spectrumReal[k], ei = spectrumImaginary[k]
+            micAuto[k] = a * micAuto[k] + b * (dr * dr + di * di)
+            echoAuto[k] = a * echoAuto[k] + b * (yr * yr + yi * yi)
+            errorAuto[k] = a * errorAuto[k] + b * (er * er + ei * ei)
+            crossReal[k] = a * crossReal[k] + b * (dr * yr + di * yi)
+            crossImaginary[k] = a * crossImaginary[k] + b * (di * yr - dr * yi)
+        }
+    }
+
+    /// The gain that keeps only the part of the microphone not coherent with the echo
+    /// estimate: (1 − c)·S_dd / S_ee, c the magnitude-squared coherence of microphone and echo
+    /// estimate less its bias. Far-end single talk has c near 1 (whatever the filter's
+    /// convergence, the estimate follows the echo), near-end speech lowers it.
+    @inline(__always)
+    private func coherenceGain(_ k: Int) -> Float {
+        let sdd = micAuto[k], syy = echoAuto[k], see = errorAuto[k]
+        guard syy > 1e-20, sdd > 1e-20, see > 1e-20 else { return 1 }
+        let cross = crossReal[k] * crossReal[k] + crossImaginary[k] * crossImaginary[k]
+        var c = cross / (sdd * syy)
+        c = (c - Self.coherenceBias) / (1 - Self.coherenceBias)
+        if !(c > 0) { c = 0 }
+        if c > 1 { c = 1 }
+        let gain = (1 - c) * sdd / see
+        return gain >= 1 ? 1 : powf(gain, Self.coherenceOverdrive)
+    }
+
+    nonisolated(unsafe) static var coherenceSmoothing: Float = 0.8
+    nonisolated(unsafe) static var coherenceBias: Float = 0.05
+    nonisolated(unsafe) static var coherenceOverdrive: Float = 0
 }
