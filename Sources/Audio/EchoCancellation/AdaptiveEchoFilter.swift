@@ -51,6 +51,15 @@ struct AdaptiveEchoFilter: ~Copyable {
     private let backgroundImaginary: UnsafeMutablePointer<Float>
     private let foregroundReal: UnsafeMutablePointer<Float>
     private let foregroundImaginary: UnsafeMutablePointer<Float>
+    /// The foreground before the last copy, restored if the copy proves worse.
+    private let backupReal: UnsafeMutablePointer<Float>
+    private let backupImaginary: UnsafeMutablePointer<Float>
+    /// Far-active blocks left in which the last copy is watched, and the foreground's error
+    /// level before it.
+    private var probationBlocks = 0
+    private var errorBeforeCopy: Float = 0
+    private var micBeforeCopy: Float = 0
+    private(set) var reverts = 0
     /// Echo estimates of both filters and the background's error spectrum.
     private let backgroundEchoReal: UnsafeMutablePointer<Float>
     private let backgroundEchoImaginary: UnsafeMutablePointer<Float>
@@ -110,7 +119,7 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// current double-talk run.
     private var doubleTalkHangover = 0
     private var doubleTalkRun = 0
-    static let doubleTalkHangoverBlocks = 12
+    nonisolated(unsafe) static var doubleTalkHangoverBlocks = 25
     /// Double-talk blocks after which adaptation resumes (an echo path change, not a talker).
     var longestDoubleTalkBlocks: Int { Int(Self.longestDoubleTalkSeconds * Float(blockRate)) }
     /// Blocks per second.
@@ -132,7 +141,19 @@ struct AdaptiveEchoFilter: ~Copyable {
     nonisolated(unsafe) static var minimumStep: Float = 0.15
     nonisolated(unsafe) static var noiseFloorFactor: Float = 2
     nonisolated(unsafe) static var doubleTalkStep: Float = 1
+    nonisolated(unsafe) static var probation = 0
+    nonisolated(unsafe) static var revertRatio: Float = 2
     nonisolated(unsafe) static var doubleTalkMinimumERLE: Float = 6
+    nonisolated(unsafe) static var doubleTalkCoherence: Float = 0.95
+    nonisolated(unsafe) static var copyCoherence: Float = 0.8
+    /// Share of the microphone's power explained linearly by the echo estimate (set by the
+    /// owner from the suppressor, one block late); 1 when unknown.
+    var explainedShare: Float = 1
+    /// Per-bin coherence of microphone and echo estimate (the suppressor's, one block late),
+    /// which scales the step: bins a near-end talker dominates hardly adapt.
+    var stepCoherence: UnsafeMutablePointer<Float>?
+    nonisolated(unsafe) static var minimumCoherenceFactor: Float = 0.05
+    nonisolated(unsafe) static var coherenceExponent: Float = 0
     nonisolated(unsafe) static var blockCopyOnDoubleTalk = true
     private(set) var lastStep: Float = 0
     nonisolated(unsafe) static var constraintAll = false
@@ -160,6 +181,8 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundImaginary = zeros(spectra)
         foregroundReal = zeros(spectra)
         foregroundImaginary = zeros(spectra)
+        backupReal = zeros(spectra)
+        backupImaginary = zeros(spectra)
         backgroundEchoReal = zeros(stride)
         backgroundEchoImaginary = zeros(stride)
         echoReal = zeros(stride)
@@ -190,6 +213,8 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundImaginary.deallocate()
         foregroundReal.deallocate()
         foregroundImaginary.deallocate()
+        backupReal.deallocate()
+        backupImaginary.deallocate()
         backgroundEchoReal.deallocate()
         backgroundEchoImaginary.deallocate()
         echoReal.deallocate()
@@ -236,6 +261,10 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundImaginary.update(repeating: 0, count: spectra)
         foregroundReal.update(repeating: 0, count: spectra)
         foregroundImaginary.update(repeating: 0, count: spectra)
+        backupReal.update(repeating: 0, count: spectra)
+        backupImaginary.update(repeating: 0, count: spectra)
+        probationBlocks = 0
+        errorBeforeCopy = 0
         errorMean.update(repeating: 0, count: stride)
         echoMean.update(repeating: 0, count: stride)
         partitionEnergy.update(repeating: 0, count: partitions)
@@ -406,7 +435,11 @@ struct AdaptiveEchoFilter: ~Copyable {
         estimateLeakage(error: error, echo: echo)
         // Double talk: the output error far above what the residual echo and noise explain.
         // Not while the filter is young: an error it cannot explain yet is most likely echo.
+        // And only when the microphone is no longer mostly explained by the echo estimate
+        // (the suppressor's coherence measure, one block old): a poorly modelled echo stays
+        // coherent with the estimate, a near-end talker is not.
         let unexplained = isAdapted && erleDecibels >= Self.doubleTalkMinimumERLE
+            && explainedShare < Self.doubleTalkCoherence
             && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
         if unexplained {
             doubleTalkHangover = Self.doubleTalkHangoverBlocks
@@ -436,7 +469,11 @@ struct AdaptiveEchoFilter: ~Copyable {
         if doubleTalk { step = min(step, Self.doubleTalkStep) }
         lastStep = step
         for k in 0..<bins {
-            let scale = step / (farPower[k] + regularisation)
+            var scale = step / (farPower[k] + regularisation)
+            if let coherence = stepCoherence {
+                let c = coherence[k]
+                scale *= c >= 1 ? 1 : max(Self.minimumCoherenceFactor, powf(c, Self.coherenceExponent))
+            }
             stepReal[k] = scale * errorReal[k]
             stepImaginary[k] = scale * errorImaginary[k]
         }
@@ -479,12 +516,33 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundErrorSmoothed = 0.7 * backgroundErrorSmoothed + 0.3 * backgroundEnergy
         foregroundErrorSmoothed = 0.7 * foregroundErrorSmoothed + 0.3 * foregroundEnergy
         micEnergyShort = 0.7 * micEnergyShort + 0.3 * micEnergy
+        // A copy on probation that made the foreground clearly worse is undone (a talker the
+        // background had followed), and the background restarts from the restored filter.
+        if probationBlocks > 0 {
+            probationBlocks -= 1
+            // Compared as error over microphone energy: the far level changes meanwhile.
+            if foregroundErrorSmoothed * micBeforeCopy > Self.revertRatio * errorBeforeCopy * micEnergyShort
+                && foregroundErrorSmoothed > 4 * errorFloor {
+                copy(from: backupReal, backupImaginary, to: foregroundReal, foregroundImaginary)
+                copy(from: backupReal, backupImaginary, to: backgroundReal, backgroundImaginary)
+                probationBlocks = 0
+                reverts += 1
+                backgroundLeads = 0
+                return
+            }
+        }
         // Copy only a background that also cancels well on its own (error 5 dB below the
         // microphone, noise aside): with a near-end talker in the error it cannot.
+        // And only while the microphone is mostly echo (the suppressor's coherence measure).
         let cancels = backgroundErrorSmoothed < Self.copyRatio * micEnergyShort + 2 * errorFloor
+            && (!foregroundSet || explainedShare >= Self.copyCoherence)
         if backgroundErrorSmoothed < 0.6 * foregroundErrorSmoothed && cancels {
             backgroundLeads += 1
             if backgroundLeads >= 3 {
+                copy(from: foregroundReal, foregroundImaginary, to: backupReal, backupImaginary)
+                errorBeforeCopy = foregroundErrorSmoothed
+                micBeforeCopy = micEnergyShort
+                probationBlocks = Self.probation
                 copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
                 for p in 0..<partitions { self.foregroundEnergy[p] = partitionEnergy[p] }
                 foregroundErrorSmoothed = backgroundErrorSmoothed

@@ -138,6 +138,8 @@ public struct CaptureProcessor: ~Copyable {
     private mutating func processBlock(far: UnsafeMutablePointer<Float>, mic: UnsafeMutablePointer<Float>) {
         let block = blockSamples
         if configuration.echoCancellation {
+            canceller.explainedShare = suppressor.explainedShare
+            canceller.stepCoherence = suppressor.coherence
             canceller.process(far: far, mic: mic, error: errorBlock, echo: echoBlock)
             statistics.doubleTalkActive = canceller.doubleTalk
             if canceller.doubleTalk { statistics.doubleTalkBlocks += 1 }

@@ -124,6 +124,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         echoPower = zeros(bins)
         reverb = zeros(bins)
         micHistory = zeros(n)
+        coherence = zeros(bins)
         micReal = zeros(bins)
         micImaginary = zeros(bins)
         micAuto = zeros(bins)
@@ -144,7 +145,7 @@ struct ResidualEchoSuppressor: ~Copyable {
             echoImaginary, previousClean, residual, smoothed, noise, currentMinimum, windowMinima, overlap,
             errorMean, echoMean, covariance, variance, leak, echoPower,
             reverb, reverbMean, reverbCovariance, reverbVariance, reverbLeak,
-            micHistory, micReal, micImaginary, micAuto, echoAuto, errorAuto, crossReal, crossImaginary,
+            micHistory, coherence, micReal, micImaginary, micAuto, echoAuto, errorAuto, crossReal, crossImaginary,
         ] {
             pointer.deallocate()
         }
@@ -168,6 +169,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         leak.update(repeating: Self.initialLeak, count: bins)
         reverb.update(repeating: 0, count: bins)
         micHistory.update(repeating: 0, count: n)
+        coherence.update(repeating: 1, count: bins)
         for spectrum in [micAuto, echoAuto, errorAuto, crossReal, crossImaginary] {
             spectrum.update(repeating: 0, count: bins)
         }
@@ -360,10 +362,29 @@ struct ResidualEchoSuppressor: ~Copyable {
         reverbLeak[K - 1] = previous
     }
 
+    /// Per bin, the magnitude-squared coherence of the microphone with the echo estimate (bias
+    /// removed, 0...1): near 1 where the microphone is echo, low where a talker dominates.
+    let coherence: UnsafeMutablePointer<Float>
+
+    /// Share of the microphone's power explained linearly by the echo estimate, over all bins.
+    private(set) var explainedShare: Float = 0
+
     /// Smooths the auto and cross spectra of the microphone, the echo estimate and the error.
     private mutating func updateCoherence() {
         let a = Self.coherenceSmoothing, b = 1 - a
+        var explained: Float = 0, total: Float = 0
+        defer { explainedShare = total > 0 ? explained / total : 0 }
         for k in 0..<bins {
+            defer {
+                total += micAuto[k]
+                let cross = crossReal[k] * crossReal[k] + crossImaginary[k] * crossImaginary[k]
+                if echoAuto[k] > 1e-20 {
+                    explained += cross / echoAuto[k]
+                }
+                var c = echoAuto[k] > 1e-20 && micAuto[k] > 1e-20 ? cross / (echoAuto[k] * micAuto[k]) : 1
+                c = (c - Self.coherenceBias) / (1 - Self.coherenceBias)
+                coherence[k] = c > 1 ? 1 : (c > 0 ? c : 0)
+            }
             let dr = micReal[k], di = micImaginary[k]
             let yr = echoReal[k], yi = echoImaginary[k]
             let er = spectrumReal[k], ei = spectrumImaginary[k]
