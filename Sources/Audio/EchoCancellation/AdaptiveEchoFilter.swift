@@ -137,9 +137,9 @@ struct AdaptiveEchoFilter: ~Copyable {
     static let initialLeakage: Float = 0.5
     /// Bounds of the background's normalised step, and how much the error floor (a minimum)
     /// is scaled to estimate the noise in the error.
-    nonisolated(unsafe) static var maximumStep: Float = 1.0
+    nonisolated(unsafe) static var maximumStep: Float = 0.8
     nonisolated(unsafe) static var minimumStep: Float = 0.15
-    nonisolated(unsafe) static var noiseFloorFactor: Float = 2
+    nonisolated(unsafe) static var noiseFloorFactor: Float = 1.5
     nonisolated(unsafe) static var doubleTalkStep: Float = 1
     nonisolated(unsafe) static var probation = 0
     nonisolated(unsafe) static var revertRatio: Float = 2

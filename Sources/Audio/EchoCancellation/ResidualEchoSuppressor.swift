@@ -72,6 +72,7 @@ struct ResidualEchoSuppressor: ~Copyable {
     nonisolated(unsafe) static var reverbOverestimation: Float = 2
     /// Extra residual-echo over-estimation outside double talk.
     nonisolated(unsafe) static var singleTalkBoost: Float = 30
+    nonisolated(unsafe) static var doubleTalkBoost: Float = 2
     /// The a-posteriori SNR below which a bin counts as interference only (1: Wiener).
     nonisolated(unsafe) static var subtraction: Float = 1
     /// Residual-echo over-estimation factor.
@@ -239,7 +240,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         }
         let suppress = echoSuppression || noiseSuppression
         let weight = Self.decisionDirectedWeight
-        let boost = doubleTalk ? 1 : Self.singleTalkBoost
+        let boost = doubleTalk ? Self.doubleTalkBoost : Self.singleTalkBoost
         let echoOver = Self.echoOverestimation * boost, reverbOver = Self.reverbOverestimation * boost
         diagnostics = (0, 0, 0, 0, 0, 0)
         for k in 0..<K {
