@@ -51,15 +51,6 @@ struct AdaptiveEchoFilter: ~Copyable {
     private let backgroundImaginary: UnsafeMutablePointer<Float>
     private let foregroundReal: UnsafeMutablePointer<Float>
     private let foregroundImaginary: UnsafeMutablePointer<Float>
-    /// The foreground before the last copy, restored if the copy proves worse.
-    private let backupReal: UnsafeMutablePointer<Float>
-    private let backupImaginary: UnsafeMutablePointer<Float>
-    /// Far-active blocks left in which the last copy is watched, and the foreground's error
-    /// level before it.
-    private var probationBlocks = 0
-    private var errorBeforeCopy: Float = 0
-    private var micBeforeCopy: Float = 0
-    private(set) var reverts = 0
     /// Echo estimates of both filters and the background's error spectrum.
     private let backgroundEchoReal: UnsafeMutablePointer<Float>
     private let backgroundEchoImaginary: UnsafeMutablePointer<Float>
@@ -102,9 +93,9 @@ struct AdaptiveEchoFilter: ~Copyable {
     private var backgroundLeads = 0
     private(set) var micEnergyShort: Float = 0
     /// Background error over microphone energy below which it may be copied (-5 dB).
-    nonisolated(unsafe) static var copyRatio: Float = 0.3
+    static let copyRatio: Float = 0.3
     /// Background over foreground error energy above which the background is reset (+3 dB).
-    nonisolated(unsafe) static var resetRatio: Float = 2
+    static let resetRatio: Float = 2
     /// Whether the foreground has received a filter since the last (re)start.
     private var foregroundSet = false
     /// Consecutive blocks in which the output error was far louder than the microphone.
@@ -119,12 +110,12 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// current double-talk run.
     private var doubleTalkHangover = 0
     private var doubleTalkRun = 0
-    nonisolated(unsafe) static var doubleTalkHangoverBlocks = 25
+    static let doubleTalkHangoverBlocks = 25
     /// Double-talk blocks after which adaptation resumes (an echo path change, not a talker).
     var longestDoubleTalkBlocks: Int { Int(Self.longestDoubleTalkSeconds * Float(blockRate)) }
     /// Blocks per second.
     var blockRate: Int { 125 * 128 / blockSamples }
-    nonisolated(unsafe) static var longestDoubleTalkSeconds: Float = 4
+    static let longestDoubleTalkSeconds: Float = 4
     /// Whether the last block was judged double talk.
     private(set) var doubleTalk = false
     /// Whether the last block's input was clipped.
@@ -137,27 +128,16 @@ struct AdaptiveEchoFilter: ~Copyable {
     static let initialLeakage: Float = 0.5
     /// Bounds of the background's normalised step, and how much the error floor (a minimum)
     /// is scaled to estimate the noise in the error.
-    nonisolated(unsafe) static var maximumStep: Float = 0.8
-    nonisolated(unsafe) static var minimumStep: Float = 0.15
-    nonisolated(unsafe) static var noiseFloorFactor: Float = 1.5
-    nonisolated(unsafe) static var doubleTalkStep: Float = 1
-    nonisolated(unsafe) static var probation = 0
-    nonisolated(unsafe) static var revertRatio: Float = 2
-    nonisolated(unsafe) static var doubleTalkMinimumERLE: Float = 6
-    nonisolated(unsafe) static var doubleTalkCoherence: Float = 0.95
-    nonisolated(unsafe) static var copyCoherence: Float = 0.8
+    static let maximumStep: Float = 0.8
+    static let minimumStep: Float = 0.15
+    static let noiseFloorFactor: Float = 1.5
+    static let doubleTalkMinimumERLE: Float = 6
+    static let doubleTalkCoherence: Float = 0.95
+    static let copyCoherence: Float = 0.8
     /// Share of the microphone's power explained linearly by the echo estimate (set by the
     /// owner from the suppressor, one block late); 1 when unknown.
     var explainedShare: Float = 1
-    /// Per-bin coherence of microphone and echo estimate (the suppressor's, one block late),
-    /// which scales the step: bins a near-end talker dominates hardly adapt.
-    var stepCoherence: UnsafeMutablePointer<Float>?
-    nonisolated(unsafe) static var minimumCoherenceFactor: Float = 0.05
-    nonisolated(unsafe) static var coherenceExponent: Float = 0
-    nonisolated(unsafe) static var blockCopyOnDoubleTalk = true
-    private(set) var lastStep: Float = 0
-    nonisolated(unsafe) static var constraintAll = false
-    nonisolated(unsafe) static var proportionFloor: Float = 0.2
+    static let proportionFloor: Float = 0.2
     /// Far block power below which nothing adapts (-70 dBFS).
     static let farActivePower: Float = 1e-7
     /// |sample| at or above which the block counts as clipped.
@@ -170,7 +150,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         let stride = SIMDMemory.padded(blockSamples + 1)
         self.stride = stride
         self.partitions = max(partitions, 1)
-        self.constraintsPerBlock = Self.constraintAll ? self.partitions : max(1, (self.partitions + 15) / 16)
+        self.constraintsPerBlock = max(1, (self.partitions + 15) / 16)
         self.fft = RealFFT(count: 2 * blockSamples)
         let zeros = SIMDMemory.zeros
         let spectra = self.partitions * stride
@@ -181,8 +161,6 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundImaginary = zeros(spectra)
         foregroundReal = zeros(spectra)
         foregroundImaginary = zeros(spectra)
-        backupReal = zeros(spectra)
-        backupImaginary = zeros(spectra)
         backgroundEchoReal = zeros(stride)
         backgroundEchoImaginary = zeros(stride)
         echoReal = zeros(stride)
@@ -213,8 +191,6 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundImaginary.deallocate()
         foregroundReal.deallocate()
         foregroundImaginary.deallocate()
-        backupReal.deallocate()
-        backupImaginary.deallocate()
         backgroundEchoReal.deallocate()
         backgroundEchoImaginary.deallocate()
         echoReal.deallocate()
@@ -261,10 +237,6 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundImaginary.update(repeating: 0, count: spectra)
         foregroundReal.update(repeating: 0, count: spectra)
         foregroundImaginary.update(repeating: 0, count: spectra)
-        backupReal.update(repeating: 0, count: spectra)
-        backupImaginary.update(repeating: 0, count: spectra)
-        probationBlocks = 0
-        errorBeforeCopy = 0
         errorMean.update(repeating: 0, count: stride)
         echoMean.update(repeating: 0, count: stride)
         partitionEnergy.update(repeating: 0, count: partitions)
@@ -450,7 +422,7 @@ struct AdaptiveEchoFilter: ~Copyable {
             doubleTalkRun = 0
         }
         doubleTalk = doubleTalkHangover > 0
-        if !(Self.blockCopyOnDoubleTalk && doubleTalk) {
+        if !doubleTalk {
             compareFilters(backgroundEnergy: backgroundEnergy, foregroundEnergy: errorEnergy, micEnergy: micEnergy)
         }
 
@@ -465,15 +437,9 @@ struct AdaptiveEchoFilter: ~Copyable {
         // step for an error of echo plus noise), large while converging, small once only
         // noise is left, which keeps the misadjustment low.
         let noiseShare = Self.noiseFloorFactor * errorFloor / max(backgroundErrorSmoothed, 1e-20)
-        var step = min(Self.maximumStep, max(Self.minimumStep, 1 - noiseShare))
-        if doubleTalk { step = min(step, Self.doubleTalkStep) }
-        lastStep = step
+        let step = min(Self.maximumStep, max(Self.minimumStep, 1 - noiseShare))
         for k in 0..<bins {
-            var scale = step / (farPower[k] + regularisation)
-            if let coherence = stepCoherence {
-                let c = coherence[k]
-                scale *= c >= 1 ? 1 : max(Self.minimumCoherenceFactor, powf(c, Self.coherenceExponent))
-            }
+            let scale = step / (farPower[k] + regularisation)
             stepReal[k] = scale * errorReal[k]
             stepImaginary[k] = scale * errorImaginary[k]
         }
@@ -516,21 +482,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundErrorSmoothed = 0.7 * backgroundErrorSmoothed + 0.3 * backgroundEnergy
         foregroundErrorSmoothed = 0.7 * foregroundErrorSmoothed + 0.3 * foregroundEnergy
         micEnergyShort = 0.7 * micEnergyShort + 0.3 * micEnergy
-        // A copy on probation that made the foreground clearly worse is undone (a talker the
-        // background had followed), and the background restarts from the restored filter.
-        if probationBlocks > 0 {
-            probationBlocks -= 1
-            // Compared as error over microphone energy: the far level changes meanwhile.
-            if foregroundErrorSmoothed * micBeforeCopy > Self.revertRatio * errorBeforeCopy * micEnergyShort
-                && foregroundErrorSmoothed > 4 * errorFloor {
-                copy(from: backupReal, backupImaginary, to: foregroundReal, foregroundImaginary)
-                copy(from: backupReal, backupImaginary, to: backgroundReal, backgroundImaginary)
-                probationBlocks = 0
-                reverts += 1
-                backgroundLeads = 0
-                return
-            }
-        }
+
         // Copy only a background that also cancels well on its own (error 5 dB below the
         // microphone, noise aside): with a near-end talker in the error it cannot.
         // And only while the microphone is mostly echo (the suppressor's coherence measure).
@@ -539,10 +491,6 @@ struct AdaptiveEchoFilter: ~Copyable {
         if backgroundErrorSmoothed < 0.6 * foregroundErrorSmoothed && cancels {
             backgroundLeads += 1
             if backgroundLeads >= 3 {
-                copy(from: foregroundReal, foregroundImaginary, to: backupReal, backupImaginary)
-                errorBeforeCopy = foregroundErrorSmoothed
-                micBeforeCopy = micEnergyShort
-                probationBlocks = Self.probation
                 copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
                 for p in 0..<partitions { self.foregroundEnergy[p] = partitionEnergy[p] }
                 foregroundErrorSmoothed = backgroundErrorSmoothed

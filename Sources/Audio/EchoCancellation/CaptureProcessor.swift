@@ -19,7 +19,6 @@ import Glibc
 /// turns non-finite restarts by itself (``CaptureProcessorStatistics/filterRestarts``).
 /// - warning: Not thread-safe; one thread processes one stream.
 public struct CaptureProcessor: ~Copyable {
-    nonisolated(unsafe) static var freezeOnDoubleTalk = true
     /// The settings it was made with.
     public let configuration: CaptureProcessorConfiguration
     /// Samples per ``process(far:mic:out:)`` call: 10 ms (160 at 16 kHz).
@@ -30,8 +29,8 @@ public struct CaptureProcessor: ~Copyable {
     public private(set) var statistics = CaptureProcessorStatistics()
 
     private let blockSamples: Int
-    var canceller: AdaptiveEchoFilter
-    var suppressor: ResidualEchoSuppressor
+    private var canceller: AdaptiveEchoFilter
+    private var suppressor: ResidualEchoSuppressor
     /// Samples waiting for a whole block (capacity B + frame).
     private let farQueue: UnsafeMutablePointer<Float>
     private let micQueue: UnsafeMutablePointer<Float>
@@ -139,7 +138,6 @@ public struct CaptureProcessor: ~Copyable {
         let block = blockSamples
         if configuration.echoCancellation {
             canceller.explainedShare = suppressor.explainedShare
-            canceller.stepCoherence = suppressor.coherence
             canceller.process(far: far, mic: mic, error: errorBlock, echo: echoBlock)
             statistics.doubleTalkActive = canceller.doubleTalk
             if canceller.doubleTalk { statistics.doubleTalkBlocks += 1 }
@@ -157,7 +155,7 @@ public struct CaptureProcessor: ~Copyable {
             }
         }
         suppressor.process(
-            mic: mic, error: errorBlock, echo: echoBlock, farActive: configuration.echoCancellation && canceller.farActive && !(Self.freezeOnDoubleTalk && canceller.doubleTalk),
+            mic: mic, error: errorBlock, echo: echoBlock, farActive: configuration.echoCancellation && canceller.farActive && !canceller.doubleTalk,
             doubleTalk: configuration.echoCancellation && canceller.doubleTalk,
             delayedFarPower: canceller.delayedFarPower, tailDecay: canceller.tailDecay,
             output: outputQueue + outputQueued)

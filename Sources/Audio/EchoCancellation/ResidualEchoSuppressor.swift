@@ -5,12 +5,22 @@ import Glibc
 /// noise, and leaves near-end speech nearly untouched.
 ///
 /// Analysis and synthesis use square-root Hann windows of 2B samples at hop B (perfect
-/// reconstruction, B samples of delay). Per bin, the interference is the noise power
-/// (minimum statistics: the minimum of the smoothed error power over about 1.5 s, scaled for
-/// its bias) plus the residual echo power (the canceller's leakage times the echo estimate's
-/// power, over-estimated and held with a decay for the room's tail). The gain is a Wiener gain
-/// of a decision-directed a-priori SNR (Ephraim-Malah), floored separately where echo or
-/// noise dominates. Allocates nothing after init.
+/// reconstruction, B samples of delay). Per bin, the interference is
+/// * the noise power: minimum statistics, the minimum of the smoothed error power over about
+///   1.5 s in eight sub-windows, scaled for its bias;
+/// * plus the residual echo power, the largest of: the echo estimate's power times a per-bin
+///   leakage (the slope of |E|² regressed on |Ŷ|² over time, learnt in far-end single talk);
+///   a reverberation model (the far power at the echo's main delay integrated with the tail
+///   decay the filter shows, regressed the same way), which covers what a young filter has
+///   not yet modelled and the tail after the far end stops; and the last value held with a
+///   decay. Outside double talk the estimate is boosted 30×, so that far-end single talk is
+///   suppressed to the floor; in double talk only 2×, so that the talker passes.
+///
+/// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored at
+/// -25 dB where echo dominates and -15 dB where noise does. The suppressor also measures how
+/// much of the microphone the echo estimate explains (``explainedShare``, from the coherence
+/// of the two), which the canceller uses to tell double talk from a poorly modelled echo.
+/// Allocates nothing after init.
 struct ResidualEchoSuppressor: ~Copyable {
     let blockSamples: Int
     let bins: Int
@@ -50,7 +60,6 @@ struct ResidualEchoSuppressor: ~Copyable {
     private let micImaginary: UnsafeMutablePointer<Float>
     private let micAuto: UnsafeMutablePointer<Float>
     private let echoAuto: UnsafeMutablePointer<Float>
-    private let errorAuto: UnsafeMutablePointer<Float>
     private let crossReal: UnsafeMutablePointer<Float>
     private let crossImaginary: UnsafeMutablePointer<Float>
     private let reverbMean: UnsafeMutablePointer<Float>
@@ -68,22 +77,20 @@ struct ResidualEchoSuppressor: ~Copyable {
     let noiseSuppression: Bool
 
     /// Weight of the previous block's clean estimate in the a-priori SNR.
-    nonisolated(unsafe) static var decisionDirectedWeight: Float = 0.9
-    nonisolated(unsafe) static var reverbOverestimation: Float = 2
+    static let decisionDirectedWeight: Float = 0.9
+    static let reverbOverestimation: Float = 2
     /// Extra residual-echo over-estimation outside double talk.
-    nonisolated(unsafe) static var singleTalkBoost: Float = 30
-    nonisolated(unsafe) static var doubleTalkBoost: Float = 2
-    /// The a-posteriori SNR below which a bin counts as interference only (1: Wiener).
-    nonisolated(unsafe) static var subtraction: Float = 1
+    static let singleTalkBoost: Float = 30
+    static let doubleTalkBoost: Float = 2
     /// Residual-echo over-estimation factor.
-    nonisolated(unsafe) static var echoOverestimation: Float = 2
+    static let echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
-    nonisolated(unsafe) static var echoHold: Float = 0.6
+    static let echoHold: Float = 0.6
     /// Gain floors where echo or noise dominates (-25 dB, -15 dB).
-    nonisolated(unsafe) static var echoFloor: Float = 0.056
-    nonisolated(unsafe) static var noiseFloor: Float = 0.18
+    static let echoFloor: Float = 0.056
+    static let noiseFloor: Float = 0.18
     /// Bias compensation of the minimum-statistics noise estimate.
-    nonisolated(unsafe) static var noiseBias: Float = 1.8
+    static let noiseBias: Float = 1.8
 
     init(blockSamples: Int, sampleRate: Int, echoSuppression: Bool, noiseSuppression: Bool) {
         self.blockSamples = blockSamples
@@ -125,12 +132,10 @@ struct ResidualEchoSuppressor: ~Copyable {
         echoPower = zeros(bins)
         reverb = zeros(bins)
         micHistory = zeros(n)
-        coherence = zeros(bins)
         micReal = zeros(bins)
         micImaginary = zeros(bins)
         micAuto = zeros(bins)
         echoAuto = zeros(bins)
-        errorAuto = zeros(bins)
         crossReal = zeros(bins)
         crossImaginary = zeros(bins)
         reverbMean = zeros(bins)
@@ -146,7 +151,7 @@ struct ResidualEchoSuppressor: ~Copyable {
             echoImaginary, previousClean, residual, smoothed, noise, currentMinimum, windowMinima, overlap,
             errorMean, echoMean, covariance, variance, leak, echoPower,
             reverb, reverbMean, reverbCovariance, reverbVariance, reverbLeak,
-            micHistory, coherence, micReal, micImaginary, micAuto, echoAuto, errorAuto, crossReal, crossImaginary,
+            micHistory, micReal, micImaginary, micAuto, echoAuto, crossReal, crossImaginary,
         ] {
             pointer.deallocate()
         }
@@ -170,8 +175,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         leak.update(repeating: Self.initialLeak, count: bins)
         reverb.update(repeating: 0, count: bins)
         micHistory.update(repeating: 0, count: n)
-        coherence.update(repeating: 1, count: bins)
-        for spectrum in [micAuto, echoAuto, errorAuto, crossReal, crossImaginary] {
+        for spectrum in [micAuto, echoAuto, crossReal, crossImaginary] {
             spectrum.update(repeating: 0, count: bins)
         }
         reverbMean.update(repeating: 0, count: bins)
@@ -183,20 +187,11 @@ struct ResidualEchoSuppressor: ~Copyable {
         blocks = 0
     }
 
-    /// Σ leak·|Ŷ|² / Σ |Ŷ|² of the last block (diagnostics).
-    var weightedLeak: Float {
-        var a: Float = 0, b: Float = 0
-        for k in 0..<bins { a += leak[k] * echoPower[k]; b += echoPower[k] }
-        return b > 0 ? a / b : 0
-    }
-
-    var diagnostics: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
-
     /// Leakage assumed before the regression has seen anything.
     static let initialLeak: Float = 0.5
     /// Weight of a new block in the means and in the regression sums.
-    nonisolated(unsafe) static var meanRate: Float = 0.05
-    nonisolated(unsafe) static var regressionRate: Float = 0.03
+    static let meanRate: Float = 0.05
+    static let regressionRate: Float = 0.03
 
     /// One block: the canceller's `error` and `echo` estimate (B each), and whether the far
     /// end was active (the leakage regression learns then only), in; the suppressed output (B
@@ -242,7 +237,6 @@ struct ResidualEchoSuppressor: ~Copyable {
         let weight = Self.decisionDirectedWeight
         let boost = doubleTalk ? Self.doubleTalkBoost : Self.singleTalkBoost
         let echoOver = Self.echoOverestimation * boost, reverbOver = Self.reverbOverestimation * boost
-        diagnostics = (0, 0, 0, 0, 0, 0)
         for k in 0..<K {
             let pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
             // Noise: minimum statistics over the sub-windows.
@@ -268,20 +262,11 @@ struct ResidualEchoSuppressor: ~Copyable {
             let noisePart = noiseSuppression ? noise[k] : 0
             let interference = echoPart + noisePart + 1e-14
             let posterior = pe / interference
-            let prior = weight * previousClean[k] / interference + (1 - weight) * max(posterior - Self.subtraction, 0)
+            let prior = weight * previousClean[k] / interference + (1 - weight) * max(posterior - 1, 0)
             let floor = echoPart > noisePart ? Self.echoFloor : Self.noiseFloor
             var gain = prior / (1 + prior)
-            if echoSuppression {
-                gain = min(gain, coherenceGain(k))
-            }
             if !(gain >= floor) { gain = floor }
             previousClean[k] = gain * gain * pe
-            diagnostics.0 += pe
-            diagnostics.1 += Self.echoOverestimation * leak[k] * echoPower[k]
-            diagnostics.2 += Self.reverbOverestimation * reverbLeak[k] * reverb[k]
-            diagnostics.3 += noisePart
-            diagnostics.4 += gain * gain * pe
-            diagnostics.5 += echoPower[k]
             spectrumReal[k] *= gain
             spectrumImaginary[k] *= gain
         }
@@ -363,14 +348,11 @@ struct ResidualEchoSuppressor: ~Copyable {
         reverbLeak[K - 1] = previous
     }
 
-    /// Per bin, the magnitude-squared coherence of the microphone with the echo estimate (bias
-    /// removed, 0...1): near 1 where the microphone is echo, low where a talker dominates.
-    let coherence: UnsafeMutablePointer<Float>
-
     /// Share of the microphone's power explained linearly by the echo estimate, over all bins.
     private(set) var explainedShare: Float = 0
 
-    /// Smooths the auto and cross spectra of the microphone, the echo estimate and the error.
+    /// Smooths the auto and cross spectra of the microphone and the echo estimate, and sums
+    /// Σ|S_dy|²/S_yy over Σ S_dd: the share of the microphone explained by the estimate.
     private mutating func updateCoherence() {
         let a = Self.coherenceSmoothing, b = 1 - a
         var explained: Float = 0, total: Float = 0
@@ -378,43 +360,18 @@ struct ResidualEchoSuppressor: ~Copyable {
         for k in 0..<bins {
             defer {
                 total += micAuto[k]
-                let cross = crossReal[k] * crossReal[k] + crossImaginary[k] * crossImaginary[k]
                 if echoAuto[k] > 1e-20 {
-                    explained += cross / echoAuto[k]
+                    explained += (crossReal[k] * crossReal[k] + crossImaginary[k] * crossImaginary[k]) / echoAuto[k]
                 }
-                var c = echoAuto[k] > 1e-20 && micAuto[k] > 1e-20 ? cross / (echoAuto[k] * micAuto[k]) : 1
-                c = (c - Self.coherenceBias) / (1 - Self.coherenceBias)
-                coherence[k] = c > 1 ? 1 : (c > 0 ? c : 0)
             }
             let dr = micReal[k], di = micImaginary[k]
             let yr = echoReal[k], yi = echoImaginary[k]
-            let er = spectrumReal[k], ei = spectrumImaginary[k]
             micAuto[k] = a * micAuto[k] + b * (dr * dr + di * di)
             echoAuto[k] = a * echoAuto[k] + b * (yr * yr + yi * yi)
-            errorAuto[k] = a * errorAuto[k] + b * (er * er + ei * ei)
             crossReal[k] = a * crossReal[k] + b * (dr * yr + di * yi)
             crossImaginary[k] = a * crossImaginary[k] + b * (di * yr - dr * yi)
         }
     }
 
-    /// The gain that keeps only the part of the microphone not coherent with the echo
-    /// estimate: (1 − c)·S_dd / S_ee, c the magnitude-squared coherence of microphone and echo
-    /// estimate less its bias. Far-end single talk has c near 1 (whatever the filter's
-    /// convergence, the estimate follows the echo), near-end speech lowers it.
-    @inline(__always)
-    private func coherenceGain(_ k: Int) -> Float {
-        let sdd = micAuto[k], syy = echoAuto[k], see = errorAuto[k]
-        guard syy > 1e-20, sdd > 1e-20, see > 1e-20 else { return 1 }
-        let cross = crossReal[k] * crossReal[k] + crossImaginary[k] * crossImaginary[k]
-        var c = cross / (sdd * syy)
-        c = (c - Self.coherenceBias) / (1 - Self.coherenceBias)
-        if !(c > 0) { c = 0 }
-        if c > 1 { c = 1 }
-        let gain = (1 - c) * sdd / see
-        return gain >= 1 ? 1 : powf(gain, Self.coherenceOverdrive)
-    }
-
-    nonisolated(unsafe) static var coherenceSmoothing: Float = 0.8
-    nonisolated(unsafe) static var coherenceBias: Float = 0.05
-    nonisolated(unsafe) static var coherenceOverdrive: Float = 0
+    static let coherenceSmoothing: Float = 0.8
 }
