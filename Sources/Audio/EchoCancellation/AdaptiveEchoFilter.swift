@@ -96,10 +96,17 @@ struct AdaptiveEchoFilter: ~Copyable {
     static let copyRatio: Float = 0.3
     /// Background over foreground error energy above which the background is reset (+3 dB).
     static let resetRatio: Float = 2
+    /// Whether the filter has once reached ``doubleTalkMinimumERLE`` since the last (re)start:
+    /// double talk is detected from then on (latched, so that a filter double talk has made
+    /// worse does not stop the detection that protects it).
+    private var matured = false
     /// Whether the foreground has received a filter since the last (re)start.
     private var foregroundSet = false
-    /// Consecutive blocks in which the output error was far louder than the microphone.
+    /// Consecutive blocks in which the output error was far louder than the microphone, and
+    /// the smoothed energies compared.
     private var divergingBlocks = 0
+    private var micEnergyDivergence: Float = 0
+    private var errorEnergyDivergence: Float = 0
     /// Smoothed microphone and error block energies during far activity (the ERLE estimate).
     private var micEnergySmoothed: Float = 0
     private var errorEnergySmoothed: Float = 0
@@ -138,6 +145,9 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// owner from the suppressor, one block late); 1 when unknown.
     var explainedShare: Float = 1
     static let proportionFloor: Float = 0.2
+    /// Normaliser regularisation, as a share of the mean far power per bin: keeps bins the far
+    /// end hardly excites (between the harmonics of a voiced sound) from taking huge steps.
+    static let regularisationShare: Float = 0.1
     /// Far block power below which nothing adapts (-70 dBFS).
     static let farActivePower: Float = 1e-7
     /// |sample| at or above which the block counts as clipped.
@@ -254,6 +264,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         foregroundErrorSmoothed = 0
         backgroundLeads = 0
         foregroundSet = false
+        matured = false
         peakPartition = 0
         tailDecay = Self.initialTailDecay
         blocksSinceShape = 0
@@ -373,10 +384,13 @@ struct AdaptiveEchoFilter: ~Copyable {
             }
             return
         }
-        // Divergence of the output: an error much louder than the microphone for long.
-        if errorEnergy > 4 * micEnergy + 1e-6 * Float(B) {
+        // Divergence of the output: an error much louder than the microphone, both smoothed
+        // over about 80 ms, for 16 blocks on end.
+        micEnergyDivergence = 0.9 * micEnergyDivergence + 0.1 * micEnergy
+        errorEnergyDivergence = 0.9 * errorEnergyDivergence + 0.1 * errorEnergy
+        if errorEnergyDivergence > 4 * micEnergyDivergence + 4 * errorFloor + 1e-7 * Float(B) {
             divergingBlocks += 1
-            if divergingBlocks >= 8 {
+            if divergingBlocks >= 16 {
                 restartFilter()
                 restarts += 1
             }
@@ -410,7 +424,8 @@ struct AdaptiveEchoFilter: ~Copyable {
         // And only when the microphone is no longer mostly explained by the echo estimate
         // (the suppressor's coherence measure, one block old): a poorly modelled echo stays
         // coherent with the estimate, a near-end talker is not.
-        let unexplained = isAdapted && erleDecibels >= Self.doubleTalkMinimumERLE
+        if isAdapted && erleDecibels >= Self.doubleTalkMinimumERLE { matured = true }
+        let unexplained = matured
             && explainedShare < Self.doubleTalkCoherence
             && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
         if unexplained {
@@ -432,7 +447,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         fft.forward(scratch, real: errorReal, imaginary: errorImaginary)
         var farPowerSum: Float = 0
         for k in 0..<bins { farPowerSum += farPower[k] }
-        let regularisation = 0.01 * farPowerSum / Float(bins) + Float(2 * B) * 1e-8
+        let regularisation = Self.regularisationShare * farPowerSum / Float(bins) + Float(2 * B) * 1e-8
         // Step: the share of the background's error that is not noise (the optimal NLMS
         // step for an error of echo plus noise), large while converging, small once only
         // noise is left, which keeps the misadjustment low.
@@ -487,7 +502,10 @@ struct AdaptiveEchoFilter: ~Copyable {
         // microphone, noise aside): with a near-end talker in the error it cannot.
         // And only while the microphone is mostly echo (the suppressor's coherence measure).
         let cancels = backgroundErrorSmoothed < Self.copyRatio * micEnergyShort + 2 * errorFloor
-            && (!foregroundSet || explainedShare >= Self.copyCoherence)
+            && (!foregroundSet || explainedShare >= Self.copyCoherence
+                // A foreground worse than none, or far behind, explains little of anything.
+                || foregroundErrorSmoothed > micEnergyShort
+                || backgroundErrorSmoothed < 0.25 * foregroundErrorSmoothed)
         if backgroundErrorSmoothed < 0.6 * foregroundErrorSmoothed && cancels {
             backgroundLeads += 1
             if backgroundLeads >= 3 {

@@ -81,6 +81,8 @@ struct ResidualEchoSuppressor: ~Copyable {
     static let reverbOverestimation: Float = 2
     /// Extra residual-echo over-estimation outside double talk.
     static let singleTalkBoost: Float = 30
+    /// Error-over-microphone power ratio above which a bin falls back to the microphone.
+    static let amplificationLimit: Float = 10
     static let doubleTalkBoost: Float = 2
     /// Residual-echo over-estimation factor.
     static let echoOverestimation: Float = 2
@@ -238,7 +240,17 @@ struct ResidualEchoSuppressor: ~Copyable {
         let boost = doubleTalk ? Self.doubleTalkBoost : Self.singleTalkBoost
         let echoOver = Self.echoOverestimation * boost, reverbOver = Self.reverbOverestimation * boost
         for k in 0..<K {
-            let pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
+            var pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
+            if echoSuppression {
+                // Where the echo estimate made the bin louder than the microphone (a filter
+                // not yet fit for a new sound), the microphone is the better start.
+                let pd = micReal[k] * micReal[k] + micImaginary[k] * micImaginary[k]
+                if pe > Self.amplificationLimit * pd {
+                    spectrumReal[k] = micReal[k]
+                    spectrumImaginary[k] = micImaginary[k]
+                    pe = pd
+                }
+            }
             // Noise: minimum statistics over the sub-windows.
             smoothed[k] = first || warming ? pe : 0.8 * smoothed[k] + 0.2 * pe
             if !warming { currentMinimum[k] = min(currentMinimum[k], smoothed[k]) }
