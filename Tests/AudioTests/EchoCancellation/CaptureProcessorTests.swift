@@ -20,43 +20,37 @@ struct CaptureProcessorTests {
     }
 
     @Test("ERLE after convergence in rooms of other RT60 and bulk delay", arguments: [
-        (0.15, 0.0), (0.25, 30.0), (0.35, 120.0),
+        (0.15, 0.0, 300), (0.25, 30.0, 300), (0.35, 120.0, 500),
     ])
-    func erleInRooms(rt60: Double, bulkMilliseconds: Double) throws {
-        let scene = EchoScene(seconds: 8, rt60: rt60, bulkMilliseconds: bulkMilliseconds)
-        let out = try Self.process(scene)
-        let erle = Self.erle(scene, out, from: 4)
-        #expect(erle >= 25, "ERLE \(erle) dB in RT60 \(rt60) s, bulk \(bulkMilliseconds) ms")
-    }
-
-    @Test("the echo delay beyond the alignment is found (120 ms)")
-    func delayFound() throws {
-        let scene = EchoScene(seconds: 5, rt60: 0.2, bulkMilliseconds: 120)
-        var processor = try CaptureProcessor(.init())
-        _ = EchoSignals.run(&processor, far: scene.farPCM, mic: scene.micPCM)
+    func erleInRooms(rt60: Double, bulkMilliseconds: Double, echoPathMilliseconds: Int) throws {
+        let scene = EchoScene(seconds: 6, rt60: rt60, bulkMilliseconds: bulkMilliseconds)
+        var processor = try CaptureProcessor(.init(maximumEchoPathMilliseconds: echoPathMilliseconds))
+        let out = EchoSignals.run(&processor, far: scene.farPCM, mic: scene.micPCM)
+        let erle = Self.erle(scene, out, from: 3)
+        #expect(erle >= 22, "ERLE \(erle) dB in RT60 \(rt60) s, bulk \(bulkMilliseconds) ms")
+        // The delay found is that of the partition holding the echo's onset (8 ms each).
         let delay = try #require(processor.statistics.estimatedEchoDelayMilliseconds)
-        #expect(abs(delay - 124) <= 16, "estimated \(delay) ms")
-        #expect(processor.statistics.echoReturnLossEnhancementDecibels > 10)
+        #expect(abs(delay - bulkMilliseconds) <= 16, "estimated delay \(delay) ms")
     }
 
     @Test("double talk: the near talker keeps its level and the SNR improves clearly")
     func doubleTalk() throws {
-        let scene = EchoScene(seconds: 9, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 5...8)
-        let out = try Self.process(scene)
+        let scene = EchoScene(seconds: 8, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 4.0...6.5)
+        let out = try Self.process(scene, .init(maximumEchoPathMilliseconds: 300))
         let figures = EchoSignals.doubleTalk(
-            near: scene.near, mic: scene.mic, out: out, echo: scene.echo, range: scene.from(5))
+            near: scene.near, mic: scene.mic, out: out, echo: scene.echo, range: scene.from(4.0))
         #expect(abs(figures.nearLevel) <= 1.5, "near level \(figures.nearLevel) dB")
         #expect(figures.snrOut >= figures.snrIn + 8, "SNR in \(figures.snrIn) dB, out \(figures.snrOut) dB")
         // And the far-end-only part after the talker is still cancelled.
         let erle = EchoSignals.ratioDecibels(
             scene.mic, out, activity: scene.echo, threshold: scene.noisePower * 10,
-            range: Int(8.2 * Double(EchoSignals.rate))..<scene.mic.count)
+            range: Int(6.7 * Double(EchoSignals.rate))..<scene.mic.count)
         #expect(erle >= 20, "ERLE after double talk \(erle) dB")
     }
 
     @Test("far end silent: near speech passes nearly untouched")
     func nearAlone() throws {
-        var scene = EchoScene(seconds: 4, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 0.5...3.5)
+        var scene = EchoScene(seconds: 3, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 0.5...2.8)
         scene.far = [Double](repeating: 0, count: scene.far.count)
         scene.echo = [Double](repeating: 0, count: scene.far.count)
         scene.near = EchoSignals.scaled(scene.near, toActiveDBFS: -30)
@@ -73,11 +67,11 @@ struct CaptureProcessorTests {
 
     @Test("echoCancellation = false leaves the echo; noiseSuppression = false leaves the noise")
     func switches() throws {
-        let scene = EchoScene(seconds: 6, rt60: 0.25, bulkMilliseconds: 30)
+        let scene = EchoScene(seconds: 5, rt60: 0.25, bulkMilliseconds: 30)
         let withoutCanceller = try Self.process(scene, .init(echoCancellation: false))
         let erle = Self.erle(scene, withoutCanceller, from: 3)
         #expect(erle < 8, "ERLE without the canceller \(erle) dB")
-        let withCanceller = try Self.process(scene, .init(noiseSuppression: false))
+        let withCanceller = try Self.process(scene, .init(noiseSuppression: false, maximumEchoPathMilliseconds: 300))
         #expect(Self.erle(scene, withCanceller, from: 3) >= 20)
 
         // Noise only (far end silent).
@@ -95,7 +89,7 @@ struct CaptureProcessorTests {
 
     @Test("full-scale and clipped input does not break later output")
     func fullScale() throws {
-        let scene = EchoScene(seconds: 8, rt60: 0.2, bulkMilliseconds: 30)
+        let scene = EchoScene(seconds: 6, rt60: 0.2, bulkMilliseconds: 30)
         var far = scene.farPCM, mic = scene.micPCM
         // One second of full-scale square wave and clipped noise.
         var random = EchoSignals.Random(seed: 9)
@@ -103,10 +97,10 @@ struct CaptureProcessorTests {
             far[i] = (i / 40) % 2 == 0 ? 32_767 : -32_768
             mic[i] = random.uniform() < 0.5 ? 32_767 : -32_768
         }
-        var processor = try CaptureProcessor(.init())
+        var processor = try CaptureProcessor(.init(maximumEchoPathMilliseconds: 300))
         let out = EchoSignals.run(&processor, far: far, mic: mic)
         #expect(processor.statistics.clippedBlocks > 0)
-        let erle = Self.erle(scene, out, from: 5)
+        let erle = Self.erle(scene, out, from: 4)
         #expect(erle >= 20, "ERLE after the full-scale second \(erle) dB")
     }
 

@@ -5,7 +5,7 @@ import Testing
 struct SpeexCaptureProcessorTests {
     @Test("runs and cancels echo")
     func cancels() throws {
-        let scene = EchoScene(seconds: 6, rt60: 0.2, bulkMilliseconds: 30)
+        let scene = EchoScene(seconds: 5, rt60: 0.2, bulkMilliseconds: 30)
         var processor = try SpeexCaptureProcessor(.init())
         let far = scene.farPCM, mic = scene.micPCM
         var out = [Int16](repeating: 0, count: mic.count)
