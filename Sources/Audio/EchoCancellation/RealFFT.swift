@@ -13,9 +13,10 @@ struct RealFFT: ~Copyable {
     let count: Int
     /// Complex points of the inner FFT (`count / 2`).
     let half: Int
-    /// cos/sin(2πj/half), j < half/2: the inner FFT's twiddles.
-    private let innerCos: UnsafeMutablePointer<Float>
-    private let innerSin: UnsafeMutablePointer<Float>
+    /// The inner FFT's twiddles, stage after stage from size 8 up: for a stage of size s,
+    /// cos(2πk/s) and -sin(2πk/s) for k < s/2, contiguous (sizes 2 and 4 need none).
+    private let stageCos: UnsafeMutablePointer<Float>
+    private let stageSin: UnsafeMutablePointer<Float>
     /// cos/sin(2πk/count), k <= half: the split's twiddles.
     private let splitCos: UnsafeMutablePointer<Float>
     private let splitSin: UnsafeMutablePointer<Float>
@@ -31,12 +32,18 @@ struct RealFFT: ~Copyable {
         self.count = count
         let half = count / 2
         self.half = half
-        innerCos = .allocate(capacity: max(half / 2, 1))
-        innerSin = .allocate(capacity: max(half / 2, 1))
-        for j in 0..<max(half / 2, 1) {
-            let angle = 2 * Double.pi * Double(j) / Double(half)
-            innerCos[j] = Float(cos(angle))
-            innerSin[j] = Float(sin(angle))
+        stageCos = .allocate(capacity: max(half, 1))
+        stageSin = .allocate(capacity: max(half, 1))
+        var offset = 0
+        var size = 8
+        while size <= half {
+            for k in 0..<(size / 2) {
+                let angle = 2 * Double.pi * Double(k) / Double(size)
+                stageCos[offset + k] = Float(cos(angle))
+                stageSin[offset + k] = Float(-sin(angle))
+            }
+            offset += size / 2
+            size *= 2
         }
         splitCos = .allocate(capacity: half + 1)
         splitSin = .allocate(capacity: half + 1)
@@ -60,8 +67,8 @@ struct RealFFT: ~Copyable {
     }
 
     deinit {
-        innerCos.deallocate()
-        innerSin.deallocate()
+        stageCos.deallocate()
+        stageSin.deallocate()
         splitCos.deallocate()
         splitSin.deallocate()
         reversed.deallocate()
@@ -120,29 +127,63 @@ struct RealFFT: ~Copyable {
         }
     }
 
-    /// In-place radix-2 decimation-in-time butterflies over the bit-reversed work space.
+    /// In-place radix-2 decimation-in-time butterflies over the bit-reversed work space; the
+    /// first two stages (twiddles 1 and -i) without multiplications.
     private func butterflies() {
         let zr = workReal, zi = workImaginary
-        var size = 2
+        if half >= 2 {
+            var a = 0
+            while a < half {
+                let br = zr[a + 1], bi = zi[a + 1], ar = zr[a], ai = zi[a]
+                zr[a] = ar + br
+                zi[a] = ai + bi
+                zr[a + 1] = ar - br
+                zi[a + 1] = ai - bi
+                a += 2
+            }
+        }
+        if half >= 4 {
+            var a = 0
+            while a < half {
+                var br = zr[a + 2], bi = zi[a + 2], ar = zr[a], ai = zi[a]
+                zr[a] = ar + br
+                zi[a] = ai + bi
+                zr[a + 2] = ar - br
+                zi[a + 2] = ai - bi
+                // Twiddle -i: (br, bi)·(-i) = (bi, -br).
+                br = zr[a + 3]
+                bi = zi[a + 3]
+                ar = zr[a + 1]
+                ai = zi[a + 1]
+                zr[a + 1] = ar + bi
+                zi[a + 1] = ai - br
+                zr[a + 3] = ar - bi
+                zi[a + 3] = ai + br
+                a += 4
+            }
+        }
+        var size = 8
+        var offset = 0
         while size <= half {
             let halfSize = size / 2
-            let step = half / size
+            let wr = stageCos + offset, wi = stageSin + offset
             var start = 0
             while start < half {
+                let ra = zr + start, ia = zi + start
+                let rb = ra + halfSize, ib = ia + halfSize
                 for k in 0..<halfSize {
-                    let wr = innerCos[k * step], wi = -innerSin[k * step]
-                    let a = start + k, b = a + halfSize
-                    let br = zr[b], bi = zi[b]
-                    let tr = br * wr - bi * wi
-                    let ti = br * wi + bi * wr
-                    let ar = zr[a], ai = zi[a]
-                    zr[b] = ar - tr
-                    zi[b] = ai - ti
-                    zr[a] = ar + tr
-                    zi[a] = ai + ti
+                    let br = rb[k], bi = ib[k]
+                    let tr = br * wr[k] - bi * wi[k]
+                    let ti = br * wi[k] + bi * wr[k]
+                    let ar = ra[k], ai = ia[k]
+                    rb[k] = ar - tr
+                    ib[k] = ai - ti
+                    ra[k] = ar + tr
+                    ia[k] = ai + ti
                 }
                 start += size
             }
+            offset += halfSize
             size *= 2
         }
     }
