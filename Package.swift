@@ -85,7 +85,9 @@ var targets: [Target] = [
     .target(
         name: "Audio",
         dependencies: ["CALSA", "COpus", "CSpeexDSP", "RTP", .product(name: "NIOCore", package: "swift-nio")],
-        swiftSettings: swiftSettings
+        // The echo canceller and the engine run in real time even in debug builds (the tests
+        // make real-time calls): the DSP code is optimised in every configuration.
+        swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
     ),
     // The agent library: everything `intercom` does, testable without a process.
     .target(

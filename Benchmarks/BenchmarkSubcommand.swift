@@ -9,6 +9,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
     case transactions
     /// RTP traces replayed through the jitter buffer: playout quality, ns and allocs per packet.
     case jitter
+    /// Echo cancellation over a set of ../shared/aec-signals: ERLE, double talk, rtf, allocs/frame.
+    case aec
     /// The audio engine's whole per-frame cost and its allocations per frame.
     case audio
 
@@ -21,6 +23,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return "OPTIONS in, 200 out through SIPStack on loopback; transactions/s and heap per 1000 live"
         case .jitter:
             return "replay RTP traces through the jitter buffer; report late loss, delay, R, ns/op and allocs/op"
+        case .aec:
+            return "run the capture processor over an echo signal set; report ERLE, double-talk SNR, rtf and allocs/frame"
         case .audio:
             return "run a call through the audio engine as fast as it goes; report us per 20 ms frame and allocs/frame"
         }
@@ -35,6 +39,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return TransactionOptions.usage
         case .jitter:
             return JitterOptions.usage
+        case .aec:
+            return AecOptions.usage
         case .audio:
             return AudioOptions.usage
         }
@@ -53,6 +59,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return TransactionBenchmark(options: try TransactionOptions(arguments: arguments)).run()
         case .jitter:
             return JitterBenchmark(options: try JitterOptions(arguments: arguments)).run()
+        case .aec:
+            return AecBenchmark(options: try AecOptions(arguments: arguments)).run()
         case .audio:
             return AudioBenchmark(options: try AudioOptions(arguments: arguments)).run()
         }

@@ -1,13 +1,16 @@
 import Audio
 import Logging
 
-/// The sounds a call's engine gets, and their indexes: ringback (while calling out), the door
-/// chime, and the announcement file played to a caller after answering.
+/// The sounds a call's engine gets, and their indexes: ringback (while calling out), the local
+/// ring (while an incoming call waits for its answer), the door chime, and the announcement
+/// file played to a caller after answering.
 struct CallSounds: Sendable {
     var clips: [SoundClip] = []
     var ringback: Int?
     var doorOpened: Int?
     var announcement: Int?
+    /// The local ring while an incoming call waits to be answered.
+    var incomingRing: Int?
 
     init(audio: AudioConfiguration, logger: Logger) {
         let rate = AudioEngineConfiguration.processingRate
@@ -23,6 +26,7 @@ struct CallSounds: Sendable {
             }
         }
         if audio.doorOpenedTone { doorOpened = add(SoundClip(tone: .doorOpened, sampleRate: rate)) }
+        incomingRing = add(SoundClip(tone: .incomingRing, sampleRate: rate))
         if let path = audio.announcement {
             do {
                 announcement = add(try SoundClip(wav: try WAVFile(contentsOf: path), sampleRate: rate, loops: false))

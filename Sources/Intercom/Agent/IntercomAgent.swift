@@ -441,6 +441,7 @@ public final class IntercomAgent: @unchecked Sendable {
             started: eventLoop.now, negotiator: SDPNegotiator(username: "intercom", address: mediaHost))
         calls[call.handle] = entry
         try? userAgent.ring(call.handle)
+        if answer.delayMs >= 200 { startRingback(entry) }
         let offer = call.offer
         entry.timers.append(
             eventLoop.scheduleTask(in: .milliseconds(Int64(answer.delayMs))) { [weak self] in
@@ -487,8 +488,10 @@ public final class IntercomAgent: @unchecked Sendable {
         let audio = configuration.audio
         let devices = self.devices
         let logger = self.logger
+        let ring = call.ringbackEngine
+        call.ringbackEngine = nil
         Task {
-            call.ringbackEngine?.stop()
+            ring?.stop()
             do {
                 let media = try await CallMedia.start(
                     session: session, router: call.router, negotiated: negotiated, audio: audio, devices: devices,
@@ -497,7 +500,6 @@ public final class IntercomAgent: @unchecked Sendable {
                         self?.eventLoop.execute { self?.digit(digit, call: call) }
                     })
                 eventLoop.execute {
-                    call.ringbackEngine = nil
                     guard !call.ending else {
                         Task { await media.stop() }
                         return
@@ -724,11 +726,12 @@ public final class IntercomAgent: @unchecked Sendable {
         }
     }
 
-    /// Local ringback while an outgoing call rings (an engine with sounds only).
+    /// Local ringback while an outgoing call rings, or the local ring while an incoming one
+    /// waits for its answer (an engine with sounds only, stopped when the call's media starts).
     private func startRingback(_ call: AgentCall) {
         let audio = configuration.audio
         let sounds = CallSounds(audio: audio, logger: logger)
-        guard let index = sounds.ringback else { return }
+        guard let index = call.direction == .outgoing ? sounds.ringback : sounds.incomingRing else { return }
         do {
             let engine = try devices.makeEngine(codec: nil, sounds: sounds.clips, audio: audio, logger: logger)
             engine.play(index, to: .loudspeaker)

@@ -1,0 +1,27 @@
+import Audio
+
+/// What `Benchmarks aec` needs of a capture processor, so that ``AecBenchmark`` runs
+/// ``CaptureProcessor`` and ``SpeexCaptureProcessor`` through the same code.
+protocol AecFrameProcessor: ~Copyable {
+    var frameSamples: Int { get }
+    mutating func process(far: UnsafeBufferPointer<Int16>, mic: UnsafeBufferPointer<Int16>, out: UnsafeMutableBufferPointer<Int16>)
+    /// Output latency [samples], when the processor declares one.
+    var latency: Int? { get }
+    var echoDelayMilliseconds: Double? { get }
+    var filterRestarts: Int? { get }
+    var doubleTalkBlocks: Int? { get }
+}
+
+extension CaptureProcessor: AecFrameProcessor {
+    var latency: Int? { latencySamples }
+    var echoDelayMilliseconds: Double? { statistics.estimatedEchoDelayMilliseconds }
+    var filterRestarts: Int? { statistics.filterRestarts }
+    var doubleTalkBlocks: Int? { statistics.doubleTalkBlocks }
+}
+
+extension SpeexCaptureProcessor: AecFrameProcessor {
+    var latency: Int? { nil }
+    var echoDelayMilliseconds: Double? { nil }
+    var filterRestarts: Int? { nil }
+    var doubleTalkBlocks: Int? { nil }
+}

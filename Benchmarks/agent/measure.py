@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Resident memory and CPU of `intercom` next to baresip's, on loopback, without Kamailio.
+
+    Benchmarks/agent/measure.py INTERCOM_BINARY [--codec opus|pcmu] [--seconds 20]
+
+1. Starts the agent (a temporary YAML config: UDP on 127.0.0.1, WAV microphone looped, no
+   control interface, no real-time priority) and reads its
+   resident memory (VmRSS) after 3 s idle. The loudspeaker is the null device (as a sound card
+   would be: nothing kept in memory).
+2. Starts a baresip caller (Tests/Interop/baresip/start.sh: headless, a sine as microphone),
+   dials the agent through ctrl_tcp, and while the call is up for SECONDS samples the agent's
+   VmRSS (the highest) and its CPU time (utime + stime from /proc/PID/stat).
+3. Does the same with a second baresip as the callee (answermode=auto) instead of the agent:
+   the same measures of that baresip, idle and in the call.
+4. Call set-up: a raw SIP INVITE with an SDP offer over UDP to each callee, the time until its
+   200 OK (median of 5, each call then ACKed and ended with BYE).
+Prints one JSON line per callee.
+"""
+import json, os, random, shutil, socket, struct, subprocess, sys, tempfile, time, wave
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+BARESIP = os.path.join(REPO, "Tests", "Interop", "baresip")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port(kind=socket.SOCK_DGRAM, even=True):
+    while True:
+        port = random.randrange(20000, 60000, 2 if even else 1)
+        ok = True
+        for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            for p in (port, port + 1):
+                s = socket.socket(socket.AF_INET, k)
+                try:
+                    s.bind(("127.0.0.1", p))
+                except OSError:
+                    ok = False
+                finally:
+                    s.close()
+        if ok:
+            return port
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+class Control:
+    """baresip's ctrl_tcp: netstring-framed JSON."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buffer = b""
+
+    def send(self, command, params=""):
+        body = json.dumps({"command": command, "params": params, "token": "m"}).encode()
+        self.sock.sendall(str(len(body)).encode() + b":" + body + b",")
+
+    def wait_for(self, event_type, seconds=10):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            while b":" in self.buffer:
+                length, rest = self.buffer.split(b":", 1)
+                n = int(length)
+                if len(rest) < n + 1:
+                    break
+                message, self.buffer = json.loads(rest[:n]), rest[n + 1:]
+                if message.get("type") == event_type:
+                    return message
+            self.sock.settimeout(max(0.1, deadline - time.time()))
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            self.buffer += chunk
+        raise RuntimeError(f"no {event_type} from baresip")
+
+
+def start_baresip(rundir, sip_port, ctrl_port, account):
+    out = subprocess.run([os.path.join(BARESIP, "start.sh"), rundir, str(sip_port), str(ctrl_port), account],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def stop_baresip(rundir):
+    subprocess.run([os.path.join(BARESIP, "stop.sh"), rundir], capture_output=True)
+
+
+def setup_time(port, codec):
+    """Median INVITE -> 200 OK of 5 raw calls to 127.0.0.1:port [ms]."""
+    pt, name = ("111", "opus/48000/2") if codec == "opus" else ("0", "PCMU/8000")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(5)
+    local = sock.getsockname()[1]
+    times = []
+    for n in range(5):
+        call = f"setup{n}-{random.randrange(1 << 30)}@127.0.0.1"
+        sdp = (f"v=0\r\no=m 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+               f"m=audio {local + 2} RTP/AVP {pt}\r\na=rtpmap:{pt} {name}\r\na=sendrecv\r\n")
+        def request(method, branch, cseq, extra="", body=""):
+            return (f"{method} sip:callee@127.0.0.1:{port} SIP/2.0\r\n"
+                    f"Via: SIP/2.0/UDP 127.0.0.1:{local};branch=z9hG4bK{branch};rport\r\n"
+                    f"From: <sip:m@127.0.0.1:{local}>;tag=m{n}\r\nTo: <sip:callee@127.0.0.1:{port}>{extra}\r\n"
+                    f"Call-ID: {call}\r\nCSeq: {cseq} {method}\r\nMax-Forwards: 70\r\n"
+                    f"Contact: <sip:m@127.0.0.1:{local}>\r\n"
+                    + (f"Content-Type: application/sdp\r\n" if body else "")
+                    + f"Content-Length: {len(body)}\r\n\r\n{body}").encode()
+        start = time.perf_counter()
+        sock.sendto(request("INVITE", f"i{n}{random.randrange(1 << 30)}", 1, body=sdp), ("127.0.0.1", port))
+        to_tag = ""
+        while True:
+            data = sock.recv(65536).decode(errors="replace")
+            status = int(data.split(" ", 2)[1])
+            if status >= 200:
+                elapsed = (time.perf_counter() - start) * 1000
+                for line in data.split("\r\n"):
+                    if line.lower().startswith(("to:", "t:")) and "tag=" in line:
+                        to_tag = ";tag=" + line.split("tag=")[1].split(";")[0]
+                break
+        if status == 200:
+            times.append(elapsed)
+            sock.sendto(request("ACK", f"a{n}{random.randrange(1 << 30)}", 1, extra=to_tag), ("127.0.0.1", port))
+            time.sleep(0.2)
+            sock.sendto(request("BYE", f"b{n}{random.randrange(1 << 30)}", 2, extra=to_tag), ("127.0.0.1", port))
+            try:
+                sock.recv(65536)
+            except socket.timeout:
+                pass
+        time.sleep(0.3)
+    times.sort()
+    return round(times[len(times) // 2], 2) if times else None
+
+
+def measure_call(callee_pid, callee_uri, codec, seconds, workdir):
+    caller_sip, caller_ctrl = free_port(), free_port(socket.SOCK_STREAM, even=False)
+    rundir = os.path.join(workdir, "caller")
+    start_baresip(rundir, caller_sip, caller_ctrl, f"<sip:caller@127.0.0.1:{caller_sip}>;regint=0;audio_codecs={codec}")
+    try:
+        control = Control(caller_ctrl)
+        control.send("dial", callee_uri)
+        control.wait_for("CALL_ESTABLISHED", 15)
+        time.sleep(2)
+        ticks, wall, peak = cpu_ticks(callee_pid), time.time(), 0
+        while time.time() - wall < seconds:
+            peak = max(peak, rss_kb(callee_pid))
+            time.sleep(0.5)
+        used = (cpu_ticks(callee_pid) - ticks) / TICK
+        cpu = 100 * used / (time.time() - wall)
+        control.send("hangup")
+        time.sleep(1)
+        return peak, round(cpu, 2)
+    finally:
+        stop_baresip(rundir)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        print(__doc__)
+        sys.exit(2)
+    binary = os.path.abspath(args[0])
+    codec = args[args.index("--codec") + 1] if "--codec" in args else "opus"
+    seconds = float(args[args.index("--seconds") + 1]) if "--seconds" in args else 20
+    workdir = tempfile.mkdtemp(prefix="intercom-measure-")
+    try:
+        with wave.open(os.path.join(workdir, "mic.wav"), "wb") as w:
+            w.setnchannels(1); w.setsampwidth(2); w.setframerate(48000)
+            import math
+            w.writeframes(b"".join(struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * i / 48000))) for i in range(48000 * 2)))
+        port = free_port()
+        config = os.path.join(workdir, "intercom.yaml")
+        with open(config, "w") as f:
+            f.write(f"""log:
+  level: warning
+sip:
+  listen:
+    - {{transport: udp, address: 127.0.0.1, port: {port}}}
+  advertise: 127.0.0.1
+answer:
+  delayMs: 0
+  maxCalls: 4
+audio:
+  capture: wav-loop:{workdir}/mic.wav
+  playback: "null"
+  realtimePriority: null
+  codecs: [{codec}]
+control:
+  enabled: false
+""")
+        log = open(os.path.join(workdir, "intercom.log"), "w")
+        agent = subprocess.Popen([binary, "run", "--config", config], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            time.sleep(3)
+            idle = rss_kb(agent.pid)
+            try:
+                setup = setup_time(port, codec)
+            except Exception:
+                log.flush()
+                sys.stderr.write(open(os.path.join(workdir, "intercom.log")).read()[-3000:])
+                raise
+            peak, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir)
+            print(json.dumps({"callee": "intercom", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
+                              "call_cpu_percent": cpu, "setup_ms": setup}))
+        finally:
+            agent.terminate()
+            agent.wait(10)
+        # baresip as the callee, the same way.
+        callee_sip, callee_ctrl = free_port(), free_port(socket.SOCK_STREAM, even=False)
+        rundir = os.path.join(workdir, "callee")
+        pid = start_baresip(rundir, callee_sip, callee_ctrl,
+                            f"<sip:callee@127.0.0.1:{callee_sip}>;regint=0;answermode=auto;audio_codecs={codec}")
+        try:
+            time.sleep(3)
+            idle = rss_kb(pid)
+            setup = setup_time(callee_sip, codec)
+            peak, cpu = measure_call(pid, f"sip:callee@127.0.0.1:{callee_sip}", codec, seconds, workdir)
+            print(json.dumps({"callee": "baresip", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
+                              "call_cpu_percent": cpu, "setup_ms": setup}))
+        finally:
+            stop_baresip(rundir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

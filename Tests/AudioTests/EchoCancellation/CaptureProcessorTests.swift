@@ -1,0 +1,187 @@
+@testable import Audio
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("CaptureProcessor: echo cancellation and suppression")
+struct CaptureProcessorTests {
+    static func process(_ scene: EchoScene, _ configuration: CaptureProcessorConfiguration = .init()) throws -> [Double] {
+        var processor = try CaptureProcessor(configuration)
+        return EchoSignals.run(&processor, far: scene.farPCM, mic: scene.micPCM)
+    }
+
+    /// ERLE (mic over out, power-weighted) over the frames where the echo is 10 dB above
+    /// the noise, from `second` on.
+    static func erle(_ scene: EchoScene, _ out: [Double], from second: Double) -> Double {
+        EchoSignals.ratioDecibels(
+            scene.mic, out, activity: scene.echo, threshold: scene.noisePower * 10, range: scene.from(second))
+    }
+
+    @Test("ERLE after convergence in rooms of other RT60 and bulk delay", arguments: [
+        (0.15, 0.0, 300), (0.25, 30.0, 300), (0.35, 120.0, 500),
+    ])
+    func erleInRooms(rt60: Double, bulkMilliseconds: Double, echoPathMilliseconds: Int) throws {
+        let scene = EchoScene(seconds: 6, rt60: rt60, bulkMilliseconds: bulkMilliseconds)
+        var processor = try CaptureProcessor(.init(maximumEchoPathMilliseconds: echoPathMilliseconds))
+        let out = EchoSignals.run(&processor, far: scene.farPCM, mic: scene.micPCM)
+        let erle = Self.erle(scene, out, from: 3)
+        #expect(erle >= 22, "ERLE \(erle) dB in RT60 \(rt60) s, bulk \(bulkMilliseconds) ms")
+        // The delay found is that of the partition holding the echo's onset (8 ms each).
+        let delay = try #require(processor.statistics.estimatedEchoDelayMilliseconds)
+        #expect(abs(delay - bulkMilliseconds) <= 16, "estimated delay \(delay) ms")
+    }
+
+    @Test("double talk: the near talker keeps its level and the SNR improves clearly")
+    func doubleTalk() throws {
+        let scene = EchoScene(seconds: 8, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 4.0...6.5)
+        let out = try Self.process(scene, .init(maximumEchoPathMilliseconds: 300))
+        let figures = EchoSignals.doubleTalk(
+            near: scene.near, mic: scene.mic, out: out, echo: scene.echo, range: scene.from(4.0))
+        #expect(abs(figures.nearLevel) <= 1.5, "near level \(figures.nearLevel) dB")
+        #expect(figures.snrOut >= figures.snrIn + 8, "SNR in \(figures.snrIn) dB, out \(figures.snrOut) dB")
+        // And the far-end-only part after the talker is still cancelled.
+        let erle = EchoSignals.ratioDecibels(
+            scene.mic, out, activity: scene.echo, threshold: scene.noisePower * 10,
+            range: Int(6.7 * Double(EchoSignals.rate))..<scene.mic.count)
+        #expect(erle >= 20, "ERLE after double talk \(erle) dB")
+    }
+
+    @Test("far end silent: near speech passes nearly untouched")
+    func nearAlone() throws {
+        var scene = EchoScene(seconds: 3, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 0.5...2.8)
+        scene.far = [Double](repeating: 0, count: scene.far.count)
+        scene.echo = [Double](repeating: 0, count: scene.far.count)
+        scene.near = EchoSignals.scaled(scene.near, toActiveDBFS: -30)
+        scene.mic = EchoSignals.sum(scene.near, scene.noise)
+        let out = try Self.process(scene)
+        var nn = 0.0, on = 0.0
+        for i in scene.from(0.5) {
+            nn += scene.near[i] * scene.near[i]
+            on += out[i] * scene.near[i]
+        }
+        let level = 10 * log10(on / nn)
+        #expect(abs(level) <= 1, "near level \(level) dB")
+    }
+
+    @Test("echoCancellation = false leaves the echo; noiseSuppression = false leaves the noise")
+    func switches() throws {
+        let scene = EchoScene(seconds: 5, rt60: 0.25, bulkMilliseconds: 30)
+        let withoutCanceller = try Self.process(scene, .init(echoCancellation: false))
+        let erle = Self.erle(scene, withoutCanceller, from: 3)
+        #expect(erle < 8, "ERLE without the canceller \(erle) dB")
+        let withCanceller = try Self.process(scene, .init(noiseSuppression: false, maximumEchoPathMilliseconds: 300))
+        #expect(Self.erle(scene, withCanceller, from: 3) >= 20)
+
+        // Noise only (far end silent).
+        var quiet = scene
+        quiet.far = [Double](repeating: 0, count: scene.far.count)
+        quiet.mic = scene.noise
+        let kept = try Self.process(quiet, .init(noiseSuppression: false))
+        let suppressed = try Self.process(quiet, .init())
+        let range = quiet.from(1)
+        let input = EchoSignals.levelDBFS(quiet.mic[range])
+        let keptLevel = EchoSignals.levelDBFS(kept[range]), suppressedLevel = EchoSignals.levelDBFS(suppressed[range])
+        #expect(abs(keptLevel - input) <= 1, "noise \(input) dBFS in, \(keptLevel) out without suppression")
+        #expect(suppressedLevel <= input - 6, "noise \(input) dBFS in, \(suppressedLevel) out with suppression")
+    }
+
+    @Test("full-scale and clipped input does not break later output")
+    func fullScale() throws {
+        let scene = EchoScene(seconds: 6, rt60: 0.2, bulkMilliseconds: 30)
+        var far = scene.farPCM, mic = scene.micPCM
+        // One second of full-scale square wave and clipped noise.
+        var random = EchoSignals.Random(seed: 9)
+        for i in 0..<EchoSignals.rate {
+            far[i] = (i / 40) % 2 == 0 ? 32_767 : -32_768
+            mic[i] = random.uniform() < 0.5 ? 32_767 : -32_768
+        }
+        var processor = try CaptureProcessor(.init(maximumEchoPathMilliseconds: 300))
+        let out = EchoSignals.run(&processor, far: far, mic: mic)
+        #expect(processor.statistics.clippedBlocks > 0)
+        let erle = Self.erle(scene, out, from: 4)
+        #expect(erle >= 20, "ERLE after the full-scale second \(erle) dB")
+    }
+
+    @Test("non-finite samples inside the pipeline do not poison it")
+    func nonFinite() {
+        let block = 128
+        var canceller = AdaptiveEchoFilter(blockSamples: block, partitions: 8)
+        var suppressor = ResidualEchoSuppressor(
+            blockSamples: block, sampleRate: 16_000, echoSuppression: true, noiseSuppression: true)
+        var far = [Float](repeating: 0, count: block), mic = far, error = far, echo = far, out = far
+        var random = EchoSignals.Random(seed: 3)
+        var finite = true
+        for index in 0..<200 {
+            for i in 0..<block {
+                far[i] = Float(random.gaussian() * 0.05)
+                mic[i] = 0.3 * far[i] + Float(random.gaussian() * 0.001)
+            }
+            if index == 50 {
+                far[3] = .nan
+                mic[5] = .infinity
+                mic[6] = -.infinity
+            }
+            far.withUnsafeBufferPointer { f in
+                mic.withUnsafeBufferPointer { m in
+                    error.withUnsafeMutableBufferPointer { e in
+                        echo.withUnsafeMutableBufferPointer { y in
+                            canceller.process(far: f.baseAddress!, mic: m.baseAddress!, error: e.baseAddress!, echo: y.baseAddress!)
+                            var delayed = [Float](repeating: .nan, count: block + 8)
+                            delayed.withUnsafeMutableBufferPointer { d in
+                                out.withUnsafeMutableBufferPointer { o in
+                                    suppressor.process(
+                                        mic: m.baseAddress!, error: UnsafePointer(e.baseAddress!), echo: UnsafePointer(y.baseAddress!),
+                                        farActive: true, doubleTalk: false,
+                                        delayedFarPower: UnsafePointer(d.baseAddress!), tailDecay: .nan, output: o.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if index > 50 && !(error.allSatisfy(\.isFinite) && out.allSatisfy(\.isFinite)) { finite = false }
+        }
+        #expect(finite)
+        #expect(canceller.erleDecibels > 10, "canceller still converges: \(canceller.erleDecibels) dB")
+    }
+
+    @Test("configuration errors name the key", arguments: [
+        (CaptureProcessorConfiguration(sampleRate: 44_100), "audio.capture.sampleRate"),
+        (CaptureProcessorConfiguration(sampleRate: 0), "audio.capture.sampleRate"),
+        (CaptureProcessorConfiguration(maximumEchoPathMilliseconds: 10), "audio.capture.maximumEchoPathMilliseconds"),
+        (CaptureProcessorConfiguration(maximumEchoPathMilliseconds: 60_000), "audio.capture.maximumEchoPathMilliseconds"),
+    ])
+    func configurationErrors(configuration: CaptureProcessorConfiguration, key: String) {
+        #expect(throws: CaptureProcessorError.self) { _ = try CaptureProcessor(configuration) }
+        do {
+            _ = try CaptureProcessor(configuration)
+        } catch {
+            #expect(error.key == key)
+            #expect(error.description.hasPrefix(key))
+        }
+    }
+
+    @Test("8, 16, 32 and 48 kHz run with 10 ms frames", arguments: [8_000, 16_000, 32_000, 48_000])
+    func rates(rate: Int) throws {
+        var processor = try CaptureProcessor(.init(sampleRate: rate))
+        #expect(processor.frameSamples == rate / 100)
+        #expect(processor.latencySamples > 0 && processor.latencySamples < rate / 20)
+        var random = EchoSignals.Random(seed: 5)
+        let count = rate / 2
+        let far = (0..<count).map { _ in Int16(random.gaussian() * 2_000) }
+        let mic = far.map { $0 / 4 }
+        var out = [Int16](repeating: 0, count: processor.frameSamples)
+        for start in stride(from: 0, to: count - processor.frameSamples + 1, by: processor.frameSamples) {
+            far[start..<(start + processor.frameSamples)].withUnsafeBufferPointer { f in
+                mic[start..<(start + processor.frameSamples)].withUnsafeBufferPointer { m in
+                    out.withUnsafeMutableBufferPointer { processor.process(far: f, mic: m, out: $0) }
+                }
+            }
+        }
+        #expect(processor.statistics.frames == count / processor.frameSamples)
+        processor.reset()
+        #expect(processor.statistics.frames == 0)
+    }
+}
