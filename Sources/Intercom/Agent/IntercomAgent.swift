@@ -377,17 +377,50 @@ public final class IntercomAgent: @unchecked Sendable {
                 if new.accounts.first != old.accounts.first {
                     notes.append("the first account's credentials for calls change after a restart")
                 }
-                for (_, registration) in self.registrations { registration.shutdown() }
-                self.registrations = []
-                self.registrationStates = [:]
-                for account in new.accounts {
-                    try self.addRegistration(account, layer: self.transactionLayer)
-                }
+                self.replaceRegistrations(with: new.accounts)
                 notes.append("accounts registered anew")
             }
             self.emit(.configurationReloaded(notes: notes))
             return notes
         }.get()
+    }
+
+    /// Un-REGISTERs the current bindings, then registers `accounts` once every un-REGISTER is
+    /// answered (or after 5 s): registering first could let an un-REGISTER of the same contact
+    /// remove the new binding.
+    private func replaceRegistrations(with accounts: [AccountConfiguration]) {
+        let old = registrations
+        registrations = []
+        registrationStates = [:]
+        var started = false
+        let startNew = { [weak self] in
+            guard let self, !started, !self.shuttingDown else { return }
+            started = true
+            for (_, client) in old { client.shutdown() }
+            for account in accounts {
+                do {
+                    try self.addRegistration(account, layer: self.transactionLayer)
+                } catch {
+                    self.logger.error("account \(account.name): \(error)")
+                }
+            }
+        }
+        guard !old.isEmpty else { return startNew() }
+        var pending = old.count
+        for (name, client) in old {
+            client.onStateChange = { [weak self] (state: RegistrationState) in
+                self?.emit(.registrationChanged(account: name, state: "\(state)"))
+                switch state {
+                case .unregistered, .failed:
+                    pending -= 1
+                    if pending == 0 { startNew() }
+                default:
+                    break
+                }
+            }
+            client.stop()
+        }
+        eventLoop.scheduleTask(in: .seconds(5)) { startNew() }
     }
 
     // MARK: - Events
