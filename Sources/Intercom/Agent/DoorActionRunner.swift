@@ -28,18 +28,33 @@ struct DoorActionRunner: Sendable {
         variables.merge(environment) { _, new in new }
         process.environment = variables
         process.standardInput = FileHandle.nullDevice
+        let exited = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in
+            exited.continuation.yield()
+            exited.continuation.finish()
+        }
         do {
             try process.run()
         } catch {
             return "\(program) did not start: \(error.localizedDescription)"
         }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                return "\(program) still running after \(timeout); terminated"
+        // Whichever comes first: the exit, or the timeout (then the program is terminated).
+        let finished = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in exited.stream {}
+                return true
             }
-            try? await Task.sleep(for: .milliseconds(10))
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !finished {
+            process.terminate()
+            return "\(program) still running after \(timeout); terminated"
         }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             return "\(program) exited with status \(process.terminationStatus)"
