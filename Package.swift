@@ -140,7 +140,7 @@ var targets: [Target] = [
             .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
         ],
         path: "Benchmarks",
-        exclude: ["corpus", "c-parsers"],
+        exclude: ["corpus", "c-parsers", "aec-rooms"],
         swiftSettings: swiftSettings
     ),
     // What the interop and end-to-end tests of several test targets share: Kamailio and baresip
