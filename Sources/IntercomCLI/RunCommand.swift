@@ -67,7 +67,12 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 let server = try ControlServer(
                     configuration: configuration.control, agent: controller, metrics: metrics, logger: logger)
-                services.append(.init(service: server))
+                // A control port already in use must not keep the door phone down: the agent
+                // runs on without the interface, and the log says why.
+                services.append(
+                    .init(
+                        service: OptionalService(name: "control interface", service: server, logger: logger),
+                        successTerminationBehavior: .ignore))
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -83,3 +88,19 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// A service whose failure is logged instead of ending the group (the control interface: the
+/// agent keeps answering the door without it).
+struct OptionalService<Wrapped: Service>: Service {
+    let name: String
+    let service: Wrapped
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await service.run()
+        } catch {
+            logger.error("\(name) stopped: \(error); the agent runs on without it")
+        }
+    }
+}
