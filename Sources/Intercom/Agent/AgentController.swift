@@ -29,14 +29,17 @@ public final class AgentController: IntercomControlling {
         events.append(kind: event.kind, detail: event.detail)
         guard let metrics else { return }
         switch event {
-        case .registrationChanged(let account, let state):
-            if state.hasPrefix("registered") {
+        case .registrationChanged(let account, _, let phase):
+            switch phase {
+            case .registered:
                 metrics.registered(account: account)
-            } else if state.hasPrefix("failed") {
+            case .failed:
                 metrics.unregistered(account: account)
                 metrics.registrationFailed(account: account)
-            } else if state.hasPrefix("unregistered") {
+            case .unregistered:
                 metrics.unregistered(account: account)
+            case .registering:
+                break
             }
         case .incomingCall:
             metrics.callStarted(direction: .incoming)
@@ -85,8 +88,8 @@ public final class AgentController: IntercomControlling {
                 RegistrationStatus(
                     account: registration.name,
                     registrar: configuration.accounts.first { $0.name == registration.name }?.registrar ?? "",
-                    state: registration.registered ? "registered" : Self.state(registration.state),
-                    expiresInSeconds: nil, lastError: registration.state.hasPrefix("failed") ? registration.state : nil)
+                    state: registration.phase.rawValue,
+                    expiresInSeconds: nil, lastError: registration.phase == .failed ? registration.state : nil)
             },
             calls: snapshot.calls.map { call in
                 CallStatus(
@@ -106,12 +109,6 @@ public final class AgentController: IntercomControlling {
                     name: door.name, lastOpened: door.lastOpenedSecondsAgo.map { Date(timeIntervalSinceNow: -$0) }, opens: door.opens,
                     lockedOutCallers: snapshot.lockedOutCallers)
             })
-    }
-
-    private static func state(_ text: String) -> String {
-        if text.hasPrefix("failed") { return "failed" }
-        if text.hasPrefix("unregistered") || text.hasPrefix("idle") { return "unregistered" }
-        return "registering"
     }
 
     private static func backend(_ device: String) -> String {

@@ -1,7 +1,7 @@
 /// What happened in the agent, one value per event: the log line, the control interface's
 /// event list and the metrics are all made from these.
 public enum AgentEvent: Sendable, Hashable {
-    case registrationChanged(account: String, state: String)
+    case registrationChanged(account: String, state: String, phase: RegistrationPhase)
     case incomingCall(id: String, from: String, source: String)
     case callRefused(id: String, from: String, status: Int, reason: String)
     case outgoingCall(id: String, to: String, button: String?)
@@ -40,7 +40,7 @@ public enum AgentEvent: Sendable, Hashable {
     /// The event in words, for the log (one line per event; never a password).
     public var detail: String {
         switch self {
-        case .registrationChanged(let account, let state): "account \(account): \(state)"
+        case .registrationChanged(let account, let state, _): "account \(account): \(state)"
         case .incomingCall(let id, let from, let source): "\(id) from \(from) via \(source)"
         case .callRefused(let id, let from, let status, let reason): "\(id) from \(from) refused \(status) (\(reason))"
         case .outgoingCall(let id, let to, let button): "\(id) to \(to)" + (button.map { " (button \($0))" } ?? "")

@@ -22,8 +22,8 @@ extension IntercomAgent {
             public var jitterMs = 0.0
         }
 
-        /// Per account: its state in words and whether it is registered.
-        public var registrations: [(name: String, state: String, registered: Bool)]
+        /// Per account: its state in words and its phase.
+        public var registrations: [(name: String, state: String, phase: RegistrationPhase)]
         public var calls: [Call]
         public var doors: [(name: String, opens: Int, lastOpenedSecondsAgo: Double?)]
         public var lockedOutCallers: Int

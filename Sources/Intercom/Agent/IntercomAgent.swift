@@ -249,7 +249,7 @@ public final class IntercomAgent: @unchecked Sendable {
         client.onStateChange = { [weak self] (state: RegistrationState) in
             guard let self else { return }
             registrationStates[name] = state
-            emit(.registrationChanged(account: name, state: "\(state)"))
+            emit(.registrationChanged(account: name, state: "\(state)", phase: RegistrationPhase(state)))
         }
         userAgent.addRegistration(client)
         registrations.append((name, client))
@@ -316,9 +316,7 @@ public final class IntercomAgent: @unchecked Sendable {
         return Snapshot(
             registrations: registrations.map { registration in
                 let state = registrationStates[registration.name]
-                var registered = false
-                if case .registered? = state { registered = true }
-                return (registration.name, state.map { "\($0)" } ?? "starting", registered)
+                return (registration.name, state.map { "\($0)" } ?? "starting", RegistrationPhase(state))
             },
             calls: calls.values.sorted { $0.started < $1.started }.map { call in
                 let engine = call.media.map { media in
@@ -409,7 +407,7 @@ public final class IntercomAgent: @unchecked Sendable {
         var pending = old.count
         for (name, client) in old {
             client.onStateChange = { [weak self] (state: RegistrationState) in
-                self?.emit(.registrationChanged(account: name, state: "\(state)"))
+                self?.emit(.registrationChanged(account: name, state: "\(state)", phase: RegistrationPhase(state)))
                 switch state {
                 case .unregistered, .failed:
                     pending -= 1
