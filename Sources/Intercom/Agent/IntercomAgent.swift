@@ -243,7 +243,8 @@ public final class IntercomAgent: @unchecked Sendable {
                 credentials: account.password.map { DigestCredentials(username: account.authUser ?? account.user, password: $0) },
                 outboundProxy: account.outboundProxy, userAgent: configuration.sip.userAgent,
                 viaTransport: destination.transport.viaToken, viaSentBy: sentBy,
-                retryInitial: .seconds(1), retryMaximum: .seconds(30)),
+                retryInitial: .seconds(1), retryMaximum: .seconds(30), unreachableRetryMaximum: .seconds(4),
+                refreshMaximum: account.refreshMaximumSeconds > 0 ? .seconds(Int64(account.refreshMaximumSeconds)) : nil),
             layer: layer, destination: destination)
         let name = account.name
         client.onStateChange = { [weak self] (state: RegistrationState) in

@@ -99,6 +99,7 @@ extension ConfigurationDecoder {
         read("transport", map, into: &account.transport)
         read("outboundProxy", map, into: &account.outboundProxy)
         read("expiresSeconds", map, into: &account.expiresSeconds)
+        read("refreshMaximumSeconds", map, into: &account.refreshMaximumSeconds)
         read("displayName", map, into: &account.displayName)
         return account
     }

@@ -41,7 +41,7 @@ indirect enum ConfigurationSchema: Sendable {
         "accounts": .list(
             .mapping([
                 "name": .scalar, "registrar": .scalar, "user": .scalar, "authUser": .scalar, "password": .scalar,
-                "transport": .scalar, "outboundProxy": .scalar, "expiresSeconds": .scalar, "displayName": .scalar,
+                "transport": .scalar, "outboundProxy": .scalar, "expiresSeconds": .scalar, "refreshMaximumSeconds": .scalar, "displayName": .scalar,
             ])),
         "answer": .mapping([
             "autoAnswer": .scalar,

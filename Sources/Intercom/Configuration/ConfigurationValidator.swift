@@ -118,6 +118,9 @@ struct ConfigurationValidator {
             if let authUser = account.authUser { check(!authUser.isEmpty, "\(path).authUser", "must not be empty (leave it out to use 'user')") }
             if let proxy = account.outboundProxy { checkSIPURI(proxy, "\(path).outboundProxy") }
             checkRange(account.expiresSeconds, 60...86_400, "\(path).expiresSeconds", unit: " s")
+            if account.refreshMaximumSeconds != 0 {
+                checkRange(account.refreshMaximumSeconds, 10...86_400, "\(path).refreshMaximumSeconds", unit: " s (or 0 for none)")
+            }
         }
     }
 

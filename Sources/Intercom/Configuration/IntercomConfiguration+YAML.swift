@@ -35,6 +35,7 @@ extension IntercomConfiguration {
                 ("transport", .string(account.transport.rawValue)),
                 ("outboundProxy", .optional(account.outboundProxy)),
                 ("expiresSeconds", .int(account.expiresSeconds)),
+                ("refreshMaximumSeconds", .int(account.refreshMaximumSeconds)),
                 ("displayName", .optional(account.displayName)),
             ])
         }

@@ -97,6 +97,9 @@ public struct AccountConfiguration: Sendable, Hashable {
     public var outboundProxy: String?
     /// Registration lifetime asked for [s].
     public var expiresSeconds = 600
+    /// The longest time between two REGISTERs [s], 0 to refresh only when the binding is due: a
+    /// registrar that restarted and forgot its bindings learns this one again within it.
+    public var refreshMaximumSeconds = 60
     public var displayName: String?
 
     public init(name: String, registrar: String, user: String) {

@@ -34,18 +34,30 @@ public struct RegistrationConfiguration: Sendable {
     public var viaSentBy: String
     /// The first retry delay of the backoff (1 s by default).
     public var retryInitial: TimeAmount
-    /// The longest retry delay of the backoff (60 s by default).
+    /// The longest retry delay of the backoff after the registrar refused (60 s by default).
     public var retryMaximum: TimeAmount
+    /// The longest retry delay after the registrar could not be reached: a transaction timeout
+    /// or a transport error (``retryMaximum`` unless set). Such an attempt has already waited
+    /// (over UDP it retransmitted for 32 s, Timer F) and costs the registrar nothing, so a short
+    /// ceiling here is what notices a registrar's return quickly without hammering one that
+    /// answers with refusals.
+    public var unreachableRetryMaximum: TimeAmount
     /// How long before expiry a long registration is refreshed (30 s by default); see
     /// ``RegistrationStateMachine/refreshDelay(forGranted:margin:)``.
     public var refreshMargin: TimeAmount
+    /// The longest time between two REGISTERs of a granted binding, whatever the grant, or nil
+    /// to refresh only when the binding is due. A registrar that restarted and lost its
+    /// bindings (one that keeps them in memory, such as Kamailio's default usrloc) learns this
+    /// one again within this time, instead of within the grant, up to hours.
+    public var refreshMaximum: TimeAmount?
 
     public init(
         registrarURI: String, addressOfRecord: String, contactURI: String, expires: UInt32 = 3600,
         credentials: DigestCredentials? = nil, instanceID: String? = nil, regID: Int? = nil,
         outboundProxy: String? = nil, userAgent: String = "SwiftSIP", viaTransport: String = "UDP",
         viaSentBy: String, retryInitial: TimeAmount = .seconds(1), retryMaximum: TimeAmount = .seconds(60),
-        refreshMargin: TimeAmount = .seconds(30)
+        unreachableRetryMaximum: TimeAmount? = nil, refreshMargin: TimeAmount = .seconds(30),
+        refreshMaximum: TimeAmount? = nil
     ) {
         self.registrarURI = registrarURI
         self.addressOfRecord = addressOfRecord
@@ -60,6 +72,8 @@ public struct RegistrationConfiguration: Sendable {
         self.viaSentBy = viaSentBy
         self.retryInitial = retryInitial
         self.retryMaximum = retryMaximum
+        self.unreachableRetryMaximum = unreachableRetryMaximum ?? retryMaximum
         self.refreshMargin = refreshMargin
+        self.refreshMaximum = refreshMaximum
     }
 }

@@ -12,7 +12,8 @@ import SIPMessage
 /// - 2xx: the granted expiry is the `expires` of the Contact that is ours (same
 ///   `+sip.instance` when configured, else same URI), else the Expires header, else the one
 ///   asked for (§10.2.4). The refresh timer is set by
-///   ``refreshDelay(forGranted:margin:)``. A refresh carries credentials for the last nonce
+///   ``refreshDelay(forGranted:margin:)``, or after ``RegistrationConfiguration/refreshMaximum``
+///   when that is sooner. A refresh carries credentials for the last nonce
 ///   (§22.1), with the next `nc`.
 /// - 401/407: answered with ``DigestClient`` at once, once per nonce (§22.2); `stale=true` is
 ///   answered again. A refusal of answered credentials (`stale=false`) or too many stale
@@ -21,7 +22,9 @@ import SIPMessage
 /// - 423: the Min-Expires becomes the expiry asked for and the REGISTER is sent at once
 ///   (§10.2.8, §10.3 step 7). A 423 without a larger Min-Expires is a failure.
 /// - 408, 5xx, 6xx, transaction timeout, transport error: retry after the Retry-After of the
-///   response when present (§20.33), else after ``backoffDelay(attempt:initial:maximum:random:)``.
+///   response when present (§20.33), else after ``backoffDelay(attempt:initial:maximum:random:)``
+///   capped at ``RegistrationConfiguration/retryMaximum``, or for a timeout or transport error
+///   at ``RegistrationConfiguration/unreachableRetryMaximum``.
 /// - Other 3xx and 4xx: ``RegistrationState/failed(_:)`` until the next `start`.
 /// - `stop`: cancels the timers and sends REGISTER with Expires: 0 (§10.2.2); its final
 ///   response (after answering a challenge), a timeout or a transport error ends in
@@ -244,7 +247,8 @@ public struct RegistrationStateMachine: Sendable {
             return retry(RegistrationFailure(.bindingNotGranted, status: response.statusCode), after: nil)
         }
         failureCount = 0
-        let delay = Self.refreshDelay(forGranted: expires, margin: configuration.refreshMargin)
+        var delay = Self.refreshDelay(forGranted: expires, margin: configuration.refreshMargin)
+        if let maximum = configuration.refreshMaximum, maximum > .zero { delay = min(delay, maximum) }
         return [.startTimer(.refresh, after: delay)]
             + setState(.registered(expires: expires, contacts: contacts.map(\.uri.string)))
     }
@@ -274,7 +278,9 @@ public struct RegistrationStateMachine: Sendable {
         let delay =
             retryAfter.map { TimeAmount.seconds(Int64($0)) }
             ?? Self.backoffDelay(
-                attempt: failureCount, initial: configuration.retryInitial, maximum: configuration.retryMaximum,
+                attempt: failureCount, initial: configuration.retryInitial,
+                maximum: failure.code == .timeout || failure.code == .transportError
+                    ? configuration.unreachableRetryMaximum : configuration.retryMaximum,
                 random: random.next())
         return [.startTimer(.retry, after: delay)]
             + setState(.retrying(after: delay, attempt: failureCount, reason: failure))

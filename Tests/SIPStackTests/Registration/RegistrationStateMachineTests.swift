@@ -293,6 +293,40 @@ struct RegistrationStateMachineTests {
         #expect(delay <= .seconds(1))
     }
 
+    @Test("An unreachable registrar is retried within unreachableRetryMaximum; a refusing one backs off to retryMaximum")
+    func unreachableCeiling() throws {
+        var configuration = F.configuration(credentials: false)
+        configuration.retryMaximum = .seconds(60)
+        configuration.unreachableRetryMaximum = .seconds(4)
+        var machine = F.machine(configuration, seed: 11)
+        var request = try F.register(machine.handle(.start), machine)
+        for attempt in 1...10 {
+            let event: RegistrationStateMachine.Event = attempt.isMultiple(of: 2) ? .transportError : .transactionTimedOut
+            let delay = try #require(F.retryDelay(machine.handle(event)))
+            let ceiling = min(Int64(1) << (attempt - 1), 4)
+            #expect(delay <= .seconds(ceiling) && delay >= .milliseconds(ceiling * 500), "attempt \(attempt): \(delay)")
+            request = try F.register(machine.handle(.timerFired(.retry)), machine)
+        }
+        // The registrar is back but refuses (503 without Retry-After): the count goes on and the
+        // ceiling is the long one again.
+        let delay = try #require(F.retryDelay(machine.handle(.responseReceived(try F.response(to: request, status: 503)))))
+        #expect(machine.failureCount == 11)
+        #expect(delay > .seconds(4) && delay <= .seconds(60), "\(delay)")
+    }
+
+    @Test("refreshMaximum: a long grant is refreshed after refreshMaximum; a short one when due")
+    func refreshMaximum() throws {
+        var configuration = F.configuration(credentials: false)
+        configuration.refreshMaximum = .seconds(60)
+        var machine = F.machine(configuration)
+        let first = try F.register(machine.handle(.start), machine)
+        let long = machine.handle(.responseReceived(try F.ok(to: first, expires: 3600)))
+        #expect(long.contains(.startTimer(.refresh, after: .seconds(60))), "\(long)")
+        let second = try F.register(machine.handle(.timerFired(.refresh)), machine)
+        let short = machine.handle(.responseReceived(try F.ok(to: second, expires: 40)))
+        #expect(short.contains(.startTimer(.refresh, after: .seconds(20))), "\(short)")
+    }
+
     @Test("Responses to an older REGISTER, provisional responses and stray events are ignored")
     func ignored() throws {
         var machine = F.machine(F.configuration(credentials: false))
