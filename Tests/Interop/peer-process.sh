@@ -12,6 +12,8 @@
 #                                             signalled (the PID file may be stale and the
 #                                             number reused). A missing PID file or a process
 #                                             already gone is not an error; removes PIDFILE.
+#                                             With STOP_SIGNAL=KILL the whole group gets
+#                                             SIGKILL at once: a crash, not a shutdown.
 
 start_detached() {
     local log=$1
@@ -51,7 +53,11 @@ stop_group() {
         printf '%s: bad PID file %s\n' "$name" "$pidfile" >&2
         return 1
     fi
-    if [[ -n $(group_members "$pid" "$name") ]]; then
+    if [[ ${STOP_SIGNAL:-TERM} == KILL ]]; then
+        for member in $(group_members "$pid" "$name"); do kill -KILL "$member" 2>/dev/null || true; done
+        deadline=$((SECONDS + timeout))
+        while [[ -n $(group_members "$pid" "$name") ]] && ((SECONDS < deadline)); do sleep 0.05; done
+    elif [[ -n $(group_members "$pid" "$name") ]]; then
         if [[ " $(group_members "$pid" "$name" | tr '\n' ' ') " == *" $pid "* ]]; then
             # The leader stops its children (signalling them too can make its shutdown slow).
             kill -TERM "$pid" 2>/dev/null || true

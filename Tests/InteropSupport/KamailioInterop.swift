@@ -116,9 +116,11 @@ public struct KamailioInterop: Sendable {
     }
 
     /// Stops Kamailio by its PID (stop.sh) and removes the run directory unless asked to keep it.
-    public func stop(keepRunDirectory: Bool) async {
+    /// With `crash`, every process of it gets SIGKILL at once: no shutdown, like a crash or
+    /// a power cut.
+    public func stop(keepRunDirectory: Bool, crash: Bool = false) async {
         let script = Self.scriptDirectory.appendingPathComponent("stop.sh").path
-        let result = try? await Self.run("/bin/bash", [script, runDirectory.path])
+        let result = try? await Self.run("/bin/bash", [script, runDirectory.path], environment: crash ? ["STOP_SIGNAL": "KILL"] : [:])
         if result?.status != 0 {
             Issue.record("stop.sh failed: \(result.map { "\($0.status): \($0.output)" } ?? "did not run")")
             return

@@ -2,7 +2,7 @@
 # Stops the Kamailio that start.sh started in RUNDIR, by the PID in RUNDIR/kamailio.pid (its
 # process group: SIGTERM to the main process, SIGKILL to what still runs after STOP_TIMEOUT
 # seconds, default 5; see ../peer-process.sh). A missing PID file or a process already gone is
-# not an error.
+# not an error. STOP_SIGNAL=KILL kills the whole group at once instead (a crash).
 #
 #   stop.sh RUNDIR
 set -euo pipefail
