@@ -106,10 +106,14 @@ public final class BaresipInterop: Sendable {
         throw InteropFailure("baresip did not start:\n" + failures.joined(separator: "\n"))
     }
 
-    public func stop() async {
+    /// Stops baresip by its PID (stop.sh) and removes its run directory. With `crash`, it gets
+    /// SIGKILL: it vanishes without a BYE, like a phone that lost power. Stopping again does
+    /// nothing.
+    public func stop(crash: Bool = false) async {
         await control.close()
         let result = try? await KamailioInterop.run(
-            "/bin/bash", [Self.scriptDirectory.appendingPathComponent("stop.sh").path, runDirectory.path])
+            "/bin/bash", [Self.scriptDirectory.appendingPathComponent("stop.sh").path, runDirectory.path],
+            environment: crash ? ["STOP_SIGNAL": "KILL"] : [:])
         if result?.status != 0 {
             Issue.record("baresip stop.sh failed: \(result.map { "\($0.status): \($0.output)" } ?? "did not run")")
             return

@@ -26,6 +26,15 @@ final class AgentCall: @unchecked Sendable {
     /// The engine playing ringback while an outgoing call rings.
     var ringbackEngine: AudioEngine?
     var timers: [Scheduled<Void>] = []
+    /// Whether the peer is to send media, by the last offer/answer (not when it holds with
+    /// `sendonly` or `inactive`): what the ``MediaWatchdog`` expects.
+    var peerSends = true
+    /// Whether the peer has gone silent for too long, fed while media runs.
+    var mediaWatchdog: MediaWatchdog?
+    /// Reads the session's counters for ``mediaWatchdog`` once a second.
+    var watchdog: RepeatedTask?
+    /// Hung up by the ``MediaWatchdog``: the call ends as a timeout.
+    var mediaTimedOut = false
     /// The button whose press placed this call, and its attempt group.
     var attempt: ButtonAttempt?
     var ending = false

@@ -270,11 +270,12 @@ public final class IntercomAgent: @unchecked Sendable {
                 do {
                     buttonInputs.append(
                         try ButtonFIFO(path: path, logger: logger) { [weak self] in
-                            self?.eventLoop.execute {
+                            guard let agent = self else { return }
+                            agent.eventLoop.execute {
                                 do {
-                                    try self?.press(button: name)
+                                    try agent.press(button: name)
                                 } catch {
-                                    self?.logger.warning("button \(name): \(error)")
+                                    agent.logger.warning("button \(name): \(error)")
                                 }
                             }
                         })
@@ -529,7 +530,8 @@ public final class IntercomAgent: @unchecked Sendable {
                     session: session, router: call.router, negotiated: negotiated, audio: audio, devices: devices,
                     logger: logger,
                     onDigit: { [weak self] digit in
-                        self?.eventLoop.execute { self?.digit(digit, call: call) }
+                        guard let agent = self else { return }
+                        agent.eventLoop.execute { agent.digit(digit, call: call) }
                     })
                 eventLoop.execute {
                     guard !call.ending else {
@@ -537,6 +539,8 @@ public final class IntercomAgent: @unchecked Sendable {
                         return
                     }
                     call.media = media
+                    call.peerSends = Self.peerSends(negotiated)
+                    self.startWatchdog(call, session: session)
                     if call.direction == .incoming, let announcement = media.sounds.announcement {
                         media.engine.play(announcement, to: .call)
                     }
@@ -581,6 +585,35 @@ public final class IntercomAgent: @unchecked Sendable {
         }
     }
 
+    /// Whether the peer sends media under `negotiated`: our direction receives.
+    static func peerSends(_ negotiated: NegotiatedMedia) -> Bool {
+        negotiated.direction == .sendrecv || negotiated.direction == .recvonly
+    }
+
+    /// Hangs `call` up when its peer sends no RTP and no RTCP for `audio.rtpTimeoutSeconds`
+    /// (see ``MediaWatchdog``): the counters are read on the session's event loop once a second.
+    private func startWatchdog(_ call: AgentCall, session: RTPSession) {
+        let seconds = configuration.audio.rtpTimeoutSeconds
+        guard seconds > 0, call.watchdog == nil else { return }
+        call.mediaWatchdog = MediaWatchdog(timeout: .seconds(Int64(seconds)), now: eventLoop.now)
+        let loop = eventLoop
+        call.watchdog = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak self] task in
+            guard let agent = self else { return }
+            session.eventLoop.submit { session.statistics.packetsReceived + session.statistics.rtcpReceived }
+                .hop(to: loop)
+                .whenSuccess { received in
+                    guard !call.ending, call.watchdog != nil else { return }
+                    if call.mediaWatchdog?.observe(packetsReceived: received, peerSends: call.peerSends, now: loop.now) == true {
+                        task.cancel()
+                        call.watchdog = nil
+                        call.mediaTimedOut = true
+                        agent.logger.notice("\(call.id): no RTP or RTCP from the peer for \(seconds) s; hanging up")
+                        try? agent.userAgent.hangUp(call.handle)
+                    }
+                }
+        }
+    }
+
     private func scheduleMaximumDuration(_ call: AgentCall) {
         let limit = configuration.answer.maxDurationSeconds
         guard limit > 0 else { return }
@@ -595,6 +628,8 @@ public final class IntercomAgent: @unchecked Sendable {
         call.ending = true
         calls[call.handle] = nil
         for timer in call.timers { timer.cancel() }
+        call.watchdog?.cancel()
+        call.watchdog = nil
         doors.callEnded(call.id)
         let media = call.media
         let session = call.session
@@ -607,7 +642,7 @@ public final class IntercomAgent: @unchecked Sendable {
         if let statistics = media?.engine.statistics {
             emit(.callAudio(id: call.id, lateCycles: statistics.lateCycles, concealed: statistics.framesConcealed))
         }
-        emit(.callEnded(id: call.id, direction: call.direction.rawValue, result: Self.result(end, answered: call.answered != nil), seconds: seconds))
+        emit(.callEnded(id: call.id, direction: call.direction.rawValue, result: call.mediaTimedOut ? "timeout" : Self.result(end, answered: call.answered != nil), seconds: seconds))
         if call.direction == .outgoing { buttonCallEnded(call, answered: call.answered != nil) }
     }
 
@@ -632,6 +667,7 @@ public final class IntercomAgent: @unchecked Sendable {
         do {
             let answer = try call.negotiator.receiveOffer(description, local: local)
             try userAgent.answer(handle, body: .sdp(answer.description.text))
+            call.peerSends = Self.peerSends(answer.media)
             let remoteRTP = try answer.media.remoteRTP.map { try SocketAddress(ipAddress: $0.host, port: Int($0.port)) }
             let remoteRTCP = try answer.media.remoteRTCP.map { try SocketAddress(ipAddress: $0.host, port: Int($0.port)) }
             session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP)

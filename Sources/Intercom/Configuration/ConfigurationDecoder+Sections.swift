@@ -155,6 +155,7 @@ extension ConfigurationDecoder {
         read("realtimePriority", map, into: &audio.realtimePriority)
         read("rtpPortMin", map, into: &audio.rtpPortMin)
         read("rtpPortMax", map, into: &audio.rtpPortMax)
+        read("rtpTimeoutSeconds", map, into: &audio.rtpTimeoutSeconds)
     }
 
     /// A button; `name` defaults to `button1`, `button2`... by position.

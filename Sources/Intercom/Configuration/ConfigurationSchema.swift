@@ -55,7 +55,7 @@ indirect enum ConfigurationSchema: Sendable {
             "capture": .scalar, "playback": .scalar, "sampleRate": .scalar, "channels": .scalar, "periodMs": .scalar,
             "echoCancellation": .scalar, "noiseSuppression": .scalar, "codecs": .list(.scalar), "ringback": .scalar,
             "doorOpenedTone": .scalar, "announcement": .scalar, "realtimePriority": .scalar,
-            "rtpPortMin": .scalar, "rtpPortMax": .scalar,
+            "rtpPortMin": .scalar, "rtpPortMax": .scalar, "rtpTimeoutSeconds": .scalar,
         ]),
         "buttons": .list(
             .mapping([

@@ -181,6 +181,9 @@ struct ConfigurationValidator {
         if let priority = audio.realtimePriority { checkRange(priority, 1...99, "audio.realtimePriority") }
         checkRange(audio.rtpPortMin, 1024...65_535, "audio.rtpPortMin")
         checkRange(audio.rtpPortMax, 1024...65_535, "audio.rtpPortMax")
+        if audio.rtpTimeoutSeconds != 0 {
+            checkRange(audio.rtpTimeoutSeconds, 2...3_600, "audio.rtpTimeoutSeconds", unit: " s (or 0 for none)")
+        }
         if audio.rtpPortMin >= audio.rtpPortMax {
             fail("audio.rtpPortMax", "must be greater than rtpPortMin (\(audio.rtpPortMin))")
         } else {

@@ -121,6 +121,7 @@ extension IntercomConfiguration {
                 ("realtimePriority", .optional(audio.realtimePriority)),
                 ("rtpPortMin", .int(audio.rtpPortMin)),
                 ("rtpPortMax", .int(audio.rtpPortMax)),
+                ("rtpTimeoutSeconds", .int(audio.rtpTimeoutSeconds)),
             ])),
             ("buttons", .list(buttons)),
             ("doors", .list(doors)),

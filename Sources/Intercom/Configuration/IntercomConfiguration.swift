@@ -172,6 +172,9 @@ public struct AudioConfiguration: Sendable, Hashable {
     /// UDP ports for RTP (even ports from this range).
     public var rtpPortMin = 20_000
     public var rtpPortMax = 20_999
+    /// A call whose peer sends no RTP or RTCP for this long is hung up [s], 0 to never: a
+    /// caller that vanished without BYE does not keep the line busy.
+    public var rtpTimeoutSeconds = 30
     public init() {}
 }
 

@@ -72,6 +72,7 @@ struct ConfigurationErrorTests {
             "accounts[1].name", line: 3, "account name 'door' is already used by accounts[0]", code: .duplicate),
         Case("accounts:\n  - {registrar: sip:a.example.com, user: door, expiresSeconds: 5}\n", "accounts[0].expiresSeconds", line: 2, "expected 60-86400"),
         Case("accounts:\n  - {registrar: sip:a.example.com, user: door, refreshMaximumSeconds: 5}\n", "accounts[0].refreshMaximumSeconds", line: 2, "expected 10-86400 s (or 0 for none)"),
+        Case("audio:\n  rtpTimeoutSeconds: 1\n", "audio.rtpTimeoutSeconds", line: 2, "expected 2-3600 s (or 0 for none)"),
         Case("answer:\n  allow:\n    networks: [192.168.1.0/33]\n", "answer.allow.networks[0]", line: 3, "prefix /33 is out of range for IPv4"),
         Case("answer:\n  allow:\n    networks: [\"fd00::/129\"]\n", "answer.allow.networks[0]", line: 3, "out of range for IPv6"),
         Case("answer:\n  allow:\n    networks: [192.168.1/24]\n", "answer.allow.networks[0]", line: 3, "is not an IPv4 or IPv6 address"),

@@ -45,6 +45,8 @@ struct EndToEndConfiguration: Sendable {
     var sampleRate = 16_000
     var doors: [Door] = []
     var maxWrongCodes = 3
+    /// `audio.rtpTimeoutSeconds`, or nil for the agent's default.
+    var rtpTimeoutSeconds: Int?
     var buttons: [Button] = []
     var logLevel = "info"
 
@@ -114,6 +116,7 @@ struct EndToEndConfiguration: Sendable {
             "  doorOpenedTone: false",
             "  ringback: none",
         ]
+        if let rtpTimeoutSeconds { lines.append("  rtpTimeoutSeconds: \(rtpTimeoutSeconds)") }
         if !doors.isEmpty {
             lines.append("doors:")
             for door in doors {
