@@ -21,7 +21,8 @@ import SIPMessage
 /// transaction gets its ACK again, without the TU hearing of either. Terminated transactions
 /// are removed. At most ``Configuration/maximumTransactions`` live at once: a request that
 /// would create one more server transaction gets 503 (Service Unavailable) with Retry-After
-/// and is not stored.
+/// and is not stored. With a ``rateLimit``, new requests of its methods from a source over its
+/// rate are dropped before that (see ``SIPRequestRateLimit``).
 ///
 /// - warning: The layer is confined to ``eventLoop``: call every method there (each checks
 ///   with `preconditionInEventLoop`). The TU and the transport are called on it too.
@@ -38,6 +39,8 @@ public final class TransactionLayer: @unchecked Sendable {
     /// RFC 2543 ACK keys (To tag of the response) to the INVITE transaction they belong to.
     private var aliases: [TransactionKey: TransactionKey] = [:]
     private var timerGeneration: UInt64 = 0
+    private var limiter: SIPRequestRateLimiter?
+    private var loadRejections = 0
 
     /// A layer on `eventLoop` sending through `transport`. Set ``user`` before feeding it.
     public init(
@@ -60,6 +63,27 @@ public final class TransactionLayer: @unchecked Sendable {
             eventLoop.preconditionInEventLoop()
             _user = newValue
         }
+    }
+
+    /// The per-source limit on new requests, or nil for none. Setting it starts counting afresh.
+    public var rateLimit: SIPRequestRateLimit? {
+        get {
+            eventLoop.preconditionInEventLoop()
+            return limiter?.limit
+        }
+        set {
+            eventLoop.preconditionInEventLoop()
+            guard newValue != limiter?.limit else { return }
+            rateLimitedBefore += limiter?.dropped ?? 0
+            limiter = newValue.map(SIPRequestRateLimiter.init(limit:))
+        }
+    }
+    private var rateLimitedBefore = 0
+
+    /// Requests dropped by the ``rateLimit`` so far.
+    public var rateLimitedRequests: Int {
+        eventLoop.preconditionInEventLoop()
+        return rateLimitedBefore + (limiter?.dropped ?? 0)
     }
 
     /// The number of live transactions, client and server.
@@ -209,6 +233,14 @@ public final class TransactionLayer: @unchecked Sendable {
             deliver(.ack(message, source: source))
             return
         }
+        if case .drop(let first)? = limiter?.decide(message, from: source.address, now: eventLoop.now) {
+            if first {
+                logger.notice(
+                    "rate limit: dropping new \(message.method.map(\.description) ?? "?") requests from this source",
+                    metadata: ["source": "\(source)"])
+            }
+            return
+        }
         guard transactions.count < configuration.maximumTransactions else {
             rejectForLoad(message, source: source)
             return
@@ -307,7 +339,10 @@ public final class TransactionLayer: @unchecked Sendable {
     /// Answers a request over the bound with 503 and Retry-After (RFC 3261 §21.5.4), keeping
     /// no state.
     private func rejectForLoad(_ request: SIPMessage, source: TransactionDestination) {
-        logger.notice("too many transactions: answering 503", metadata: ["source": "\(source)"])
+        loadRejections += 1
+        if loadRejections % 1_000 == 1 {
+            logger.notice("too many transactions: answering 503 (\(loadRejections) so far)", metadata: ["source": "\(source)"])
+        }
         guard request.callID != nil, request.cseqNumber != nil else { return }
         var buffer = ByteBufferAllocator().buffer(capacity: 320)
         let tag = String(UInt64.random(in: .min ... .max), radix: 36)
