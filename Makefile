@@ -22,7 +22,7 @@ ARGS ?=
 RUN_PACKAGES := libopus-dev libspeexdsp-dev libasound2-dev
 # Debian packages `make test` needs: everything `run` needs (the tests build the agent), plus
 # what only the tests use (peers such as kamailio for interop tests).
-TEST_PACKAGES := $(RUN_PACKAGES) kamailio kamailio-tls-modules kamailio-websocket-modules baresip openssl
+TEST_PACKAGES := $(RUN_PACKAGES) kamailio kamailio-tls-modules kamailio-websocket-modules baresip openssl tcpdump
 
 INSTALL_DEPS := bash scripts/install-deps.sh
 

@@ -173,6 +173,7 @@ public final class IntercomAgent: @unchecked Sendable {
         for account in configuration.accounts {
             try agent.addRegistration(account, layer: layer)
         }
+        layer.rateLimit = rateLimit(for: configuration, logger: logger)
         if configuration.answer.allow == nil && configuration.answer.autoAnswer {
             logger.warning("no answer.allow list: every caller is answered")
         }
@@ -180,6 +181,24 @@ public final class IntercomAgent: @unchecked Sendable {
         devices.probe(audio: configuration.audio, logger: logger)
         agent.openButtonInputs()
         return agent
+    }
+
+    /// The per-source limit of `configuration.sip`, exempting every account's registrar and
+    /// outbound proxy (a PBX relays all its calls from one address), or nil when it is off.
+    static func rateLimit(for configuration: IntercomConfiguration, logger: Logger) -> SIPRequestRateLimit? {
+        guard configuration.sip.rateLimitPerSecond > 0 else { return nil }
+        var exempt: Set<SocketAddress> = []
+        for account in configuration.accounts {
+            for uri in [account.registrar] + (account.outboundProxy.map { [$0] } ?? []) {
+                do {
+                    exempt.insert(try resolve(uri, transport: kind(account.transport)).address)
+                } catch {
+                    logger.warning("rate limit: \(uri) is not exempt: \(error)")
+                }
+            }
+        }
+        return SIPRequestRateLimit(
+            requestsPerSecond: Double(configuration.sip.rateLimitPerSecond), burst: configuration.sip.rateLimitBurst, exempt: exempt)
     }
 
     /// `sip:user@registrar-host` for an account.
@@ -363,7 +382,10 @@ public final class IntercomAgent: @unchecked Sendable {
         return try await eventLoop.submit { () throws -> [String] in
             var notes: [String] = []
             let old = self.configuration
-            if new.sip != old.sip { notes.append("sip.* changes take effect after a restart") }
+            var restartOnly = new.sip
+            restartOnly.rateLimitPerSecond = old.sip.rateLimitPerSecond
+            restartOnly.rateLimitBurst = old.sip.rateLimitBurst
+            if restartOnly != old.sip { notes.append("sip.* changes (but the rate limit) take effect after a restart") }
             if new.answer.challenge != old.answer.challenge { notes.append("answer.challenge changes take effect after a restart") }
             if new.audio.rtpPortMin != old.audio.rtpPortMin || new.audio.rtpPortMax != old.audio.rtpPortMax {
                 notes.append("audio.rtpPort* changes take effect after a restart")
@@ -380,6 +402,7 @@ public final class IntercomAgent: @unchecked Sendable {
                 self.replaceRegistrations(with: new.accounts)
                 notes.append("accounts registered anew")
             }
+            self.transactionLayer.rateLimit = Self.rateLimit(for: new, logger: self.logger)
             self.emit(.configurationReloaded(notes: notes))
             return notes
         }.get()

@@ -70,6 +70,8 @@ extension ConfigurationDecoder {
         read("displayName", map, into: &sip.displayName)
         read("userAgent", map, into: &sip.userAgent)
         read("advertise", map, into: &sip.advertise)
+        read("rateLimitPerSecond", map, into: &sip.rateLimitPerSecond)
+        read("rateLimitBurst", map, into: &sip.rateLimitBurst)
         if let node = map["tls"] {
             if case .scalar(_, .null) = node.value {
                 note(path.key("tls"), node.origin)

@@ -36,6 +36,8 @@ indirect enum ConfigurationSchema: Sendable {
             "displayName": .scalar,
             "userAgent": .scalar,
             "advertise": .scalar,
+            "rateLimitPerSecond": .scalar,
+            "rateLimitBurst": .scalar,
             "tls": .mapping(["certificate": .scalar, "privateKey": .scalar, "caFile": .scalar, "verifyPeer": .scalar]),
         ]),
         "accounts": .list(

@@ -74,6 +74,8 @@ struct ConfigurationValidator {
 
     private mutating func validateSIP(_ sip: SIPConfiguration) {
         if sip.listen.isEmpty { fail("sip.listen", "at least one listening socket is needed") }
+        checkRange(sip.rateLimitPerSecond, 0...10_000, "sip.rateLimitPerSecond", unit: " requests/s")
+        checkRange(sip.rateLimitBurst, 1...10_000, "sip.rateLimitBurst")
         var seen: [String: Int] = [:]
         for (index, listen) in sip.listen.enumerated() {
             let path = "sip.listen[\(index)]"

@@ -95,6 +95,8 @@ extension IntercomConfiguration {
                 ("displayName", .optional(sip.displayName)),
                 ("userAgent", .string(sip.userAgent)),
                 ("advertise", .optional(sip.advertise)),
+                ("rateLimitPerSecond", .int(sip.rateLimitPerSecond)),
+                ("rateLimitBurst", .int(sip.rateLimitBurst)),
                 ("tls", tls),
             ])),
             ("accounts", .list(accounts)),

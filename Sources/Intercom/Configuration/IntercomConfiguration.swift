@@ -48,6 +48,11 @@ public struct SIPConfiguration: Sendable, Hashable {
     public var advertise: String?
     /// TLS material for a `tls` listener and TLS accounts.
     public var tls: TLSFiles?
+    /// New INVITE, REGISTER and MESSAGE requests one source address may send per second, past
+    /// ``rateLimitBurst``; 0 for no limit. The accounts' registrars and proxies are exempt.
+    public var rateLimitPerSecond = 10
+    /// How many such requests one source may send at once.
+    public var rateLimitBurst = 20
     public init() {}
 }
 
