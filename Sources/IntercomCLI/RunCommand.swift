@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Intercom
 import Logging
 import Prometheus
@@ -39,6 +42,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A write to a pipe whose reader is gone (an ALSA `file` plugin writing to a pipe, a
+        // door command that exited early) must fail with EPIPE, not kill the door phone.
+        _ = signal(SIGPIPE, SIG_IGN)
         let configuration = try loadConfiguration()
         try await Self.runAgent(configuration: configuration) { try reloadConfiguration() }
     }

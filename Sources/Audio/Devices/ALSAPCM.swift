@@ -28,6 +28,9 @@ final class ALSAPCM: @unchecked Sendable {
     /// `injectedError`, so that the recovery path runs on plugins that never xrun (null, file).
     var injectedError: Int32 = 0
     var injectedFailures = 0
+    /// Transfers that go to ALSA before the injected failures start (a device that works, then
+    /// vanishes). Set these before another thread uses the device.
+    var injectedAfter = 0
     #endif
 
     /// Consecutive recoveries one `transfer` tolerates before it gives up on the device.
@@ -81,10 +84,11 @@ final class ALSAPCM: @unchecked Sendable {
             let wanted = snd_pcm_uframes_t(frames - done)
             let moved: snd_pcm_sframes_t
             #if DEBUG
-            if injectedFailures > 0 {
+            if injectedFailures > 0 && injectedAfter == 0 {
                 injectedFailures -= 1
                 moved = snd_pcm_sframes_t(injectedError)
             } else {
+                if injectedAfter > 0 { injectedAfter -= 1 }
                 moved = capture ? snd_pcm_readi(pcm, pointer, wanted) : snd_pcm_writei(pcm, pointer, wanted)
             }
             #else

@@ -35,6 +35,8 @@ final class AgentCall: @unchecked Sendable {
     var watchdog: RepeatedTask?
     /// Hung up by the ``MediaWatchdog``: the call ends as a timeout.
     var mediaTimedOut = false
+    /// Hung up because the audio engine stopped on a device error: the call ends as failed.
+    var audioFailed = false
     /// The button whose press placed this call, and its attempt group.
     var attempt: ButtonAttempt?
     var ending = false

@@ -616,12 +616,15 @@ public final class IntercomAgent: @unchecked Sendable {
         negotiated.direction == .sendrecv || negotiated.direction == .recvonly
     }
 
-    /// Hangs `call` up when its peer sends no RTP and no RTCP for `audio.rtpTimeoutSeconds`
-    /// (see ``MediaWatchdog``): the counters are read on the session's event loop once a second.
+    /// Checks `call`'s media once a second: hangs up when the audio engine stopped on a device
+    /// error (a sound card unplugged mid-call: the error is logged, the call ends as failed and
+    /// the next call opens the devices anew), or when its peer sent no RTP and no RTCP for
+    /// `audio.rtpTimeoutSeconds` (see ``MediaWatchdog``; the counters are read on the session's
+    /// event loop).
     private func startWatchdog(_ call: AgentCall, session: RTPSession) {
         let seconds = configuration.audio.rtpTimeoutSeconds
-        guard seconds > 0, call.watchdog == nil else { return }
-        call.mediaWatchdog = MediaWatchdog(timeout: .seconds(Int64(seconds)), now: eventLoop.now)
+        guard call.watchdog == nil else { return }
+        if seconds > 0 { call.mediaWatchdog = MediaWatchdog(timeout: .seconds(Int64(seconds)), now: eventLoop.now) }
         let loop = eventLoop
         call.watchdog = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak self] task in
             guard let agent = self else { return }
@@ -629,7 +632,13 @@ public final class IntercomAgent: @unchecked Sendable {
                 .hop(to: loop)
                 .whenSuccess { received in
                     guard !call.ending, call.watchdog != nil else { return }
-                    if call.mediaWatchdog?.observe(packetsReceived: received, peerSends: call.peerSends, now: loop.now) == true {
+                    if let failure = call.media?.engine.failure {
+                        task.cancel()
+                        call.watchdog = nil
+                        call.audioFailed = true
+                        agent.logger.error("\(call.id): the audio device failed (\(failure)); hanging up")
+                        try? agent.userAgent.hangUp(call.handle)
+                    } else if call.mediaWatchdog?.observe(packetsReceived: received, peerSends: call.peerSends, now: loop.now) == true {
                         task.cancel()
                         call.watchdog = nil
                         call.mediaTimedOut = true
@@ -671,7 +680,7 @@ public final class IntercomAgent: @unchecked Sendable {
         if let statistics = media?.engine.statistics {
             emit(.callAudio(id: call.id, lateCycles: statistics.lateCycles, concealed: statistics.framesConcealed))
         }
-        emit(.callEnded(id: call.id, direction: call.direction.rawValue, result: call.mediaTimedOut ? "timeout" : Self.result(end, answered: call.answered != nil), seconds: seconds))
+        emit(.callEnded(id: call.id, direction: call.direction.rawValue, result: call.audioFailed ? "failed" : call.mediaTimedOut ? "timeout" : Self.result(end, answered: call.answered != nil), seconds: seconds))
         if call.direction == .outgoing { buttonCallEnded(call, answered: call.answered != nil) }
     }
 
