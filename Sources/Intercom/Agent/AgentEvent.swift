@@ -9,6 +9,9 @@ public enum AgentEvent: Sendable, Hashable {
     case callEnded(id: String, direction: String, result: String, seconds: Double)
     /// A call's audio engine when the call ended: periods processed late and frames concealed.
     case callAudio(id: String, lateCycles: Int, concealed: Int)
+    /// Every door code or message that reached a decision, for the audit trail: who, from
+    /// which address, by what (dtmf, message), and the outcome.
+    case doorAttempt(caller: String, source: String, trigger: String, result: String)
     case doorOpened(door: String, caller: String, trigger: String)
     case doorActionFailed(door: String, reason: String)
     case wrongCode(caller: String, count: Int)
@@ -27,6 +30,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .callAnswered: "call.answered"
         case .callEnded: "call.ended"
         case .callAudio: "call.audio"
+        case .doorAttempt: "door.attempt"
         case .doorOpened: "door.opened"
         case .doorActionFailed: "door.failed"
         case .wrongCode: "door.wrong-code"
@@ -48,6 +52,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .callEnded(let id, let direction, let result, let seconds):
             "\(id) \(direction) ended: \(result) after \((seconds * 10).rounded() / 10) s"
         case .callAudio(let id, let late, let concealed): "\(id): \(late) late audio periods, \(concealed) frames concealed"
+        case .doorAttempt(let caller, let source, let trigger, let result): "\(caller) from \(source) by \(trigger): \(result)"
         case .doorOpened(let door, let caller, let trigger): "door \(door) opened for \(caller) by \(trigger)"
         case .doorActionFailed(let door, let reason): "door \(door) action failed: \(reason)"
         case .wrongCode(let caller, let count): "wrong code from \(caller) (\(count) in the window)"

@@ -63,6 +63,21 @@ struct DoorController: Sendable {
         entries = [:]
     }
 
+    /// The lockouts running at `now`, with the time each has left [s]: what a restart keeps.
+    func lockouts(now: NIODeadline) -> [String: Double] {
+        var running: [String: Double] = [:]
+        for (caller, until) in lockedUntil where now < until {
+            running[caller] = Double((until - now).nanoseconds) / 1e9
+        }
+        return running
+    }
+
+    /// Locks `caller` out for `seconds` more from `now` (a lockout kept across a restart).
+    mutating func restoreLockout(_ caller: String, seconds: Double, now: NIODeadline) {
+        guard seconds > 0, seconds.isFinite else { return }
+        lockedUntil[caller] = now + .nanoseconds(Int64(min(seconds, 31_536_000) * 1e9))
+    }
+
     /// Whether `caller` is locked out at `now`.
     func isLockedOut(_ caller: String, now: NIODeadline) -> Bool {
         lockedUntil[caller].map { now < $0 } ?? false

@@ -179,6 +179,7 @@ public final class IntercomAgent: @unchecked Sendable {
         }
         if configuration.doors.isEmpty { logger.warning("no doors configured: no door action until one is") }
         devices.probe(audio: configuration.audio, logger: logger)
+        agent.restoreLockouts()
         agent.openButtonInputs()
         return agent
     }
@@ -764,18 +765,48 @@ public final class IntercomAgent: @unchecked Sendable {
     }
 
     private func act(on decision: DoorController.DoorDecision, caller: String, source: String, trigger: String, call: AgentCall?) {
+        let audit = { (result: String) in
+            self.emit(.doorAttempt(caller: caller, source: source.isEmpty ? "unknown" : source, trigger: trigger, result: result))
+        }
         switch decision {
         case .open(let door):
+            audit("code accepted for door \(door)")
             openDoor(door, caller: caller, source: source, trigger: trigger, call: call)
         case .wrongCode(let count):
+            audit("wrong code (\(count) in the window)")
             emit(.wrongCode(caller: caller, count: count))
         case .lockedOut:
+            audit("wrong code; locked out for \(configuration.lockout.lockoutSeconds) s")
             emit(.wrongCode(caller: caller, count: configuration.lockout.maxWrongCodes))
             emit(.lockedOut(caller: caller, seconds: configuration.lockout.lockoutSeconds))
+            saveLockouts()
         case .ignoredLockedOut:
+            audit("ignored: locked out")
             emit(.ignoredLockedOut(caller: caller))
         case .pending, .none:
             break
+        }
+    }
+
+    /// Takes the lockouts kept in `lockout.stateFile` from before a restart. On the loop.
+    func restoreLockouts() {
+        guard let path = configuration.lockout.stateFile else { return }
+        do {
+            let running = try LockoutStore(path: path).load(now: Date())
+            for (caller, seconds) in running { doors.restoreLockout(caller, seconds: seconds, now: eventLoop.now) }
+            if !running.isEmpty { logger.notice("lockout: \(running.count) caller(s) still locked out from before the restart") }
+        } catch {
+            logger.warning("lockout.stateFile \(path): \(error); starting without the saved lockouts")
+        }
+    }
+
+    /// Writes the running lockouts to `lockout.stateFile`. On the loop.
+    private func saveLockouts() {
+        guard let path = configuration.lockout.stateFile else { return }
+        do {
+            try LockoutStore(path: path).save(doors.lockouts(now: eventLoop.now), now: Date())
+        } catch {
+            logger.error("lockout.stateFile \(path): \(error); the lockout holds until a restart only")
         }
     }
 

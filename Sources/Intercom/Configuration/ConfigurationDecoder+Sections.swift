@@ -38,6 +38,7 @@ extension ConfigurationDecoder {
             read("maxWrongCodes", lockout, into: &configuration.lockout.maxWrongCodes)
             read("windowSeconds", lockout, into: &configuration.lockout.windowSeconds)
             read("lockoutSeconds", lockout, into: &configuration.lockout.lockoutSeconds)
+            read("stateFile", lockout, into: &configuration.lockout.stateFile)
         }
         if let node = map["control"], let control = self.map(node, map.path.key("control")) {
             read("enabled", control, into: &configuration.control.enabled)

@@ -81,7 +81,7 @@ indirect enum ConfigurationSchema: Sendable {
                 "codes": .list(.mapping(["code": .scalar, "callers": .list(.scalar)])),
                 "message": .scalar,
             ])),
-        "lockout": .mapping(["maxWrongCodes": .scalar, "windowSeconds": .scalar, "lockoutSeconds": .scalar]),
+        "lockout": .mapping(["maxWrongCodes": .scalar, "windowSeconds": .scalar, "lockoutSeconds": .scalar, "stateFile": .scalar]),
         "control": .mapping([
             "enabled": .scalar, "address": .scalar, "port": .scalar, "token": .scalar, "metrics": .scalar,
         ]),

@@ -69,6 +69,9 @@ struct ConfigurationValidator {
         checkRange(lockout.maxWrongCodes, 1...100, "lockout.maxWrongCodes")
         checkRange(lockout.windowSeconds, 1...86_400, "lockout.windowSeconds", unit: " s")
         checkRange(lockout.lockoutSeconds, 0...604_800, "lockout.lockoutSeconds", unit: " s")
+        if let file = lockout.stateFile {
+            check(file.hasPrefix("/"), "lockout.stateFile", "expected an absolute path, found '\(file)'")
+        }
         validateControl(configuration.control)
     }
 

@@ -131,6 +131,7 @@ extension IntercomConfiguration {
                 ("maxWrongCodes", .int(lockout.maxWrongCodes)),
                 ("windowSeconds", .int(lockout.windowSeconds)),
                 ("lockoutSeconds", .int(lockout.lockoutSeconds)),
+                ("stateFile", .optional(lockout.stateFile)),
             ])),
             ("control", .map([
                 ("enabled", .bool(control.enabled)),

@@ -263,6 +263,9 @@ public struct LockoutConfiguration: Sendable, Hashable {
     public var maxWrongCodes = 3
     public var windowSeconds = 300
     public var lockoutSeconds = 900
+    /// A JSON file keeping the running lockouts across restarts, or nil to keep them in
+    /// memory only.
+    public var stateFile: String?
     public init() {}
 }
 
