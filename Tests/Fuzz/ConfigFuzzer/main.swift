@@ -43,7 +43,7 @@ let file = "fuzz.yaml"
 func fuzzConfiguration(yaml: String, environment: [String: String]) {
     let (configuration, errors) = ConfigurationLoader.check(yaml: yaml, file: file, environment: environment)
     blackHole(configuration)
-    let lineCount = yaml.utf8.count(where: { $0 == 0x0A }) + 1
+    let lineCount = lines(in: yaml)
     for error in errors {
         blackHole(error.description)
         check(error.file == file, "an error does not name the file: \(error)")
@@ -78,6 +78,22 @@ func fuzzConfiguration(yaml: String, environment: [String: String]) {
     check(reloadErrors.isEmpty, "the YAML written does not load: \(reloadErrors)\n\(written)")
     check(reloaded == configuration, "the YAML written loads to another configuration:\n\(written)")
     check(reloaded.yaml(maskingSecrets: false) == written, "writing the reloaded configuration gives other YAML")
+}
+
+/// The lines of `yaml` as libyaml counts them (its marks give the errors' lines): one more
+/// than the line breaks LF, CR, CR LF, NEL, LS and PS.
+func lines(in yaml: String) -> Int {
+    var count = 1
+    var afterCR = false
+    for scalar in yaml.unicodeScalars {
+        switch scalar.value {
+        case 0x0A: if !afterCR { count += 1 }
+        case 0x0D, 0x85, 0x2028, 0x2029: count += 1
+        default: break
+        }
+        afterCR = scalar.value == 0x0D
+    }
+    return count
 }
 
 // MARK: - Entry point
