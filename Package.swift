@@ -221,6 +221,30 @@ if Context.environment["SWIFTSIP_FUZZ"] != nil {
     targets.append(.target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport", swiftSettings: swiftSettings))
     products.append(.executable(name: "SIPMessageFuzzer", targets: ["SIPMessageFuzzer"]))
     products.append(.executable(name: "MediaFuzzer", targets: ["MediaFuzzer"]))
+    products.append(.executable(name: "DigestFuzzer", targets: ["DigestFuzzer"]))
+    products.append(.executable(name: "ConfigFuzzer", targets: ["ConfigFuzzer"]))
+    // Digest challenges and credentials: the header grammar (SIPMessage) and our computation and
+    // verification (SIPStack's Auth).
+    targets.append(
+        .executableTarget(
+            name: "DigestFuzzer",
+            dependencies: [
+                "SIPMessage", "SIPStack", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/Fuzz/DigestFuzzer",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
+    // The agent's YAML configuration file and its environment overrides (Intercom's Configuration).
+    targets.append(
+        .executableTarget(
+            name: "ConfigFuzzer",
+            dependencies: ["Intercom", "FuzzSupport"],
+            path: "Tests/Fuzz/ConfigFuzzer",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
     targets.append(
         .executableTarget(
             name: "MediaFuzzer",

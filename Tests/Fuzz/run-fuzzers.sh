@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with AddressSanitizer and runs each one for FUZZ_SECONDS.
+# Builds the libFuzzer targets with AddressSanitizer and runs each one in turn for FUZZ_SECONDS.
 #
-#   Tests/Fuzz/run-fuzzers.sh [SECONDS]      # or FUZZ_SECONDS=SECONDS; default 60
+#   Tests/Fuzz/run-fuzzers.sh [SECONDS]      # or FUZZ_SECONDS=SECONDS; default 60 (per target)
 #
 # SECONDS=0 runs the seed corpus once (a regression check) without mutating.
 # Exits non-zero when the build fails or a fuzzer finds a crash, leak, timeout or OOM; the input
@@ -9,6 +9,7 @@
 #
 # Environment:
 #   FUZZ_SECONDS        seconds per fuzzer (the first argument wins)
+#   FUZZ_TARGETS        run only these fuzzers, e.g. "DigestFuzzer ConfigFuzzer" (default: all)
 #   FUZZ_CORPUS_DIR     keep the growing corpus here instead of a temporary folder
 #   FUZZ_ARTIFACT_DIR   where crash inputs and logs go (default: fuzz-artifacts/ in the repo)
 #   FUZZ_EXTRA_ARGS     more libFuzzer flags, e.g. "-seed=1" or "-only_ascii=1"
@@ -29,11 +30,23 @@ fi
 artifacts=${FUZZ_ARTIFACT_DIR:-$repo/fuzz-artifacts}
 scratch=$repo/.build-fuzz
 
-# Each fuzzer: product name, seed corpus folder under Tests/Fuzz/corpus/, dictionary in Tests/Fuzz/.
-fuzzers=(
-    "SIPMessageFuzzer sip-message sip.dict"
-    "MediaFuzzer media media.dict"
+# Each fuzzer: product name, seed corpus folder under Tests/Fuzz/corpus/, dictionary in
+# Tests/Fuzz/, and the longest input libFuzzer makes (bytes).
+all_fuzzers=(
+    "SIPMessageFuzzer sip-message sip.dict 65536"
+    "MediaFuzzer media media.dict 65536"
+    "DigestFuzzer digest digest.dict 8192"
+    "ConfigFuzzer config config.dict 16384"
 )
+fuzzers=()
+for entry in "${all_fuzzers[@]}"; do
+    read -r product _ <<<"$entry"
+    if [[ -z ${FUZZ_TARGETS:-} || " $FUZZ_TARGETS " == *" $product "* ]]; then fuzzers+=("$entry"); fi
+done
+if [[ ${#fuzzers[@]} -eq 0 ]]; then
+    echo "run-fuzzers: FUZZ_TARGETS names no fuzzer: '$FUZZ_TARGETS'" >&2
+    exit 2
+fi
 
 # libFuzzer's `main` would clash with the one SwiftPM makes for an executable target, so the
 # fuzzer defines SwiftPM's renamed entry point (SIPMessageFuzzer_main) itself and starts libFuzzer
@@ -51,8 +64,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/swiftsip-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 status=0
+summary=()
 for entry in "${fuzzers[@]}"; do
-    read -r product corpus_name dictionary <<<"$entry"
+    read -r product corpus_name dictionary max_len <<<"$entry"
     seeds=$repo/Tests/Fuzz/corpus/$corpus_name
     # The checkout may be read-only, and libFuzzer writes new inputs into its first corpus folder:
     # copy the seeds into a writable one.
@@ -75,7 +89,7 @@ for entry in "${fuzzers[@]}"; do
     # libFuzzer adds new inputs to the first corpus folder, so "$corpus" comes before any extra one.
     # shellcheck disable=SC2086 # FUZZ_EXTRA_ARGS is a list of flags.
     "$bin/$product" "${mode[@]}" \
-        -max_len=65536 \
+        -max_len="$max_len" \
         -timeout=10 \
         -dict="$repo/Tests/Fuzz/$dictionary" \
         -artifact_prefix="$artifacts/$product-" \
@@ -90,9 +104,11 @@ for entry in "${fuzzers[@]}"; do
 
     if [[ $rc -eq 0 && -z $found ]]; then
         echo "run-fuzzers: $product: ${executions:-?} executions (${per_second:-?}/s), ${coverage:-no coverage line}; no crash"
+        summary+=("$product: ${executions:-?} executions, no crash")
     else
         status=1
         echo "run-fuzzers: $product: FAILED (exit $rc) after ${executions:-?} executions" >&2
+        summary+=("$product: ${executions:-?} executions, FAILED (artifacts in $artifacts)")
         # The sanitizer report or Swift trap, and libFuzzer's summary, are at the end of the log.
         grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)' "$log" | tail -n 80 >&2 || true
         if [[ -n $found ]]; then
@@ -105,4 +121,6 @@ for entry in "${fuzzers[@]}"; do
         fi
     fi
 done
+echo "run-fuzzers: summary (${seconds}s per target):"
+printf '    %s\n' "${summary[@]}"
 exit "$status"

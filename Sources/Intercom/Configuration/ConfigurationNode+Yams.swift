@@ -110,9 +110,30 @@ extension ConfigurationNode {
         return negative ? -magnitude : magnitude
     }
 
+    /// The number of lines libyaml's marks count in `yaml`: one more than its line breaks,
+    /// which are LF, CR, CR LF, NEL, LS and PS (YAML 1.1 §4.1.4).
+    static func lineCount(of yaml: String) -> Int {
+        var count = 1
+        var afterCR = false
+        for scalar in yaml.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: if !afterCR { count += 1 }
+            case 0x0D, 0x85, 0x2028, 0x2029: count += 1
+            default: break
+            }
+            afterCR = scalar.value == 0x0D
+        }
+        return count
+    }
+
     private static func syntaxError(_ error: YamlError, yaml: String) -> ConfigurationError {
+        // libyaml ends a stream that lacks a final line break on the line after the last one
+        // (its scanner adds the missing break): name the file's last line instead.
+        let lastLine = lineCount(of: yaml)
         func at(_ mark: Mark, _ reason: String) -> ConfigurationError {
-            ConfigurationError(.syntax, keyPath: "", line: mark.line, column: mark.column, reason: reason)
+            let line = min(mark.line, lastLine)
+            return ConfigurationError(
+                .syntax, keyPath: "", line: line, column: line == mark.line ? mark.column : 1, reason: reason)
         }
         switch error {
         case .scanner(let context, let problem, let mark, _),

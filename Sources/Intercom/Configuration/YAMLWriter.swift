@@ -104,14 +104,29 @@ enum YAMLWriter {
             case "\t": result += "\\t"
             case "\r": result += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    result += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else {
+                if Self.isWrittenAsIs(scalar) {
                     result.unicodeScalars.append(scalar)
+                } else {
+                    // \xXX, \uXXXX or \UXXXXXXXX: YAML 1.1 §5.6 escapes for any code point.
+                    let (escape, width) = scalar.value <= 0xFF ? ("x", 2) : scalar.value <= 0xFFFF ? ("u", 4) : ("U", 8)
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    result += "\\" + escape + String(repeating: "0", count: width - hex.count) + hex
                 }
             }
         }
         return result + "\""
+    }
+
+    /// Whether `scalar` reads back as itself inside a double-quoted scalar: printable (YAML 1.1
+    /// §5.1, which libyaml's reader enforces) and neither a line break that would be folded to
+    /// a space (NEL, LS, PS) nor a byte order mark.
+    private static func isWrittenAsIs(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E: true
+        case 0xA0...0xD7FF: scalar.value != 0x2028 && scalar.value != 0x2029
+        case 0xE000...0xFFFD: scalar.value != 0xFEFF
+        case 0x10000...0x10FFFF: true
+        default: false
+        }
     }
 }

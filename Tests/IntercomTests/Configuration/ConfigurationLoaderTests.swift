@@ -269,4 +269,21 @@ struct ConfigurationLoaderTests {
         #expect(back.sip.userAgent == "a: b # c")
         #expect(back.audio.announcement == "/tmp/\"quoted\"\n.wav")
     }
+
+    @Test("line separators, C1 controls, byte order marks and non-characters are escaped when rendered")
+    func renderEscapesUnprintable() throws {
+        // Found by ConfigFuzzer: written raw inside quotes, these did not load back as written
+        // (NEL, LS and PS are line breaks, which a double-quoted scalar folds; libyaml's reader
+        // refuses C1 controls and U+FFFE and U+FFFF as unprintable).
+        let text = "Front\u{2028}Door\u{2029}\u{85}\u{80}\u{9F}\u{FEFF}\u{FFFE}\u{FFFF}\u{1F600}é"
+        var c = IntercomConfiguration()
+        c.sip.displayName = text
+        c.sip.userAgent = "\u{FEFF}agent"
+        let yaml = c.yaml()
+        #expect(yaml.contains("displayName: \"Front\\u2028Door\\u2029\\x85\\x80\\x9F\\uFEFF\\uFFFE\\uFFFF\u{1F600}é\""), "\(yaml)")
+        let (back, errors) = ConfigurationLoader.check(yaml: yaml)
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(back.sip.displayName == text)
+        #expect(back.sip.userAgent == "\u{FEFF}agent")
+    }
 }

@@ -31,6 +31,17 @@ struct ConfigurationRobustnessTests {
         #expect(errors.first?.code == .syntax)
     }
 
+    @Test("a syntax error at the end of a file names a line of the file, even without a final line break")
+    func syntaxErrorAtEnd() {
+        // Found by ConfigFuzzer: libyaml puts the end of a stream that lacks a final line break
+        // on the line after the last one, so the error named a line the file does not have.
+        for (yaml, line) in [("sip:\nbogus=x", 2), ("sip:\rbogus=x", 2), ("sip:\r\nbogus=x", 2), ("a: [\n", 2)] {
+            let (_, errors) = ConfigurationLoader.check(yaml: yaml)
+            #expect(errors.map(\.code) == [.syntax], "\(yaml.debugDescription)")
+            #expect(errors.first?.line == line, "\(yaml.debugDescription)")
+        }
+    }
+
     @Test("mangled variants of a full file never trap; every error has a reason")
     func mangled() {
         // A deterministic generator (no randomness between runs).
