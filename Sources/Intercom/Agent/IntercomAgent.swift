@@ -527,11 +527,13 @@ public final class IntercomAgent: @unchecked Sendable {
                 let media = try await CallMedia.start(
                     session: session, router: call.router, negotiated: negotiated, audio: audio, devices: devices,
                     logger: logger,
-                    onDigit: { [weak self] digit in
-                        self?.eventLoop.execute { self?.digit(digit, call: call) }
+                    onDigit: { [weak self, weak call] digit in
+                        guard let self, let call else { return }
+                        self.eventLoop.execute { self.digit(digit, call: call) }
                     })
                 eventLoop.execute {
                     guard !call.ending else {
+                        call.router.target = nil
                         Task { await media.stop() }
                         return
                     }
@@ -598,6 +600,14 @@ public final class IntercomAgent: @unchecked Sendable {
         let media = call.media
         let session = call.session
         let ringback = call.ringbackEngine
+        // The call's media holds the call back (the bridge's digit handler, the router's
+        // target): let go of it here, or every call's engine, jitter buffer and sounds stay
+        // allocated for the life of the process.
+        call.media = nil
+        call.session = nil
+        call.ringbackEngine = nil
+        call.router.target = nil
+        call.timers = []
         Task {
             ringback?.stop()
             if let media { await media.stop() } else { await session?.close() }
