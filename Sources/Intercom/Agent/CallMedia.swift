@@ -71,7 +71,7 @@ final class CallMedia: @unchecked Sendable {
                 telephoneEventPayloadType: negotiated.telephoneEvent?.payloadType)
             session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP)
         }.get()
-        let sounds = CallSounds(audio: audio, logger: logger)
+        let sounds = CallSounds(audio: audio, logger: logger, for: .call)
         let engine = try devices.makeEngine(codec: codec, sounds: sounds.clips, audio: audio, logger: logger)
         let bridge = RTPAudioBridge(engine: engine, payloadType: negotiated.codec.payloadType, onDigit: onDigit)
         try await session.eventLoop.submit { router.target = { event in bridge.handle(event) } }.get()

@@ -826,7 +826,7 @@ public final class IntercomAgent: @unchecked Sendable {
     /// waits for its answer (an engine with sounds only, stopped when the call's media starts).
     private func startRingback(_ call: AgentCall) {
         let audio = configuration.audio
-        let sounds = CallSounds(audio: audio, logger: logger)
+        let sounds = CallSounds(audio: audio, logger: logger, for: call.direction == .outgoing ? .ringback : .incomingRing)
         guard let index = call.direction == .outgoing ? sounds.ringback : sounds.incomingRing else { return }
         do {
             let engine = try devices.makeEngine(codec: nil, sounds: sounds.clips, audio: audio, logger: logger)
