@@ -2,6 +2,7 @@
 """Resident memory and CPU of `intercom` next to baresip's, on loopback, without Kamailio.
 
     Benchmarks/agent/measure.py INTERCOM_BINARY [--codec opus|pcmu] [--seconds 20]
+                                [--only intercom|baresip] [--snapshots DIR]
 
 1. Starts the agent (a temporary YAML config: UDP on 127.0.0.1, WAV microphone looped, no
    control interface, no real-time priority) and reads its
@@ -14,7 +15,9 @@
    the same measures of that baresip, idle and in the call.
 4. Call set-up: a raw SIP INVITE with an SDP offer over UDP to each callee, the time until its
    200 OK (median of 5, each call then ACKed and ended with BYE).
-Prints one JSON line per callee.
+Prints one JSON line per callee. `--only` measures one callee. `--snapshots DIR` copies each
+callee's /proc/PID/smaps, status and thread names into DIR when idle and midway through the call
+(DIR/CALLEE-CODEC-idle.smaps, ...-call.smaps, ...), for a per-mapping breakdown.
 """
 import json, os, random, shutil, socket, struct, subprocess, sys, tempfile, time, wave
 
@@ -146,7 +149,21 @@ def setup_time(port, codec):
     return round(times[len(times) // 2], 2) if times else None
 
 
-def measure_call(callee_pid, callee_uri, codec, seconds, workdir):
+def snapshot(pid, directory, name):
+    """Copies /proc/PID/smaps and status, and the thread names, to DIRECTORY/NAME.*."""
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    for part in ("smaps", "status"):
+        with open(f"/proc/{pid}/{part}") as source, open(os.path.join(directory, f"{name}.{part}"), "w") as copy:
+            copy.write(source.read())
+    with open(os.path.join(directory, f"{name}.threads"), "w") as copy:
+        for task in sorted(os.listdir(f"/proc/{pid}/task")):
+            with open(f"/proc/{pid}/task/{task}/comm") as comm:
+                copy.write(f"{task} {comm.read()}")
+
+
+def measure_call(callee_pid, callee_uri, codec, seconds, workdir, snapshots=None, name=""):
     caller_sip, caller_ctrl = free_port(), free_port(socket.SOCK_STREAM, even=False)
     rundir = os.path.join(workdir, "caller")
     start_baresip(rundir, caller_sip, caller_ctrl, f"<sip:caller@127.0.0.1:{caller_sip}>;regint=0;audio_codecs={codec}")
@@ -155,9 +172,12 @@ def measure_call(callee_pid, callee_uri, codec, seconds, workdir):
         control.send("dial", callee_uri)
         control.wait_for("CALL_ESTABLISHED", 15)
         time.sleep(2)
-        ticks, wall, peak = cpu_ticks(callee_pid), time.time(), 0
+        ticks, wall, peak, taken = cpu_ticks(callee_pid), time.time(), 0, False
         while time.time() - wall < seconds:
             peak = max(peak, rss_kb(callee_pid))
+            if not taken and time.time() - wall >= seconds / 2:
+                snapshot(callee_pid, snapshots, f"{name}-call")
+                taken = True
             time.sleep(0.5)
         used = (cpu_ticks(callee_pid) - ticks) / TICK
         cpu = 100 * used / (time.time() - wall)
@@ -168,6 +188,10 @@ def measure_call(callee_pid, callee_uri, codec, seconds, workdir):
         stop_baresip(rundir)
 
 
+class SkipCallee(Exception):
+    pass
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -176,6 +200,8 @@ def main():
     binary = os.path.abspath(args[0])
     codec = args[args.index("--codec") + 1] if "--codec" in args else "opus"
     seconds = float(args[args.index("--seconds") + 1]) if "--seconds" in args else 20
+    only = args[args.index("--only") + 1] if "--only" in args else None
+    snapshots = os.path.abspath(args[args.index("--snapshots") + 1]) if "--snapshots" in args else None
     workdir = tempfile.mkdtemp(prefix="intercom-measure-")
     try:
         with wave.open(os.path.join(workdir, "mic.wav"), "wb") as w:
@@ -203,22 +229,31 @@ control:
   enabled: false
 """)
         log = open(os.path.join(workdir, "intercom.log"), "w")
-        agent = subprocess.Popen([binary, "run", "--config", config], stdout=log, stderr=subprocess.STDOUT)
+        agent = None if only == "baresip" else subprocess.Popen([binary, "run", "--config", config], stdout=log, stderr=subprocess.STDOUT)
         try:
+            if agent is None:
+                raise SkipCallee
             time.sleep(3)
             idle = rss_kb(agent.pid)
+            snapshot(agent.pid, snapshots, f"intercom-{codec}-idle")
             try:
                 setup = setup_time(port, codec)
             except Exception:
                 log.flush()
                 sys.stderr.write(open(os.path.join(workdir, "intercom.log")).read()[-3000:])
                 raise
-            peak, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir)
+            peak, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir,
+                                     snapshots, f"intercom-{codec}")
             print(json.dumps({"callee": "intercom", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
                               "call_cpu_percent": cpu, "setup_ms": setup}))
+        except SkipCallee:
+            pass
         finally:
-            agent.terminate()
-            agent.wait(10)
+            if agent is not None:
+                agent.terminate()
+                agent.wait(10)
+        if only == "intercom":
+            return
         # baresip as the callee, the same way.
         callee_sip, callee_ctrl = free_port(), free_port(socket.SOCK_STREAM, even=False)
         rundir = os.path.join(workdir, "callee")
@@ -227,8 +262,10 @@ control:
         try:
             time.sleep(3)
             idle = rss_kb(pid)
+            snapshot(pid, snapshots, f"baresip-{codec}-idle")
             setup = setup_time(callee_sip, codec)
-            peak, cpu = measure_call(pid, f"sip:callee@127.0.0.1:{callee_sip}", codec, seconds, workdir)
+            peak, cpu = measure_call(pid, f"sip:callee@127.0.0.1:{callee_sip}", codec, seconds, workdir,
+                                     snapshots, f"baresip-{codec}")
             print(json.dumps({"callee": "baresip", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
                               "call_cpu_percent": cpu, "setup_ms": setup}))
         finally:

@@ -19,6 +19,7 @@ struct IntercomCommand: AsyncParsableCommand {
     /// Runs the command, with usage errors exiting with status 2 (as the tools' documentation
     /// says) instead of ArgumentParser's 64.
     static func main() async {
+        MallocArenas.useOne()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -76,6 +76,22 @@ public final class AudioEngine: @unchecked Sendable {
         producer.take()
     }
 
+    /// Makes the audio thread write one byte to `descriptor` (the write end of a non-blocking
+    /// pipe) after each encoded frame it queues, so that the network side can wait on the pipe
+    /// and send each frame as it comes (``RTPAudioBridge/sendPending()``) instead of polling
+    /// ``drainOutbound(_:)``. Before ``start()`` only; the descriptor must stay open until
+    /// ``stop()`` returns.
+    ///
+    /// - Throws: ``AudioEngineError`` after ``start()``.
+    public func notifyOutbound(through descriptor: Int32) throws(AudioEngineError) {
+        let error: AudioEngineError? = lifecycle.withLock { state in
+            guard case .idle = state else { return AudioEngineError(key: "engine", "already started") }
+            core.outboundNotification = descriptor
+            return nil
+        }
+        if let error { throw error }
+    }
+
     /// Primes the loudspeaker and starts the audio thread.
     ///
     /// - Throws: ``AudioEngineError`` when the engine already ran, priming fails, or no thread

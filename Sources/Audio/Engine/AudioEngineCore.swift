@@ -42,6 +42,10 @@ final class AudioEngineCore: @unchecked Sendable {
     private let speaker: UnsafeMutableBufferPointer<Int16>
     private let codecPCM: UnsafeMutableBufferPointer<Int16>
 
+    /// A descriptor written one byte after each frame queued on ``outbound`` (a non-blocking
+    /// pipe the network side waits on), or -1. Set before the thread starts.
+    var outboundNotification: Int32 = -1
+
     private var alignment = -1
     private var smoothedDelay = 0.0
     private var marker = true
@@ -188,6 +192,11 @@ final class AudioEngineCore: @unchecked Sendable {
         if queued {
             counters.bump(counters.framesEncoded)
             marker = false
+            if outboundNotification >= 0 {
+                // Non-blocking: a full pipe means the network side has a wakeup pending already.
+                var byte: UInt8 = 1
+                _ = write(outboundNotification, &byte, 1)
+            }
         } else if !encoded {
             counters.bump(counters.encodeFailures)
         }

@@ -13,7 +13,7 @@ public final class RTPAudioBridge: @unchecked Sendable {
     /// The payload type of the call's audio.
     public let payloadType: UInt8
     private let onDigit: @Sendable (Character) -> Void
-    private let pollInterval: TimeAmount
+    private let pollInterval: TimeAmount?
     // Event loop only.
     private var producer: JitterBufferProducer?
     private var session: RTPSession?
@@ -27,9 +27,10 @@ public final class RTPAudioBridge: @unchecked Sendable {
     public private(set) var foreignPackets = 0
 
     /// A bridge for `engine` (its jitter producer is taken here) and audio of `payloadType`;
-    /// encoded frames are collected every `pollInterval`.
+    /// encoded frames are collected every `pollInterval`, or, with nil, whenever the owner calls
+    /// ``sendPending()`` (woken by ``AudioEngine/notifyOutbound(through:)``).
     public init(
-        engine: AudioEngine, payloadType: UInt8, pollInterval: TimeAmount = .milliseconds(5),
+        engine: AudioEngine, payloadType: UInt8, pollInterval: TimeAmount? = .milliseconds(5),
         onDigit: @escaping @Sendable (Character) -> Void = { _ in }
     ) {
         self.engine = engine
@@ -65,8 +66,10 @@ public final class RTPAudioBridge: @unchecked Sendable {
             self.session = session
             self.clockOffsetMicroseconds =
                 AudioEngineCore.monotonicMicroseconds() - Int64(NIODeadline.now().uptimeNanoseconds / 1_000)
-            self.task = session.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: self.pollInterval) { _ in
-                self.sendPending()
+            if let interval = self.pollInterval {
+                self.task = session.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { _ in
+                    self.sendPending()
+                }
             }
         }
     }
@@ -81,7 +84,9 @@ public final class RTPAudioBridge: @unchecked Sendable {
         }
     }
 
-    private func sendPending() {
+    /// Sends every frame the engine has queued. On the session's event loop; does nothing
+    /// before ``attach(_:)`` has taken effect or after ``detach()``.
+    public func sendPending() {
         guard let session else { return }
         engine.drainOutbound { payload, samples, marker in
             sendBuffer.clear()

@@ -11,14 +11,19 @@ final class CallMedia: @unchecked Sendable {
     let session: RTPSession
     let engine: AudioEngine
     let bridge: RTPAudioBridge
+    /// Wakes the event loop to send each frame the engine encodes; nil when the bridge polls.
+    let wakeup: OutboundWakeup?
     let codecName: String
     /// The sounds the engine was given, by role.
     let sounds: CallSounds
 
-    private init(session: RTPSession, engine: AudioEngine, bridge: RTPAudioBridge, codecName: String, sounds: CallSounds) {
+    private init(
+        session: RTPSession, engine: AudioEngine, bridge: RTPAudioBridge, wakeup: OutboundWakeup?, codecName: String, sounds: CallSounds
+    ) {
         self.session = session
         self.engine = engine
         self.bridge = bridge
+        self.wakeup = wakeup
         self.codecName = codecName
         self.sounds = sounds
     }
@@ -71,22 +76,48 @@ final class CallMedia: @unchecked Sendable {
                 telephoneEventPayloadType: negotiated.telephoneEvent?.payloadType)
             session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP)
         }.get()
-        let sounds = CallSounds(audio: audio, logger: logger)
+        let sounds = CallSounds(audio: audio, logger: logger, for: .call)
         let engine = try devices.makeEngine(codec: codec, sounds: sounds.clips, audio: audio, logger: logger)
-        let bridge = RTPAudioBridge(engine: engine, payloadType: negotiated.codec.payloadType, onDigit: onDigit)
-        try await session.eventLoop.submit { router.target = { event in bridge.handle(event) } }.get()
+        let holder = BridgeHolder()
+        let wakeup: OutboundWakeup?
+        do {
+            wakeup = try await OutboundWakeup.make(on: session.eventLoop) { holder.bridge?.sendPending() }
+        } catch {
+            logger.debug("audio: \(error); polling the engine for frames instead")
+            wakeup = nil
+        }
+        let bridge = RTPAudioBridge(
+            engine: engine, payloadType: negotiated.codec.payloadType, pollInterval: wakeup == nil ? .milliseconds(5) : nil,
+            onDigit: onDigit)
+        if let wakeup { try engine.notifyOutbound(through: wakeup.writeDescriptor) }
+        try await session.eventLoop.submit {
+            holder.bridge = bridge
+            router.target = { event in bridge.handle(event) }
+        }.get()
         bridge.attach(session)
-        try engine.start()
+        do {
+            try engine.start()
+        } catch {
+            await wakeup?.close()
+            throw error
+        }
         if case .normal(let reason)? = engine.realtimeStatus, audio.realtimePriority != nil {
             logger.warning("audio thread: \(reason)")
         }
-        return CallMedia(session: session, engine: engine, bridge: bridge, codecName: negotiated.codec.encodingName, sounds: sounds)
+        return CallMedia(
+            session: session, engine: engine, bridge: bridge, wakeup: wakeup, codecName: negotiated.codec.encodingName, sounds: sounds)
     }
 
     /// Stops the engine and the session.
     func stop() async {
         bridge.detach()
         engine.stop()
+        await wakeup?.close()
         await session.close()
     }
+}
+
+/// The bridge a call's wakeup sends through, set on the event loop once the bridge exists.
+private final class BridgeHolder: @unchecked Sendable {
+    var bridge: RTPAudioBridge?
 }

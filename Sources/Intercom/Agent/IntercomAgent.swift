@@ -42,6 +42,11 @@ public final class IntercomAgent: @unchecked Sendable {
     private var doorOpens: [String: (count: Int, last: NIODeadline?)] = [:]
     private var shuttingDown = false
     private var buttonInputs: [ButtonFIFO] = []
+    /// An RTP session bound ahead of the next incoming call, with the router its handler feeds,
+    /// so that answering an INVITE binds nothing: binding two sockets through NIO's bootstrap
+    /// (a name resolution and hops between threads) took most of the INVITE to 200 OK time.
+    private var spareMedia: (session: RTPSession, router: RTPEventRouter)?
+    private var bindingSpareMedia = false
     let startedAt = NIODeadline.now()
 
     private init(
@@ -181,6 +186,7 @@ public final class IntercomAgent: @unchecked Sendable {
         devices.probe(audio: configuration.audio, logger: logger)
         agent.restoreLockouts()
         agent.openButtonInputs()
+        agent.prepareSpareMedia()
         return agent
     }
 
@@ -319,6 +325,10 @@ public final class IntercomAgent: @unchecked Sendable {
             // the un-REGISTER's response.
             for (_, registration) in self.registrations { registration.stop() }
             let media = self.calls.values.compactMap(\.media)
+            if let spare = self.spareMedia {
+                self.spareMedia = nil
+                Task { await spare.session.close() }
+            }
             for call in self.calls.values {
                 call.ringbackEngine?.stop()
                 try? self.userAgent.hangUp(call.handle)
@@ -507,33 +517,78 @@ public final class IntercomAgent: @unchecked Sendable {
     }
 
     /// Binds the media, answers the offer (or makes one for an offerless INVITE) and sends 200.
+    /// On the event loop. With a spare session bound ahead (the usual case) it answers at once,
+    /// without leaving the loop; otherwise it binds one first.
     private func answerCall(_ call: AgentCall, offer: SIPBody?) {
-        let audio = configuration.audio
+        if let spare = spareMedia {
+            spareMedia = nil
+            prepareSpareMedia()
+            call.router = spare.router
+            answer(call, offer: offer, session: spare.session, port: spare.session.localRTPAddress?.port ?? 0)
+            return
+        }
         Task {
             do {
                 let session = try await ports.bind(host: mediaHost, on: eventLoop, router: call.router)
                 let port = try await eventLoop.submit { session.localRTPAddress?.port ?? 0 }.get()
-                let local = SDPLocalMedia(address: mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(audio))
-                try await eventLoop.submit {
-                    guard !call.ending, self.calls[call.handle] != nil else {
-                        throw AgentError("the call ended before it was answered")
-                    }
-                    call.session = session
-                    if let offer {
-                        let description = try SessionDescription(parsing: offer.string)
-                        let answer = try call.negotiator.receiveOffer(description, local: local)
-                        try self.userAgent.answer(call.handle, body: .sdp(answer.description.text))
-                        self.startMedia(call, negotiated: answer.media)
+                eventLoop.execute { self.answer(call, offer: offer, session: session, port: port) }
+            } catch {
+                eventLoop.execute { self.refuseAnswer(call, error) }
+            }
+        }
+    }
+
+    /// Answers `call` with media on `session` (bound at `port`). On the event loop.
+    private func answer(_ call: AgentCall, offer: SIPBody?, session: RTPSession, port: Int) {
+        guard !call.ending, calls[call.handle] != nil else {
+            Task { await session.close() }
+            return refuseAnswer(call, AgentError("the call ended before it was answered"))
+        }
+        call.session = session
+        let local = SDPLocalMedia(address: mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(configuration.audio))
+        do {
+            if let offer {
+                let description = try SessionDescription(parsing: offer.string)
+                let answer = try call.negotiator.receiveOffer(description, local: local)
+                try userAgent.answer(call.handle, body: .sdp(answer.description.text))
+                startMedia(call, negotiated: answer.media)
+            } else {
+                let description = call.negotiator.makeOffer(local)
+                try userAgent.answer(call.handle, body: .sdp(description.text))
+            }
+        } catch {
+            refuseAnswer(call, error)
+        }
+    }
+
+    private func refuseAnswer(_ call: AgentCall, _ error: any Error) {
+        guard calls[call.handle] != nil else { return }
+        logger.warning("\(call.id): cannot answer: \(error)")
+        try? userAgent.reject(call.handle, status: 488, reason: "Not Acceptable Here")
+    }
+
+    /// Binds the spare session for the next incoming call, unless one is bound or binding. On
+    /// the event loop. A failure leaves none: the next call binds its own (and says why if that
+    /// fails too).
+    private func prepareSpareMedia() {
+        guard spareMedia == nil, !bindingSpareMedia, !shuttingDown else { return }
+        bindingSpareMedia = true
+        let router = RTPEventRouter()
+        Task {
+            do {
+                let session = try await ports.bind(host: mediaHost, on: eventLoop, router: router)
+                eventLoop.execute {
+                    self.bindingSpareMedia = false
+                    if self.spareMedia == nil, !self.shuttingDown {
+                        self.spareMedia = (session, router)
                     } else {
-                        let description = call.negotiator.makeOffer(local)
-                        try self.userAgent.answer(call.handle, body: .sdp(description.text))
+                        Task { await session.close() }
                     }
-                }.get()
+                }
             } catch {
                 eventLoop.execute {
-                    guard self.calls[call.handle] != nil else { return }
-                    self.logger.warning("\(call.id): cannot answer: \(error)")
-                    try? self.userAgent.reject(call.handle, status: 488, reason: "Not Acceptable Here")
+                    self.bindingSpareMedia = false
+                    self.logger.debug("no spare RTP session: \(error)")
                 }
             }
         }
@@ -562,6 +617,7 @@ public final class IntercomAgent: @unchecked Sendable {
                     })
                 eventLoop.execute {
                     guard !call.ending else {
+                        call.router.target = nil
                         Task { await media.stop() }
                         return
                     }
@@ -670,8 +726,14 @@ public final class IntercomAgent: @unchecked Sendable {
         let media = call.media
         let session = call.session
         let ringback = call.ringbackEngine
-        let router = call.router
-        session?.eventLoop.execute { router.target = nil }
+        // The call's media holds the call back (the bridge's digit handler, the router's
+        // target): let go of it here, or every call's engine, jitter buffer and sounds stay
+        // allocated for the life of the process.
+        call.media = nil
+        call.session = nil
+        call.ringbackEngine = nil
+        call.router.target = nil
+        call.timers = []
         Task {
             ringback?.stop()
             if let media { await media.stop() } else { await session?.close() }
@@ -877,7 +939,7 @@ public final class IntercomAgent: @unchecked Sendable {
     /// waits for its answer (an engine with sounds only, stopped when the call's media starts).
     private func startRingback(_ call: AgentCall) {
         let audio = configuration.audio
-        let sounds = CallSounds(audio: audio, logger: logger)
+        let sounds = CallSounds(audio: audio, logger: logger, for: call.direction == .outgoing ? .ringback : .incomingRing)
         guard let index = call.direction == .outgoing ? sounds.ringback : sounds.incomingRing else { return }
         do {
             let engine = try devices.makeEngine(codec: nil, sounds: sounds.clips, audio: audio, logger: logger)
