@@ -10,6 +10,8 @@ protocol AecFrameProcessor: ~Copyable {
     var echoDelayMilliseconds: Double? { get }
     var filterRestarts: Int? { get }
     var doubleTalkBlocks: Int? { get }
+    /// Whether the last frame was judged double talk, when the processor says.
+    var doubleTalkActive: Bool? { get }
 }
 
 extension CaptureProcessor: AecFrameProcessor {
@@ -17,6 +19,7 @@ extension CaptureProcessor: AecFrameProcessor {
     var echoDelayMilliseconds: Double? { statistics.estimatedEchoDelayMilliseconds }
     var filterRestarts: Int? { statistics.filterRestarts }
     var doubleTalkBlocks: Int? { statistics.doubleTalkBlocks }
+    var doubleTalkActive: Bool? { statistics.doubleTalkActive }
 }
 
 extension SpeexCaptureProcessor: AecFrameProcessor {
@@ -24,4 +27,5 @@ extension SpeexCaptureProcessor: AecFrameProcessor {
     var echoDelayMilliseconds: Double? { nil }
     var filterRestarts: Int? { nil }
     var doubleTalkBlocks: Int? { nil }
+    var doubleTalkActive: Bool? { nil }
 }
