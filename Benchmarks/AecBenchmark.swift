@@ -95,6 +95,7 @@ struct AecBenchmark {
         var allocationsPerFrame: Double?
         var latencySamples: Int?
         var echoDelayMilliseconds: Double?
+        var bulkDelayMilliseconds: Double?
         var filterRestarts: Int?
         var doubleTalkBlocks: Int?
         /// The processor's double-talk flag after each frame of the scored run (empty when it
@@ -162,6 +163,7 @@ struct AecBenchmark {
         return Run(
             output: output, bestSeconds: best, frameSamples: frame, allocationsPerFrame: allocations,
             latencySamples: counted.latency, echoDelayMilliseconds: counted.echoDelayMilliseconds,
+            bulkDelayMilliseconds: counted.bulkDelayMilliseconds,
             filterRestarts: counted.filterRestarts, doubleTalkBlocks: counted.doubleTalkBlocks,
             doubleTalkFlags: hasFlags ? Array(flagBuffer) : [])
     }
@@ -185,6 +187,7 @@ struct AecBenchmark {
         if let latency = run.latencySamples { fields.append(("latency_samples", String(latency))) }
         if canceller == .swiftsip {
             fields.append(("echo_delay_ms", number(run.echoDelayMilliseconds, 1)))
+            fields.append(("bulk_delay_ms", number(run.bulkDelayMilliseconds, 1)))
             fields.append(("filter_restarts", run.filterRestarts.map(String.init) ?? "null"))
             fields.append(("double_talk_blocks", run.doubleTalkBlocks.map(String.init) ?? "null"))
             // Share of the scored far-end-only and double-talk frames flagged as double talk.

@@ -84,4 +84,13 @@ struct EchoDelayEstimatorTests {
         let estimator = Self.estimate(far: scene.far, mic: scene.mic, maximumDelayBlocks: 32)
         #expect(estimator.delayBlocks == nil, "found \(String(describing: estimator.delayBlocks)) (confidence \(estimator.confidence))")
     }
+
+    @Test("the capture processor reports the delay and spans the path from it")
+    func processorUsesDelay() throws {
+        let scene = EchoScene(seconds: 6, rt60: 0.3, bulkMilliseconds: 250)
+        var processor = try CaptureProcessor(.init(maximumEchoPathMilliseconds: 500))
+        _ = EchoSignals.run(&processor, far: scene.farPCM, mic: scene.micPCM)
+        let delay = try #require(processor.statistics.estimatedBulkDelayMilliseconds)
+        #expect(delay >= 240 && delay <= 280, "bulk delay \(delay) ms")
+    }
 }
