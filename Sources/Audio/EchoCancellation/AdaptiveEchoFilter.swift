@@ -160,7 +160,10 @@ struct AdaptiveEchoFilter: ~Copyable {
     static let maximumStep: Float = 0.8
     static let minimumStep: Float = 0.15
     static let noiseFloorFactor: Float = 1.5
-    static let doubleTalkMinimumERLE: Float = 6
+    /// Smoothed ERLE [dB] the filter must once reach before double talk is detected: the
+    /// detection threshold (error 4× = 6 dB above the expected residual) plus 6 dB, so that a
+    /// young filter's unmodelled echo is not taken for a talker.
+    static let doubleTalkMinimumERLE: Float = 12
     static let doubleTalkCoherence: Float = 0.95
     static let copyCoherence: Float = 0.8
     /// Share of the microphone's power explained linearly by the echo estimate (set by the
