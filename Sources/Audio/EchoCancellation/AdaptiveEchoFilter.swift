@@ -1,9 +1,11 @@
 import Glibc
 
 /// The linear echo canceller behind ``CaptureProcessor``: a partitioned-block frequency-domain
-/// adaptive filter (overlap-save, blocks of B samples, FFTs of 2B) whose partitions span the
-/// whole echo path the caller allows, bulk delay included, so that it finds and follows any
-/// delay left after the caller's alignment without a separate delay search.
+/// adaptive filter (overlap-save, blocks of B samples, FFTs of 2B) whose partitions cover the
+/// whole echo path the caller allows, bulk delay included. An ``EchoDelayEstimator`` finds the
+/// bulk delay from the signals' envelopes; the filters then use only the partitions from a
+/// little before it on (``activeStart``), so that the step and the cost go to the path itself.
+/// Until a delay stands out, and whenever it moves earlier, every partition is in use.
 ///
 /// ```
 ///  far ─┬─► FFT ─► X(p) ring ─► Σ W(p)·X(p) ─► IFFT ─► ŷ ─┐

@@ -13,8 +13,10 @@ import Glibc
 ///   a reverberation model (the far power at the echo's main delay integrated with the tail
 ///   decay the filter shows, regressed the same way), which covers what a young filter has
 ///   not yet modelled and the tail after the far end stops; and the last value held with a
-///   decay. Outside double talk the estimate is boosted 30×, so that far-end single talk is
-///   suppressed to the floor; in double talk only 2×, so that the talker passes.
+///   decay (the unboosted value). Outside double talk the estimate is boosted 30× (and that is
+///   held too), so that far-end single talk is suppressed to the floor; in double talk it is not
+///   boosted, from the first block on, so that the talker passes, except in bins whose error the
+///   estimate explains (no talker there), which are suppressed as in single talk.
 ///
 /// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored at
 /// -25 dB where echo dominates and -15 dB where noise does. The suppressor also measures how
