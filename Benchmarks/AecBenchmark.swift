@@ -90,11 +90,17 @@ struct AecBenchmark {
     struct Run {
         var output: [Int16]
         var bestSeconds: Double
+        /// Samples per processed frame.
+        var frameSamples = 1
         var allocationsPerFrame: Double?
         var latencySamples: Int?
         var echoDelayMilliseconds: Double?
+        var bulkDelayMilliseconds: Double?
         var filterRestarts: Int?
         var doubleTalkBlocks: Int?
+        /// The processor's double-talk flag after each frame of the scored run (empty when it
+        /// has none).
+        var doubleTalkFlags: [Bool] = []
     }
 
     /// One warm-up run, one run with allocations counted (its output is the one scored), then
@@ -116,6 +122,11 @@ struct AecBenchmark {
         _ = farBuffer.initialize(from: far.prefix(frames * frame))
         _ = micBuffer.initialize(from: mic.prefix(frames * frame))
         outBuffer.initialize(repeating: 0)
+        // Preallocated so that recording the flags in the counted run allocates nothing.
+        let flagBuffer = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(frames, 1))
+        defer { flagBuffer.deallocate() }
+        flagBuffer.initialize(repeating: false)
+        var hasFlags = false
         func pass(_ processor: inout Processor) {
             for f in 0..<frames {
                 let range = (f * frame)..<((f + 1) * frame)
@@ -123,6 +134,10 @@ struct AecBenchmark {
                     far: UnsafeBufferPointer(rebasing: farBuffer[range]),
                     mic: UnsafeBufferPointer(rebasing: micBuffer[range]),
                     out: UnsafeMutableBufferPointer(rebasing: outBuffer[range]))
+                if let flag = processor.doubleTalkActive {
+                    flagBuffer[f] = flag
+                    hasFlags = true
+                }
             }
         }
         pass(&probe)
@@ -146,9 +161,11 @@ struct AecBenchmark {
             best = min(best, Double(seconds) + Double(attoseconds) * 1e-18)
         }
         return Run(
-            output: output, bestSeconds: best, allocationsPerFrame: allocations,
+            output: output, bestSeconds: best, frameSamples: frame, allocationsPerFrame: allocations,
             latencySamples: counted.latency, echoDelayMilliseconds: counted.echoDelayMilliseconds,
-            filterRestarts: counted.filterRestarts, doubleTalkBlocks: counted.doubleTalkBlocks)
+            bulkDelayMilliseconds: counted.bulkDelayMilliseconds,
+            filterRestarts: counted.filterRestarts, doubleTalkBlocks: counted.doubleTalkBlocks,
+            doubleTalkFlags: hasFlags ? Array(flagBuffer) : [])
     }
 
     static func jsonLine(set: String, score: AecScore, rtf: Double, run: Run, canceller: AecOptions.Canceller) -> String {
@@ -170,8 +187,13 @@ struct AecBenchmark {
         if let latency = run.latencySamples { fields.append(("latency_samples", String(latency))) }
         if canceller == .swiftsip {
             fields.append(("echo_delay_ms", number(run.echoDelayMilliseconds, 1)))
+            fields.append(("bulk_delay_ms", number(run.bulkDelayMilliseconds, 1)))
             fields.append(("filter_restarts", run.filterRestarts.map(String.init) ?? "null"))
             fields.append(("double_talk_blocks", run.doubleTalkBlocks.map(String.init) ?? "null"))
+            // Share of the scored far-end-only and double-talk frames flagged as double talk.
+            let shares = score.doubleTalkFlagShares(flags: run.doubleTalkFlags, frameSamples: run.frameSamples)
+            fields.append(("dt_flag_far_only", number(shares.farEndOnly, 3)))
+            fields.append(("dt_flag_double_talk", number(shares.doubleTalk, 3)))
         }
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }

@@ -8,20 +8,28 @@ protocol AecFrameProcessor: ~Copyable {
     /// Output latency [samples], when the processor declares one.
     var latency: Int? { get }
     var echoDelayMilliseconds: Double? { get }
+    /// The bulk delay the processor found [ms], when it says.
+    var bulkDelayMilliseconds: Double? { get }
     var filterRestarts: Int? { get }
     var doubleTalkBlocks: Int? { get }
+    /// Whether the last frame was judged double talk, when the processor says.
+    var doubleTalkActive: Bool? { get }
 }
 
 extension CaptureProcessor: AecFrameProcessor {
     var latency: Int? { latencySamples }
     var echoDelayMilliseconds: Double? { statistics.estimatedEchoDelayMilliseconds }
+    var bulkDelayMilliseconds: Double? { statistics.estimatedBulkDelayMilliseconds }
     var filterRestarts: Int? { statistics.filterRestarts }
     var doubleTalkBlocks: Int? { statistics.doubleTalkBlocks }
+    var doubleTalkActive: Bool? { statistics.doubleTalkActive }
 }
 
 extension SpeexCaptureProcessor: AecFrameProcessor {
     var latency: Int? { nil }
     var echoDelayMilliseconds: Double? { nil }
+    var bulkDelayMilliseconds: Double? { nil }
     var filterRestarts: Int? { nil }
     var doubleTalkBlocks: Int? { nil }
+    var doubleTalkActive: Bool? { nil }
 }

@@ -21,6 +21,10 @@ struct AecScore {
     var doubleTalkSNROut: Double?
     var doubleTalkCorrelation: Double?
     var doubleTalkNearLevel: Double?
+    /// The scoring frames (``frameLength`` samples of the microphone's time) that are far-end
+    /// only and double talk, as classified above.
+    var farEndOnlyMask: [Bool] = []
+    var doubleTalkMask: [Bool] = []
 
     /// Scores `out` against the set's signals (all full scale 1).
     init(mic: [Double], echo: [Double], near: [Double]?, out original: [Double],
@@ -51,6 +55,8 @@ struct AecScore {
             farEndOnly[f] = converged && echoActive && !nearActive
             doubleTalk[f] = converged && echoActive && nearActive
         }
+        farEndOnlyMask = farEndOnly
+        doubleTalkMask = doubleTalk
         var micSum = 0.0, outSum = 0.0, lateMic = 0.0, lateOut = 0.0, late = 0
         let lastTime = time.last ?? 0
         for f in 0..<frameCount where farEndOnly[f] {
@@ -89,6 +95,23 @@ struct AecScore {
         let varianceN = nn - sumN * sumN / count, varianceO = sumOO - sumO * sumO / count
         doubleTalkCorrelation = covariance / (varianceN * varianceO).squareRoot()
         doubleTalkNearLevel = on > 0 ? 10 * log10(on / nn) : nil
+    }
+
+    /// The share of the far-end-only and of the double-talk scoring frames in which a
+    /// processor flagged double talk, from its flag per processed frame of `frameSamples`
+    /// (nil for a class without frames).
+    func doubleTalkFlagShares(flags: [Bool], frameSamples: Int) -> (farEndOnly: Double?, doubleTalk: Double?) {
+        func share(_ mask: [Bool]) -> Double? {
+            var frames = 0, flagged = 0
+            for f in mask.indices where mask[f] {
+                frames += 1
+                let first = f * Self.frameLength / frameSamples
+                let last = min(((f + 1) * Self.frameLength - 1) / frameSamples, flags.count - 1)
+                if first <= last, flags[first...last].contains(true) { flagged += 1 }
+            }
+            return frames > 0 ? Double(flagged) / Double(frames) : nil
+        }
+        return (share(farEndOnlyMask), share(doubleTalkMask))
     }
 
     /// The lag of `out` behind `mic` with the highest normalised correlation over the first

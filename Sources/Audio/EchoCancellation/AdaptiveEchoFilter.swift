@@ -1,9 +1,11 @@
 import Glibc
 
 /// The linear echo canceller behind ``CaptureProcessor``: a partitioned-block frequency-domain
-/// adaptive filter (overlap-save, blocks of B samples, FFTs of 2B) whose partitions span the
-/// whole echo path the caller allows, bulk delay included, so that it finds and follows any
-/// delay left after the caller's alignment without a separate delay search.
+/// adaptive filter (overlap-save, blocks of B samples, FFTs of 2B) whose partitions cover the
+/// whole echo path the caller allows, bulk delay included. An ``EchoDelayEstimator`` finds the
+/// bulk delay from the signals' envelopes; the filters then use only the partitions from a
+/// little before it on (``activeStart``), so that the step and the cost go to the path itself.
+/// Until a delay stands out, and whenever it moves earlier, every partition is in use.
 ///
 /// ```
 ///  far ─┬─► FFT ─► X(p) ring ─► Σ W(p)·X(p) ─► IFFT ─► ŷ ─┐
@@ -79,6 +81,28 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// Sanitised copies of the inputs (B each).
     private let farBlock: UnsafeMutablePointer<Float>
     private let micBlock: UnsafeMutablePointer<Float>
+    /// The last two microphone blocks (2B), their spectrum, and the power spectra of the
+    /// newest far and microphone blocks (for the delay estimator).
+    private let micTime: UnsafeMutablePointer<Float>
+    private let micReal: UnsafeMutablePointer<Float>
+    private let micImaginary: UnsafeMutablePointer<Float>
+    private let farPowerNow: UnsafeMutablePointer<Float>
+    private let micPowerNow: UnsafeMutablePointer<Float>
+    /// Finds the bulk delay from the envelopes, so that the filter spans the path after it.
+    private var delayEstimator: EchoDelayEstimator
+    /// First partition the filters use: the estimated bulk delay less ``delayMargin``, 0 until
+    /// a delay is found. Partitions before it hold zeros and cost nothing.
+    private(set) var activeStart = 0
+    /// A later start waits until the estimate has held this many blocks.
+    private var laterStartBlocks = 0
+    /// Partitions kept before the estimated delay (the estimate may be a block or two late).
+    static let delayMargin = 4
+    /// Blocks a later estimate must hold before the filter's start moves to it (about 0.2 s).
+    static let laterStartHold = 25
+    /// Share of a filter's energy the partitions given up by a later start may hold at most.
+    static let droppableShare: Float = 0.02
+    /// Partitions the filter keeps active however late the estimated delay is.
+    static let minimumActivePartitions = 8
 
     private var constraintCursor = 0
     /// Residual echo power over echo-estimate power of the foreground, and its regression sums.
@@ -138,7 +162,10 @@ struct AdaptiveEchoFilter: ~Copyable {
     static let maximumStep: Float = 0.8
     static let minimumStep: Float = 0.15
     static let noiseFloorFactor: Float = 1.5
-    static let doubleTalkMinimumERLE: Float = 6
+    /// Smoothed ERLE [dB] the filter must once reach before double talk is detected: the
+    /// detection threshold (error 4× = 6 dB above the expected residual) plus 6 dB, so that a
+    /// young filter's unmodelled echo is not taken for a talker.
+    static let doubleTalkMinimumERLE: Float = 12
     static let doubleTalkCoherence: Float = 0.95
     static let copyCoherence: Float = 0.8
     /// Share of the microphone's power explained linearly by the echo estimate (set by the
@@ -190,6 +217,12 @@ struct AdaptiveEchoFilter: ~Copyable {
         farBlock = zeros(blockSamples)
         micBlock = zeros(blockSamples)
         delayedFarPower = zeros(stride)
+        micTime = zeros(2 * blockSamples)
+        micReal = zeros(stride)
+        micImaginary = zeros(stride)
+        farPowerNow = zeros(stride)
+        micPowerNow = zeros(stride)
+        delayEstimator = EchoDelayEstimator(bins: blockSamples + 1, maximumDelayBlocks: self.partitions)
         reset()
     }
 
@@ -220,6 +253,11 @@ struct AdaptiveEchoFilter: ~Copyable {
         farBlock.deallocate()
         micBlock.deallocate()
         delayedFarPower.deallocate()
+        micTime.deallocate()
+        micReal.deallocate()
+        micImaginary.deallocate()
+        farPowerNow.deallocate()
+        micPowerNow.deallocate()
     }
 
     /// Forgets the echo path and the far history.
@@ -229,6 +267,10 @@ struct AdaptiveEchoFilter: ~Copyable {
         farReal.update(repeating: 0, count: spectra)
         farImaginary.update(repeating: 0, count: spectra)
         newest = 0
+        micTime.update(repeating: 0, count: 2 * blockSamples)
+        delayEstimator.reset()
+        activeStart = 0
+        laterStartBlocks = 0
         restartFilter()
         delayedFarPower.update(repeating: 0, count: stride)
         restarts = 0
@@ -282,8 +324,8 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// line through their log energies, down to 40 dB below the peak.
     private mutating func measureShape() {
         let P = partitions
-        var best = 0
-        for p in 1..<max(P, 1) where foregroundEnergy[p] > foregroundEnergy[best] { best = p }
+        var best = activeStart
+        for p in activeStart..<P where foregroundEnergy[p] > foregroundEnergy[best] { best = p }
         guard foregroundEnergy[best] > 0 else { return }
         peakPartition = best
         let floor = foregroundEnergy[best] * 1e-4
@@ -319,8 +361,8 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// The block offset of the foreground's most energetic partition, or nil before adaptation.
     var strongestPartition: Int? {
         guard isAdapted else { return nil }
-        var best = 0
-        for p in 1..<max(partitions, 1) where foregroundEnergy[p] > foregroundEnergy[best] { best = p }
+        var best = activeStart
+        for p in activeStart..<partitions where foregroundEnergy[p] > foregroundEnergy[best] { best = p }
         return foregroundEnergy[best] > 0 ? best : nil
     }
 
@@ -353,6 +395,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         for i in 0..<B { farTime[B + i] = farBlock[i] }
         newest = newest == 0 ? P - 1 : newest - 1
         fft.forward(farTime, real: farReal + newest * S, imaginary: farImaginary + newest * S)
+        estimateDelay()
 
         filter()
         // Time-domain echo estimates (overlap-save: the last B samples) and errors.
@@ -404,7 +447,9 @@ struct AdaptiveEchoFilter: ~Copyable {
             errorEnergySmoothed = 0.98 * errorEnergySmoothed + 0.02 * errorEnergy
         }
         errorFloor = errorFloor == 0 || errorEnergy < errorFloor ? errorEnergy : errorFloor * 1.002
-        let delayedSlot = (newest + peakPartition) % P
+        // The echo's main delay: the foreground's peak once there is one, else the estimate.
+        let mainDelay = foregroundSet ? peakPartition : min(delayEstimator.delayBlocks ?? peakPartition, P - 1)
+        let delayedSlot = (newest + mainDelay) % P
         for k in 0..<bins {
             let xr = farReal[delayedSlot * S + k], xi = farImaginary[delayedSlot * S + k]
             delayedFarPower[k] = xr * xr + xi * xi
@@ -462,6 +507,66 @@ struct AdaptiveEchoFilter: ~Copyable {
         adapt()
     }
 
+    /// Feeds the delay estimator the newest far and microphone power spectra, and moves the
+    /// filters' first partition to the estimated bulk delay less a margin: at once when the
+    /// estimate is earlier than the start, after ``laterStartHold`` blocks when later (the
+    /// partitions given up are zeroed, so that they cost nothing and add no noise).
+    private mutating func estimateDelay() {
+        let B = blockSamples, S = stride, P = partitions
+        for i in 0..<B { micTime[i] = micTime[i + B] }
+        for i in 0..<B { micTime[B + i] = micBlock[i] }
+        fft.forward(micTime, real: micReal, imaginary: micImaginary)
+        let xr = farReal + newest * S, xi = farImaginary + newest * S
+        for k in 0..<bins {
+            farPowerNow[k] = xr[k] * xr[k] + xi[k] * xi[k]
+            micPowerNow[k] = micReal[k] * micReal[k] + micImaginary[k] * micImaginary[k]
+        }
+        // Double talk (as judged in the last block) only blurs the envelope match.
+        delayEstimator.update(farPower: farPowerNow, micPower: micPowerNow, farActive: farActive, learn: !doubleTalk)
+        guard let delay = delayEstimator.delayBlocks else { return }
+        let latest = max(0, P - min(P, Self.minimumActivePartitions))
+        let start = min(max(0, delay - Self.delayMargin), latest)
+        if start < activeStart {
+            activeStart = start
+            laterStartBlocks = 0
+        } else if start > activeStart && !doubleTalk {
+            laterStartBlocks += 1
+            // Never give up partitions that hold a noticeable part of either filter.
+            var dropped: Float = 0, kept: Float = 0, droppedForeground: Float = 0, keptForeground: Float = 0
+            for p in activeStart..<P {
+                if p < start {
+                    dropped += partitionEnergy[p]
+                    droppedForeground += foregroundEnergy[p]
+                } else {
+                    kept += partitionEnergy[p]
+                    keptForeground += foregroundEnergy[p]
+                }
+            }
+            if dropped > Self.droppableShare * (dropped + kept)
+                || droppedForeground > Self.droppableShare * (droppedForeground + keptForeground) {
+                laterStartBlocks = 0
+            }
+            if laterStartBlocks >= Self.laterStartHold {
+                for p in activeStart..<start {
+                    (backgroundReal + p * S).update(repeating: 0, count: S)
+                    (backgroundImaginary + p * S).update(repeating: 0, count: S)
+                    (foregroundReal + p * S).update(repeating: 0, count: S)
+                    (foregroundImaginary + p * S).update(repeating: 0, count: S)
+                    partitionEnergy[p] = 0
+                    foregroundEnergy[p] = 0
+                    proportion[p] = 0
+                }
+                activeStart = start
+                laterStartBlocks = 0
+            }
+        } else {
+            laterStartBlocks = 0
+        }
+    }
+
+    /// The estimated bulk delay [blocks], nil until one stands out.
+    var bulkDelayBlocks: Int? { delayEstimator.delayBlocks }
+
     /// Both filters' echo spectra and the normaliser, from the far spectra.
     private func filter() {
         let S = stride, P = partitions
@@ -470,7 +575,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         echoReal.update(repeating: 0, count: S)
         echoImaginary.update(repeating: 0, count: S)
         farPower.update(repeating: 0, count: S)
-        for p in 0..<P {
+        for p in activeStart..<P {
             let slot = (newest + p) % P
             let xr = farReal + slot * S, xi = farImaginary + slot * S
             let br = backgroundReal + p * S, bi = backgroundImaginary + p * S
@@ -565,8 +670,8 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// Updates every background partition by its share, constrains a few, and renews the
     /// shares from the partition energies.
     private mutating func adapt() {
-        let B = blockSamples, S = stride, P = partitions
-        for p in 0..<P {
+        let B = blockSamples, S = stride, P = partitions, first = activeStart
+        for p in first..<P {
             let slot = (newest + p) % P
             let xr = farReal + slot * S, xi = farImaginary + slot * S
             let br = backgroundReal + p * S, bi = backgroundImaginary + p * S
@@ -587,8 +692,9 @@ struct AdaptiveEchoFilter: ~Copyable {
         }
         // Gradient constraint on a few partitions in turn: keep the first B taps only.
         for _ in 0..<constraintsPerBlock {
+            if constraintCursor < first { constraintCursor = first }
             let p = constraintCursor
-            constraintCursor = (constraintCursor + 1) % P
+            constraintCursor = constraintCursor + 1 < P ? constraintCursor + 1 : first
             let br = backgroundReal + p * S, bi = backgroundImaginary + p * S
             fft.inverse(real: br, imaginary: bi, output: scratch)
             for i in B..<(2 * B) { scratch[i] = 0 }
@@ -596,13 +702,14 @@ struct AdaptiveEchoFilter: ~Copyable {
         }
         // Proportionate shares: magnitude plus a floor, normalised to 1.
         var magnitudeSum: Float = 0
-        for p in 0..<P {
+        for p in first..<P {
             let magnitude = partitionEnergy[p].squareRoot()
             proportion[p] = magnitude
             magnitudeSum += magnitude
         }
-        let floor = Self.proportionFloor * magnitudeSum / Float(P) + 1e-12
-        let total = magnitudeSum + floor * Float(P)
-        for p in 0..<P { proportion[p] = (proportion[p] + floor) / total }
+        let active = Float(P - first)
+        let floor = Self.proportionFloor * magnitudeSum / active + 1e-12
+        let total = magnitudeSum + floor * active
+        for p in first..<P { proportion[p] = (proportion[p] + floor) / total }
     }
 }

@@ -145,6 +145,9 @@ public struct CaptureProcessor: ~Copyable {
             statistics.filterRestarts = canceller.restarts
             statistics.echoReturnLossEnhancementDecibels = Double(canceller.erleDecibels)
             statistics.residualEchoLeakageDecibels = Double(10 * log10f(max(canceller.leakage, 1e-10)))
+            statistics.estimatedBulkDelayMilliseconds = canceller.bulkDelayBlocks.map {
+                Double($0) * Double(block) * 1_000 / Double(configuration.sampleRate)
+            }
             statistics.estimatedEchoDelayMilliseconds = canceller.strongestPartition.map {
                 (Double($0) + 0.5) * Double(block) * 1_000 / Double(configuration.sampleRate)
             }

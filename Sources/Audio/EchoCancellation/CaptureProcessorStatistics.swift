@@ -6,6 +6,10 @@ public struct CaptureProcessorStatistics: Sendable, Hashable {
     /// Where the echo's strongest part is, after the caller's alignment [ms]: the centre of the
     /// adaptive filter's most energetic partition; nil until the filter has converged.
     public var estimatedEchoDelayMilliseconds: Double?
+    /// The echo path's bulk delay after the caller's alignment [ms]: where the echo starts, found
+    /// from the far end's and the microphone's spectral envelopes (independently of the
+    /// adaptive filter, which spans the path from there); nil until a delay stands out.
+    public var estimatedBulkDelayMilliseconds: Double?
     /// The linear canceller's echo return loss enhancement, microphone over error power during
     /// far-end speech, smoothed [dB]; 0 until the far end has spoken.
     public var echoReturnLossEnhancementDecibels: Double = 0

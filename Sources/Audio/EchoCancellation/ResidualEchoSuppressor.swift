@@ -13,8 +13,10 @@ import Glibc
 ///   a reverberation model (the far power at the echo's main delay integrated with the tail
 ///   decay the filter shows, regressed the same way), which covers what a young filter has
 ///   not yet modelled and the tail after the far end stops; and the last value held with a
-///   decay. Outside double talk the estimate is boosted 30×, so that far-end single talk is
-///   suppressed to the floor; in double talk only 2×, so that the talker passes.
+///   decay (the unboosted value). Outside double talk the estimate is boosted 30× (and that is
+///   held too), so that far-end single talk is suppressed to the floor; in double talk it is not
+///   boosted, from the first block on, so that the talker passes, except in bins whose error the
+///   estimate explains (no talker there), which are suppressed as in single talk.
 ///
 /// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored at
 /// -25 dB where echo dominates and -15 dB where noise does. The suppressor also measures how
@@ -36,6 +38,7 @@ struct ResidualEchoSuppressor: ~Copyable {
     /// G²·|E|² of the previous block (decision-directed SNR).
     private let previousClean: UnsafeMutablePointer<Float>
     private let residual: UnsafeMutablePointer<Float>
+    private let heldEcho: UnsafeMutablePointer<Float>
     private let smoothed: UnsafeMutablePointer<Float>
     private let noise: UnsafeMutablePointer<Float>
     private let currentMinimum: UnsafeMutablePointer<Float>
@@ -83,7 +86,12 @@ struct ResidualEchoSuppressor: ~Copyable {
     static let singleTalkBoost: Float = 30
     /// Error-over-microphone power ratio above which a bin falls back to the microphone.
     static let amplificationLimit: Float = 10
-    static let doubleTalkBoost: Float = 2
+    /// Residual-echo over-estimation in double talk: none beyond ``echoOverestimation``, so
+    /// that the talker passes.
+    static let doubleTalkBoost: Float = 1
+    /// In double talk, a bin whose error power is below this many times its unboosted residual
+    /// echo and noise estimate holds no talker, and gets the single-talk boost.
+    static let doubleTalkBinGate: Float = 4
     /// Residual-echo over-estimation factor.
     static let echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
@@ -121,6 +129,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         echoImaginary = zeros(bins)
         previousClean = zeros(bins)
         residual = zeros(bins)
+        heldEcho = zeros(bins)
         smoothed = zeros(bins)
         noise = zeros(bins)
         currentMinimum = zeros(bins)
@@ -150,7 +159,7 @@ struct ResidualEchoSuppressor: ~Copyable {
     deinit {
         for pointer in [
             window, errorHistory, echoHistory, frame, spectrumReal, spectrumImaginary, echoReal,
-            echoImaginary, previousClean, residual, smoothed, noise, currentMinimum, windowMinima, overlap,
+            echoImaginary, previousClean, residual, heldEcho, smoothed, noise, currentMinimum, windowMinima, overlap,
             errorMean, echoMean, covariance, variance, leak, echoPower,
             reverb, reverbMean, reverbCovariance, reverbVariance, reverbLeak,
             micHistory, micReal, micImaginary, micAuto, echoAuto, crossReal, crossImaginary,
@@ -165,6 +174,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         echoHistory.update(repeating: 0, count: n)
         previousClean.update(repeating: 0, count: bins)
         residual.update(repeating: 0, count: bins)
+        heldEcho.update(repeating: 0, count: bins)
         smoothed.update(repeating: 0, count: bins)
         noise.update(repeating: 0, count: bins)
         currentMinimum.update(repeating: .greatestFiniteMagnitude, count: bins)
@@ -238,7 +248,6 @@ struct ResidualEchoSuppressor: ~Copyable {
         let suppress = echoSuppression || noiseSuppression
         let weight = Self.decisionDirectedWeight
         let boost = doubleTalk ? Self.doubleTalkBoost : Self.singleTalkBoost
-        let echoOver = Self.echoOverestimation * boost, reverbOver = Self.reverbOverestimation * boost
         for k in 0..<K {
             var pe = spectrumReal[k] * spectrumReal[k] + spectrumImaginary[k] * spectrumImaginary[k]
             if echoSuppression {
@@ -265,11 +274,23 @@ struct ResidualEchoSuppressor: ~Copyable {
             // Residual echo, held with a decay.
             var echoPart: Float = 0
             if echoSuppression {
-                echoPart = max(
-                    echoOver * leak[k] * echoPower[k],
-                    reverbOver * reverbLeak[k] * reverb[k],
+                // The residual held with a decay is the unboosted one, so that double talk
+                // gets its gentle suppression from its first block on; outside double talk the
+                // boosted estimate is held as well (it covers a filter that lags the room).
+                let unboosted = max(
+                    Self.echoOverestimation * leak[k] * echoPower[k],
+                    Self.reverbOverestimation * reverbLeak[k] * reverb[k],
                     Self.echoHold * residual[k])
-                residual[k] = echoPart
+                residual[k] = unboosted
+                if doubleTalk {
+                    // A bin the residual estimate explains (error within a few times of it)
+                    // holds no talker: it is suppressed as in single talk.
+                    let expected = unboosted + (noiseSuppression ? noise[k] : 0) + 1e-14
+                    echoPart = (pe < Self.doubleTalkBinGate * expected ? Self.singleTalkBoost : boost) * unboosted
+                } else {
+                    echoPart = max(boost * unboosted, Self.echoHold * heldEcho[k])
+                }
+                heldEcho[k] = echoPart
             }
             let noisePart = noiseSuppression ? noise[k] : 0
             let interference = echoPart + noisePart + 1e-14
