@@ -762,6 +762,64 @@ struct HeaderViewTests {
         #expect(error.rejectStatus == nil)
     }
 
+    // MARK: - Session-Expires and Min-SE (RFC 4028)
+
+    struct SessionExpiresCase: Sendable, CustomTestStringConvertible {
+        let line: String
+        let seconds: UInt32
+        let refresher: SIPSessionExpires.Refresher?
+        var testDescription: String { line }
+    }
+
+    @Test("sessionExpires(): seconds and refresher, long and compact forms", arguments: [
+        SessionExpiresCase(line: "Session-Expires: 1800;refresher=uac", seconds: 1800, refresher: .uac),
+        SessionExpiresCase(line: "Session-Expires: 90 ; refresher = UAS", seconds: 90, refresher: .uas),
+        SessionExpiresCase(line: "x: 4294967295", seconds: UInt32.max, refresher: nil),
+        SessionExpiresCase(line: "session-expires: 600;foo=bar;refresher=uac", seconds: 600, refresher: .uac),
+        // A refresher naming neither side is a generic-param: kept, but no refresher.
+        SessionExpiresCase(line: "Session-Expires: 600;refresher=proxy", seconds: 600, refresher: nil),
+        SessionExpiresCase(line: "Session-Expires: 0", seconds: 0, refresher: nil),
+    ])
+    func sessionExpires(_ test: SessionExpiresCase) throws {
+        let message = try Self.request(method: "INVITE", [test.line])
+        let value = try #require(try message.sessionExpires())
+        #expect(value.seconds == test.seconds)
+        #expect(value.refresher == test.refresher)
+        try message.validate()
+    }
+
+    @Test("minSE(): seconds, with parameters allowed")
+    func minSE() throws {
+        #expect(try Self.request(method: "INVITE", ["Min-SE: 90"]).minSE() == 90)
+        #expect(try Self.request(method: "INVITE", ["Min-SE: 3600;x=1"]).minSE() == 3600)
+        let absent = try Self.request(method: "INVITE")
+        #expect(try absent.minSE() == nil)
+        #expect(try absent.sessionExpires() == nil)
+    }
+
+    @Test("malformed Session-Expires and Min-SE: typed errors at the right byte, 400 in validate()", arguments: [
+        ("Session-Expires: soon", SIPParseError.Code.malformedHeaderValue, "soon"),
+        ("Session-Expires: -5", .malformedHeaderValue, "-5"),
+        ("Session-Expires: 1800 refresher=uac", .malformedHeaderValue, "refresher"),
+        ("Session-Expires: 1800;;refresher=uac", .malformedHeaderValue, ";refresher"),
+        ("Session-Expires: 4294967296", .valueOutOfRange, "4294967296"),
+        ("x: 99999999999999999999999", .valueOutOfRange, "99999999999999999999999"),
+        ("Min-SE: ninety", .malformedHeaderValue, "ninety"),
+        ("Min-SE: 90 seconds", .malformedHeaderValue, "seconds"),
+        ("Min-SE: 4294967296", .valueOutOfRange, "4294967296"),
+    ])
+    func malformedSessionTimerHeaders(line: String, code: SIPParseError.Code, marker: String) throws {
+        let text = SIPWire.request(method: "INVITE", extra: [line])
+        let message = try SIPMessage(parsing: text)
+        let caught = SIPWire.error { line.hasPrefix("Min-SE") ? try message.minSE().map(UInt64.init) : try message.sessionExpires().map { UInt64($0.seconds) } }
+        let error = try #require(caught)
+        #expect(error.code == code)
+        let name = String(line.prefix { $0 != ":" })
+        #expect(error.offset == SIPWire.offset(of: marker, in: text, from: SIPWire.offset(of: name + ":", in: text) + name.utf8.count))
+        #expect(error.isRequest == true)
+        #expect(SIPWire.error { try message.validate() }?.code == code)
+    }
+
     // MARK: - validate()
 
     struct ValidateCase: Sendable, CustomTestStringConvertible {

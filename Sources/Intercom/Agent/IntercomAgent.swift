@@ -167,7 +167,8 @@ public final class IntercomAgent: @unchecked Sendable {
                     DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0))
                 }
             },
-            challenger: challenger, passwords: configuration.answer.challenge?.users ?? [:])
+            challenger: challenger, passwords: configuration.answer.challenge?.users ?? [:],
+            sessionExpires: configuration.answer.sessionExpiresSeconds)
         let userAgent = SIPUserAgent(configuration: agentConfiguration, layer: layer, transport: transport, logger: logger)
         let agent = IntercomAgent(
             eventLoop: loop, localAddresses: addresses, logger: logger, transport: transport, userAgent: userAgent,

@@ -140,6 +140,7 @@ extension ConfigurationDecoder {
         }
         read("maxCalls", map, into: &answer.maxCalls)
         read("maxDurationSeconds", map, into: &answer.maxDurationSeconds)
+        read("sessionExpiresSeconds", map, into: &answer.sessionExpiresSeconds)
     }
 
     mutating func decodeAudio(_ node: ConfigurationNode, _ path: ConfigurationKeyPath, into audio: inout AudioConfiguration) {

@@ -52,6 +52,7 @@ indirect enum ConfigurationSchema: Sendable {
             "challenge": .mapping(["realm": .scalar, "users": .dictionary(.scalar)]),
             "maxCalls": .scalar,
             "maxDurationSeconds": .scalar,
+            "sessionExpiresSeconds": .scalar,
         ]),
         "audio": .mapping([
             "capture": .scalar, "playback": .scalar, "sampleRate": .scalar, "channels": .scalar, "periodMs": .scalar,

@@ -133,6 +133,10 @@ struct ConfigurationValidator {
         checkRange(answer.delayMs, 0...60_000, "answer.delayMs", unit: " ms")
         checkRange(answer.maxCalls, 1...64, "answer.maxCalls")
         checkRange(answer.maxDurationSeconds, 0...86_400, "answer.maxDurationSeconds", unit: " s")
+        if answer.sessionExpiresSeconds != 0 {
+            // RFC 4028 §4: no session interval below 90 s.
+            checkRange(answer.sessionExpiresSeconds, 90...86_400, "answer.sessionExpiresSeconds", unit: " s (or 0 for none)")
+        }
         if let allow = answer.allow {
             for (index, pattern) in allow.uris.enumerated() { checkURIPattern(pattern, "answer.allow.uris[\(index)]") }
             for (index, network) in allow.networks.enumerated() {

@@ -107,6 +107,7 @@ extension IntercomConfiguration {
                 ("challenge", challenge),
                 ("maxCalls", .int(answer.maxCalls)),
                 ("maxDurationSeconds", .int(answer.maxDurationSeconds)),
+                ("sessionExpiresSeconds", .int(answer.sessionExpiresSeconds)),
             ])),
             ("audio", .map([
                 ("capture", .string(audio.capture)),

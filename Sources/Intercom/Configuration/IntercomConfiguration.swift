@@ -129,6 +129,11 @@ public struct AnswerConfiguration: Sendable, Hashable {
     public var maxCalls = 1
     /// A call is hung up after this long [s]; 0 for no limit.
     public var maxDurationSeconds = 600
+    /// The RFC 4028 session interval asked for and granted [s]: the call is refreshed by
+    /// re-INVITE every half interval, and a peer that stops refreshing (or answering
+    /// refreshes) is hung up within one interval, so that a lost BYE never keeps the door
+    /// line busy; 0 turns session timers off.
+    public var sessionExpiresSeconds = 1800
     public init() {}
 }
 

@@ -121,6 +121,8 @@ extension SIPMessage {
             _ = try reasons()
         case .retryAfter:
             _ = try retryAfter(range)
+        case .sessionExpires, .minSE:
+            _ = try deltaSecondsWithParameters(range)
         case .date:
             try validateDate(range)
         case .warning:

@@ -54,8 +54,10 @@ public enum SIPCallEnd: Sendable, Hashable, CustomStringConvertible {
     /// Outgoing: the INVITE got this final non-2xx status. Incoming: this side rejected it
     /// with this status.
     case rejected(status: Int, reason: String)
-    /// No final response (Timer B), no ACK for the 2xx (64*T1), or the application did not
-    /// answer in time.
+    /// No final response (Timer B), no ACK for the 2xx (64*T1), the application did not
+    /// answer in time, or the session timer ran out (RFC 4028 §10: no refresh from the peer
+    /// before the session expired, or this side's refresh failed with 408, 481 or a timeout;
+    /// a BYE was sent).
     case timedOut
     /// The transport could not carry a request or response of the call.
     case transportFailed

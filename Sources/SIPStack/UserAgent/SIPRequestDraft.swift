@@ -66,8 +66,12 @@ struct SIPRequestDraft {
 extension SIPMessage {
     /// This request sent again as a new transaction (RFC 3261 §8.1.3.5, §22.2): a new top Via
     /// branch, CSeq `cseq`, the Authorization and Proxy-Authorization headers replaced by
-    /// `authorizations`, everything else as it was.
-    func resending(cseq: UInt32, authorizations: [DigestAuthorization]) throws(SIPUserAgentError) -> SIPMessage {
+    /// `authorizations` (kept when nil), every header named in `replacing` replaced by the
+    /// values given there (a 422 retry's Session-Expires and Min-SE, RFC 4028 §7.3),
+    /// everything else as it was.
+    func resending(
+        cseq: UInt32, authorizations: [DigestAuthorization]?, replacing: [(SIPHeaderName, String)] = []
+    ) throws(SIPUserAgentError) -> SIPMessage {
         guard isRequest, let method = methodToken?.string, let branch = topViaBranch?.string else {
             throw SIPUserAgentError(.invalidMessage, "only a request with a Via branch can be resent")
         }
@@ -77,8 +81,9 @@ extension SIPMessage {
         buffer.writeStaticString("\r\n")
         var firstVia = true
         for header in headers {
+            if replacing.contains(where: { $0.0 == header.name }) { continue }
             switch header.name {
-            case .authorization, .proxyAuthorization:
+            case .authorization where authorizations != nil, .proxyAuthorization where authorizations != nil:
                 continue
             case .via where firstVia:
                 firstVia = false
@@ -94,7 +99,8 @@ extension SIPMessage {
                 buffer.writeStaticString("\r\n")
             }
             if header.name == .cseq {
-                for authorization in authorizations { buffer.writeSIPHeader(authorization.headerName, authorization.value) }
+                for authorization in authorizations ?? [] { buffer.writeSIPHeader(authorization.headerName, authorization.value) }
+                for (name, value) in replacing { buffer.writeSIPHeader(name, value) }
             }
         }
         buffer.writeSIPHeader(.contentLength, decimal: body.count)

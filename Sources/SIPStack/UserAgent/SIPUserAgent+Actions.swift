@@ -14,6 +14,11 @@ extension SIPUserAgent {
     ) throws(SIPUserAgentError) -> SIPCallHandle {
         eventLoop.preconditionInEventLoop()
         guard !isShutDown else { throw SIPUserAgentError(.shutDown, "the agent is shut down") }
+        // RFC 4028 §7.1: Session-Expires (no refresher: the UAS picks) and Min-SE.
+        let sessionHeaders = configuration.sessionTimersEnabled
+            ? Self.sessionRequestHeaders(
+                interval: configuration.effectiveSessionExpires, minSE: configuration.effectiveMinSE, refresher: nil)
+            : []
         let nextHop = configuration.outboundProxy ?? target
         let nextHopDestination = try SIPNextHop.destination(for: nextHop, defaultTransport: configuration.defaultTransport)
         let transport = nextHopDestination.transport
@@ -24,13 +29,16 @@ extension SIPUserAgent {
             via: SIPRequestDraft.via(sentBy: configuration.sentBy(for: transport), transport: transport),
             from: "\(configuration.fromValue);tag=\(localTag)", to: "<\(target)>", callID: callID,
             cseq: UInt32.random(in: 1...0x7FFF), contact: configuration.contactURI(for: transport),
-            headers: standardHeaders + headers, body: offer)
+            headers: standardHeaders + sessionHeaders + headers, body: offer)
         if let proxy = configuration.outboundProxy { draft.routes = [outboundRoute(proxy)] }
         let (invite, destination) = try finalize(draft, to: nextHopDestination)
         let handle = makeHandle()
         let call = Call(handle: handle, role: .outgoing, state: .calling, callID: callID, localTag: localTag, transport: transport)
         call.invite = invite
         call.inviteDestination = destination
+        call.localBody = offer
+        call.requestedInterval = configuration.effectiveSessionExpires
+        call.requestedMinSE = configuration.effectiveMinSE
         calls[handle] = call
         callsByDialog[LocalDialogID(callID: callID, localTag: localTag)] = handle
         emit(.callStateChanged(handle, .calling))
@@ -52,10 +60,16 @@ extension SIPUserAgent {
         guard let request = call.serverRequest, let key = call.serverKey, let source = call.source, let cseq = request.cseqNumber else {
             throw SIPUserAgentError(.wrongState, "\(handle) has no INVITE to answer")
         }
+        let sessionAnswer = call.pendingSessionAnswer
+        let sessionHeaders = sessionAnswer.map(Self.sessionResponseHeaders) ?? []
         guard let response = respond(
             to: request, key: key, source: source, status: 200, reason: "OK", toTag: call.localTag,
-            contact: call.dialog?.transport ?? call.transport, headers: standardHeaders, body: body)
+            contact: call.dialog?.transport ?? call.transport, headers: standardHeaders + sessionHeaders, body: body)
         else { throw SIPUserAgentError(.invalidMessage, "the 2xx could not be built or sent") }
+        call.pendingSessionAnswer = nil
+        if let body { call.localBody = body }
+        // RFC 4028 §9: the 2xx starts (or refreshes) the session timer.
+        if let sessionAnswer { startSessionTimer(sessionAnswer.timer, for: call) }
         call.peerReinvitePending = false
         cancelTimer(.unanswered, for: call)
         cancelTimer(.reoffer, for: call)
@@ -123,6 +137,7 @@ extension SIPUserAgent {
             throw SIPUserAgentError(.requestPending, "an INVITE is already in progress in the dialog")
         }
         call.reinviteBody = offer
+        call.reinviteIsRefresh = false
         try sendReinvite(call)
     }
 
@@ -166,7 +181,7 @@ extension SIPUserAgent {
     /// Headers every request and 2xx of the agent carries.
     var standardHeaders: [(SIPHeaderName, String)] {
         var headers: [(SIPHeaderName, String)] = [(.allow, allowValue)]
-        let supported = configuration.profile.supportedExtensions
+        let supported = requestProfile.supportedExtensions
         if !supported.isEmpty { headers.append((.supported, supported.sorted().joined(separator: ", "))) }
         headers.append((.userAgent, configuration.product))
         return headers
@@ -247,7 +262,8 @@ extension SIPUserAgent {
     }
 
     func sendReinvite(_ call: Call) throws(SIPUserAgentError) {
-        let (request, destination) = try dialogRequest(call, method: .invite, body: call.reinviteBody)
+        let (request, destination) = try dialogRequest(
+            call, method: .invite, body: call.reinviteBody, headers: sessionHeaders(forReinviteOf: call))
         call.clientReinvite = send(request, to: destination, purpose: .reinvite(call.handle))
     }
 

@@ -16,6 +16,27 @@ extension SIPUserAgent {
         case reinviteRetry
         /// Forget the terminated call (it still absorbs late messages until then).
         case forget
+        /// Send a session refresh re-INVITE, half-way through the session interval (RFC 4028 §10).
+        case sessionRefresh
+        /// The session expires without a refresh: BYE (RFC 4028 §10).
+        case sessionExpiry
+    }
+
+    /// A running RFC 4028 session timer: the interval and which side refreshes.
+    struct SessionTimer: Hashable {
+        /// The session interval in seconds (at least 90).
+        var interval: UInt32
+        /// Whether this side sends the refreshes; otherwise it waits for the peer's.
+        var localRefresher: Bool
+    }
+
+    /// What the 2xx to the peer's INVITE says about session timers (RFC 4028 §9): the timer
+    /// it starts, and whether it carries Require: timer.
+    struct SessionAnswer: Hashable {
+        var timer: SessionTimer
+        /// The refresher parameter as the peer (the UAC of its INVITE) reads it.
+        var refresher: SIPSessionExpires.Refresher
+        var requireTimer: Bool
     }
 
     /// Who started the call.
@@ -66,6 +87,27 @@ extension SIPUserAgent {
         var reinviteBody: SIPBody?
         /// Whether a re-INVITE of the peer waits for our answer.
         var peerReinvitePending = false
+
+        // Session timers (RFC 4028).
+        /// The running session timer, or nil.
+        var sessionTimer: SessionTimer?
+        /// When the session expires without a refresh.
+        var sessionDeadline: NIODeadline?
+        /// The session description this side sent last (offer or answer): a refresh re-INVITE
+        /// offers it again, unchanged (RFC 3264 §8: same version).
+        var localBody: SIPBody?
+        /// Whether the re-INVITE in flight is a session refresh of this agent's own (its
+        /// outcome is not reported to the application).
+        var reinviteIsRefresh = false
+        /// The session interval and Min-SE this side's INVITEs ask for; a 422 raises both (§7.3).
+        var requestedInterval: UInt32 = 0
+        var requestedMinSE: UInt32 = 0
+        /// Whether a 422 was already answered by a retry (once per request).
+        var retriedAfter422 = false
+        /// What the 2xx to the peer's pending INVITE will say about session timers.
+        var pendingSessionAnswer: SessionAnswer?
+        /// Whether the peer said it supports session timers (Supported or Require: timer).
+        var peerSupportsTimer = false
 
         var timers: [CallTimer: (generation: UInt64, task: Scheduled<Void>)] = [:]
 

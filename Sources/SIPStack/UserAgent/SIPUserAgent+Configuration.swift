@@ -43,6 +43,16 @@ extension SIPUserAgent {
         /// How long a re-INVITE from the peer may wait for answer() before it is refused with
         /// 500 and the session kept.
         public var reofferTimeout: TimeAmount
+        /// The session interval of RFC 4028 session timers, in seconds: asked for in the
+        /// INVITEs this agent sends and granted in the 2xx it answers with, so that a call
+        /// whose peer vanished without a BYE ends by itself. Nil or 0 turns session timers
+        /// off (no `timer` option tag; a Require: timer then gets 420). A value below
+        /// ``minSE`` counts as ``minSE``.
+        public var sessionExpires: Int?
+        /// The smallest session interval this agent accepts (its Min-SE, RFC 4028 §5), in
+        /// seconds: a peer supporting timers that asks for less gets 422. Values below the
+        /// RFC's floor of 90 count as 90.
+        public var minSE: Int
 
         public init(
             addressOfRecord: String, displayName: String? = nil, host: String,
@@ -51,7 +61,7 @@ extension SIPUserAgent {
             product: String = "SwiftSIP/0.1", credentials: DigestClient? = nil,
             challenger: DigestChallenger? = nil, passwords: [String: String] = [:],
             timers: TransactionTimers = .default, unansweredTimeout: TimeAmount? = .seconds(180),
-            reofferTimeout: TimeAmount = .seconds(10)
+            reofferTimeout: TimeAmount = .seconds(10), sessionExpires: Int? = 1800, minSE: Int = 90
         ) {
             self.addressOfRecord = addressOfRecord
             self.displayName = displayName
@@ -67,7 +77,18 @@ extension SIPUserAgent {
             self.timers = timers
             self.unansweredTimeout = unansweredTimeout
             self.reofferTimeout = reofferTimeout
+            self.sessionExpires = sessionExpires
+            self.minSE = minSE
         }
+
+        /// Whether RFC 4028 session timers are on.
+        public var sessionTimersEnabled: Bool { (sessionExpires ?? 0) > 0 }
+
+        /// ``minSE`` raised to the RFC's 90 s floor (and kept within 32 bits).
+        var effectiveMinSE: UInt32 { UInt32(clamping: max(minSE, SIPUserAgent.sessionTimerFloor)) }
+
+        /// ``sessionExpires`` raised to ``effectiveMinSE``.
+        var effectiveSessionExpires: UInt32 { max(UInt32(clamping: sessionExpires ?? 0), effectiveMinSE) }
 
         /// `host:port` for Via over `transport` (IPv6 literals in brackets); the UDP port
         /// stands in for a transport without a port of its own.
@@ -102,7 +123,8 @@ extension SIPUserAgent {
 extension SIPUserAgent {
     /// What the user agent core implements, for the checks of RFC 3261 §8.2: INVITE, ACK,
     /// CANCEL, BYE, OPTIONS, MESSAGE and INFO; SDP bodies; no option tags (a Require of
-    /// `100rel`, `replaces`, `timer`... gets 420 with Unsupported).
+    /// `100rel`, `replaces`... gets 420 with Unsupported). The agent adds `timer` (RFC 4028)
+    /// to whatever profile it is given while ``Configuration/sessionExpires`` is on.
     public static let defaultProfile = SIPEndpointProfile(
         allowedMethods: [.invite, .ack, .bye, .cancel, .options, .message, .info], supportedExtensions: [])
 }

@@ -7,7 +7,7 @@ import SIPMessage
 extension SIPUserAgent {
     func handleRequest(_ request: SIPMessage, key: TransactionKey, source: TransactionDestination) {
         guard let method = request.method else { return }
-        switch request.check(profile: configuration.profile) {
+        switch request.check(profile: requestProfile) {
         case .discard(let reason):
             logger.debug("dropping a request: \(reason)", metadata: ["source": "\(source)"])
             return
@@ -121,6 +121,11 @@ extension SIPUserAgent {
                         agent: configuration.sentBy(for: source.transport), "the INVITE lacks \(missing)"))])
             return
         }
+        let session = negotiateSession(request)
+        if let minSE = session.reject422 {
+            rejectSessionInterval(request, key: key, source: source, minSE: minSE)
+            return
+        }
         let routes = SIPDialog.routeValues(of: (try? request.recordRoutes()) ?? [])
         let localTag = SIPUserAgent.randomToken()
         let handle = makeHandle()
@@ -133,6 +138,8 @@ extension SIPUserAgent {
         call.serverRequest = request
         call.source = source
         call.authenticatedUser = user
+        call.pendingSessionAnswer = session.answer
+        call.peerSupportsTimer = Self.supportsTimer(request)
         calls[handle] = call
         callsByDialog[LocalDialogID(callID: callID, localTag: localTag)] = handle
         callsByServerInvite[key] = handle
@@ -236,9 +243,17 @@ extension SIPUserAgent {
                     headers: [(.retryAfter, "\(Int.random(in: 0...10))")])
             return
         }
+        let session = negotiateSession(request)
+        if let minSE = session.reject422 {
+            rejectSessionInterval(request, key: key, source: source, minSE: minSE)
+            return
+        }
         if let contact = try? request.contacts().first, !contact.isWildcard {
             call.dialog?.remoteTarget = contact.uri.string
         }
+        // A re-INVITE is a session refresh too (RFC 4028 §10): its 2xx restarts the timer.
+        call.pendingSessionAnswer = session.answer
+        if Self.supportsTimer(request) { call.peerSupportsTimer = true }
         call.peerReinvitePending = true
         call.serverKey = key
         call.serverRequest = request

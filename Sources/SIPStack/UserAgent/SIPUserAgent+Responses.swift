@@ -41,6 +41,11 @@ extension SIPUserAgent {
         case .reinvite(let handle):
             guard let call = calls[handle] else { return }
             call.clientReinvite = nil
+            if call.reinviteIsRefresh {
+                call.reinviteIsRefresh = false
+                refreshFailed(call, status: status)
+                return
+            }
             emit(.reofferCompleted(handle, status: status, body: nil))
             // RFC 5057 §5.1: a timed-out re-INVITE ends the dialog.
             if status == 408 {
@@ -126,6 +131,7 @@ extension SIPUserAgent {
             return
         }
         guard call.dialog == nil else { return }
+        if status == 422, retryInviteAfter422(response, call: call) { return }
         let reason = response.reasonPhrase?.string ?? ""
         setState(call, .terminated(call.wantsCancel && status == 487 ? .localHangUp : .rejected(status: status, reason: reason)))
     }
@@ -156,6 +162,7 @@ extension SIPUserAgent {
             return
         }
         setState(call, .confirmed(body: body(of: response)))
+        sessionTimerFromResponse(response, call: call)
     }
 
     /// The dialog a response with a To tag makes for an outgoing call (§12.1.2): remote target
@@ -252,12 +259,18 @@ extension SIPUserAgent {
 
     private func reinviteResponse(_ response: SIPMessage, status: Int, call: Call) {
         call.clientReinvite = nil
+        let isRefresh = call.reinviteIsRefresh
         if status < 300 {
+            call.reinviteIsRefresh = false
             if let cseq = response.cseqNumber { sendACK(for: call, cseq: cseq) }
             if let contact = try? response.contacts().first, !contact.isWildcard { call.dialog?.remoteTarget = contact.uri.string }
-            emit(.reofferCompleted(call.handle, status: status, body: body(of: response)))
+            if !isRefresh { call.localBody = call.reinviteBody }
+            sessionTimerFromResponse(response, call: call)
+            // A session refresh is the agent's own business, not a new answer for the application.
+            if !isRefresh { emit(.reofferCompleted(call.handle, status: status, body: body(of: response))) }
             return
         }
+        if status == 422, retryReinviteAfter422(response, call: call) { return }
         if status == 491 {
             // §14.1: the owner of the Call-ID waits 2.1-4 s, the other side 0-2 s.
             let wait = call.role == .outgoing ? Int64.random(in: 2_100...4_000) : Int64.random(in: 0...2_000)
@@ -266,13 +279,36 @@ extension SIPUserAgent {
                 do {
                     try self.sendReinvite(call)
                 } catch {
-                    self.emit(.reofferCompleted(call.handle, status: 491, body: nil))
+                    if call.reinviteIsRefresh {
+                        call.reinviteIsRefresh = false
+                        self.retrySessionRefreshLater(call)
+                    } else {
+                        self.emit(.reofferCompleted(call.handle, status: 491, body: nil))
+                    }
                 }
             }
             return
         }
+        if isRefresh {
+            call.reinviteIsRefresh = false
+            refreshFailed(call, status: status)
+            return
+        }
         emit(.reofferCompleted(call.handle, status: status, body: nil))
         if status == 481 || status == 408 { setState(call, .terminated(.dialogLost(status: status))) }
+    }
+
+    /// A session refresh of this side failed with `status` (RFC 4028 §10): 408, 481 or a
+    /// timeout end the call with BYE (as timed out); anything else leaves the session as it
+    /// was, and the refresh is tried again before the session expires.
+    func refreshFailed(_ call: Call, status: Int) {
+        if status == 408 || status == 481 {
+            logger.notice("session refresh failed (\(status)): ending the call", metadata: ["call": "\(call.handle)"])
+            sendBye(call)
+            setState(call, .terminated(.timedOut))
+        } else {
+            retrySessionRefreshLater(call)
+        }
     }
 }
 

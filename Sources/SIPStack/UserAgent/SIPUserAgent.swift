@@ -259,7 +259,7 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
 
     /// Allow, Accept and Supported, as OPTIONS and 405 answers carry them (RFC 3261 §11.2).
     var capabilityHeaders: [(SIPHeaderName, String)] {
-        let profile = configuration.profile
+        let profile = requestProfile
         var headers: [(SIPHeaderName, String)] = [(.allow, allowValue)]
         headers.append((.accept, profile.producedBodyTypes.sorted().joined(separator: ", ")))
         // Present even when empty (§11.2): "no extensions" is an answer too.

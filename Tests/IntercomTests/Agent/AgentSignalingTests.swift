@@ -40,7 +40,9 @@ struct AgentSignalingTests {
         }
     }
 
-    static func withListener(_ body: (IntercomAgent) async throws -> Void) async throws {
+    static func withListener(
+        configure: (inout IntercomConfiguration) -> Void = { _ in }, _ body: (IntercomAgent) async throws -> Void
+    ) async throws {
         var configuration = IntercomConfiguration()
         configuration.sip.listen = [
             ListenAddress(transport: .udp, address: "127.0.0.1", port: 0),
@@ -51,6 +53,7 @@ struct AgentSignalingTests {
         configuration.control.enabled = false
         // Calls are refused 480 without auto-answer: an answer that comes at once.
         configuration.answer.autoAnswer = false
+        configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = .error
         let agent = try await IntercomAgent.start(configuration: configuration, logger: logger)
@@ -91,6 +94,50 @@ struct AgentSignalingTests {
             let response = try SIPMessage(parsing: answer)
             #expect(response.statusCode == 200)
             #expect(response.callID?.string == "resp-1@192.0.2.20")
+        }
+    }
+
+    /// Sends `request` over UDP to the agent and returns its final response (after any 100).
+    static func finalResponse(to request: String, port: Int) async throws -> SIPMessage {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let promise = loop.makePromise(of: ByteBuffer.self)
+        Self.deadline(promise, on: loop)
+        let isFinal = { (buffer: ByteBuffer) in String(buffer: buffer).range(of: "SIP/2.0 [2-6][0-9][0-9] ", options: .regularExpression) != nil }
+        let client = try await DatagramBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        Collector<AddressedEnvelope<ByteBuffer>>(promise: promise, bytes: { $0.data }, until: isFinal))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let target = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        try await client.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(string: request))).get()
+        let received = String(buffer: try await promise.futureResult.get())
+        try await client.close()
+        let start = try #require(received.range(of: "SIP/2.0 [2-6][0-9][0-9] ", options: .regularExpression))
+        return try SIPMessage(parsing: String(received[start.lowerBound...]))
+    }
+
+    static let shortSessionInvite = request("INVITE", extra: "Supported: timer\r\nSession-Expires: 60\r\n")
+
+    @Test("answer.sessionExpiresSeconds reaches the user agent: a timer-aware caller asking for 60 s gets 422 Min-SE 90")
+    func sessionTimerOn() async throws {
+        try await Self.withListener { listener in
+            let port = try #require(listener.localAddresses[.udp]?.port)
+            let response = try await Self.finalResponse(to: Self.shortSessionInvite, port: port)
+            #expect(response.statusCode == 422)
+            #expect(try response.minSE() == 90)
+        }
+    }
+
+    @Test("answer.sessionExpiresSeconds 0 turns session timers off: the same INVITE is not refused 422")
+    func sessionTimerOff() async throws {
+        try await Self.withListener(configure: { $0.answer.sessionExpiresSeconds = 0 }) { listener in
+            let port = try #require(listener.localAddresses[.udp]?.port)
+            let response = try await Self.finalResponse(to: Self.shortSessionInvite, port: port)
+            #expect(response.statusCode != 422)
+            #expect(response.firstValue(.minSE) == nil)
         }
     }
 

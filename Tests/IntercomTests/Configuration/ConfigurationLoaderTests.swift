@@ -56,6 +56,7 @@ struct ConfigurationLoaderTests {
             users: {alice: wonderland, Bob: builder}
           maxCalls: 2
           maxDurationSeconds: 0
+          sessionExpiresSeconds: 600
         audio:
           capture: alsa:plughw:1,0
           playback: wav:/tmp/out.wav
@@ -142,6 +143,7 @@ struct ConfigurationLoaderTests {
         c.answer.challenge = challenge
         c.answer.maxCalls = 2
         c.answer.maxDurationSeconds = 0
+        c.answer.sessionExpiresSeconds = 600
         c.audio.capture = "alsa:plughw:1,0"
         c.audio.playback = "wav:/tmp/out.wav"
         c.audio.sampleRate = 16000

@@ -40,7 +40,8 @@ final class InteropAgent: Sendable {
     /// outbound proxy. Over TLS it also listens on TLS with the test certificate, so that
     /// Kamailio can open connections to it, and trusts the test CA.
     static func start(
-        kind: SIPTransportKind, kamailio: KamailioInterop?, kamailioPort: Int? = nil, expires: UInt32 = 60
+        kind: SIPTransportKind, kamailio: KamailioInterop?, kamailioPort: Int? = nil, expires: UInt32 = 60,
+        sessionExpires: Int? = 1800
     ) async throws -> InteropAgent {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let counter = PacketCounter()
@@ -75,7 +76,8 @@ final class InteropAgent: Sendable {
                     addressOfRecord: "sip:door@127.0.0.1", displayName: "Door", host: "127.0.0.1",
                     ports: ports, defaultTransport: kind,
                     product: "SwiftSIP-interop",
-                    credentials: DigestClient(credentials: DigestCredentials(username: "door", password: "door-secret")))
+                    credentials: DigestClient(credentials: DigestCredentials(username: "door", password: "door-secret")),
+                    sessionExpires: sessionExpires)
                 var registration: RegistrationClient?
                 if kamailio != nil {
                     configuration.outboundProxy = "sip:127.0.0.1:\(registrarPort)\(parameter)"
@@ -109,9 +111,10 @@ final class InteropAgent: Sendable {
     /// Starts the agent, runs `body`, and shuts everything down whatever happens.
     static func with(
         kind: SIPTransportKind, kamailio: KamailioInterop?, kamailioPort: Int? = nil, expires: UInt32 = 60,
-        _ body: (InteropAgent) async throws -> Void
+        sessionExpires: Int? = 1800, _ body: (InteropAgent) async throws -> Void
     ) async throws {
-        let agent = try await start(kind: kind, kamailio: kamailio, kamailioPort: kamailioPort, expires: expires)
+        let agent = try await start(
+            kind: kind, kamailio: kamailio, kamailioPort: kamailioPort, expires: expires, sessionExpires: sessionExpires)
         do {
             try await body(agent)
         } catch {

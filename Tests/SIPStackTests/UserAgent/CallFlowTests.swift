@@ -294,7 +294,7 @@ struct CallFlowTests {
         let response = try #require(p.wire.log.last { $0.summary == "200/OPTIONS" })
         #expect(response.message.firstValue(.allow)?.string.contains("INVITE") == true)
         #expect(response.message.firstValue(.accept)?.string == "application/sdp")
-        #expect(response.message.firstValue(.supported)?.string == "", "Supported is present, listing no extension")
+        #expect(response.message.firstValue(.supported)?.string == "timer", "Supported lists session timers (RFC 4028), on by default")
         try response.message.validate()
     }
 
