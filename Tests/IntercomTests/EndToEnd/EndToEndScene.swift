@@ -75,6 +75,18 @@ struct EndToEndScene {
         guard gone else { throw InteropFailure("Kamailio still lists \(contact): \(try await kamailio.bindingsDump())") }
     }
 
+    /// A new baresip `gate` calls the door through Kamailio; once the agent has answered (logged
+    /// after line `mark`), it hangs up and the agent logs the call's end.
+    func callDoorAndHangUp(after mark: Int) async throws {
+        try await withCaller("gate") { gate in
+            try await gate.control.send("dial", uri("door"))
+            _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+            try await agent.waitForLog(containing: "call.answered:", after: mark)
+            try await gate.control.send("hangup")
+            try await agent.waitForLog(containing: "call.ended:", after: mark)
+        }
+    }
+
     /// A baresip registered at Kamailio as `user` (password `USER-secret`), sending the
     /// callers' WAV and recording what it hears, answering calls by itself when
     /// `autoAnswer`; stopped when `body` ends.

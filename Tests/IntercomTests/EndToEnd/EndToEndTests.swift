@@ -202,13 +202,7 @@ struct EndToEndTests {
             let again = scene.agent.logLines(containing: "registration: account pbx:", after: mark)
             #expect(again.allSatisfy { $0.contains("registered(") }, "\(again)")
 
-            try await scene.withCaller("gate") { gate in
-                try await gate.control.send("dial", scene.uri("door"))
-                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
-                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
-                try await gate.control.send("hangup")
-                try await scene.agent.waitForLog(containing: "call.ended:", after: mark)
-            }
+            try await scene.callDoorAndHangUp(after: mark)
         }
     }
 

@@ -29,13 +29,7 @@ struct PeerVanishesTests {
                 #expect(!scene.agent.logLines(containing: "no RTP or RTCP from the peer for 3 s", after: mark).isEmpty)
             }
             let next = scene.agent.logMark()
-            try await scene.withCaller("gate") { gate in
-                try await gate.control.send("dial", scene.uri("door"))
-                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
-                try await scene.agent.waitForLog(containing: "call.answered:", after: next)
-                try await gate.control.send("hangup")
-                try await scene.agent.waitForLog(containing: "call.ended:", after: next)
-            }
+            try await scene.callDoorAndHangUp(after: next)
         }
     }
 }

@@ -38,13 +38,7 @@ struct RegistrarOutageTests {
             let retries = scene.agent.logLines(containing: "retrying(", after: mark).count
             #expect((1...20).contains(retries), "\(retries) failed attempts logged during the outage")
 
-            try await scene.withCaller("gate") { gate in
-                try await gate.control.send("dial", scene.uri("door"))
-                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
-                try await scene.agent.waitForLog(containing: "call.answered:", after: restartMark)
-                try await gate.control.send("hangup")
-                try await scene.agent.waitForLog(containing: "call.ended:", after: restartMark)
-            }
+            try await scene.callDoorAndHangUp(after: restartMark)
         }
     }
 }
