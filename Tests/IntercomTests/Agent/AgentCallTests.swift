@@ -137,8 +137,13 @@ struct AgentCallTests {
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 let spoken = try WAVFile(contentsOf: "\(pair.directory)/\(source)").samples
-                let match = TestSignals.bestCorrelation(Array(spoken[8_000..<12_000]), in: heard, lags: 0..<8_000)
-                #expect(match > 0.6, "\(recording) (\(heard.count) samples) against \(source): \(match)")
+                // Three 250 ms pieces of the source, each searched on its own (a loaded machine
+                // can stretch the playout delay mid-call, or conceal a frame inside one piece);
+                // audio that does not flow matches none of them.
+                let matches = stride(from: 8_000, to: 20_000, by: 4_000).map { start in
+                    TestSignals.bestCorrelation(Array(spoken[start..<start + 4_000]), in: heard, from: start, lags: 0..<8_000)
+                }
+                #expect(matches.filter { $0 > 0.6 }.count >= 2, "\(recording) (\(heard.count) samples) against \(source): \(matches)")
             }
         }
     }

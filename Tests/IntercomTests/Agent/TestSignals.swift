@@ -23,19 +23,19 @@ enum TestSignals {
     }
 
     /// The highest normalised correlation of `reference` with `signal` shifted by each of
-    /// `lags` (`reference` compared with `signal[lag...]`, the reference taken at sample 8000 of
-    /// its file, so a lag is how much later than that it appears).
-    static func bestCorrelation(_ reference: [Int16], in signal: [Int16], lags: Range<Int>) -> Double {
+    /// `lags` (`reference` compared with `signal[from + lag...]`, the reference taken at sample
+    /// `from` of its file, so a lag is how much later than that it appears).
+    static func bestCorrelation(_ reference: [Int16], in signal: [Int16], from: Int = 8_000, lags: Range<Int>) -> Double {
         let x = reference.map(Float.init)
         let y = signal.map(Float.init)
         let energy = x.reduce(Float(0)) { $0 + $1 * $1 }
         var best = -1.0
         x.withUnsafeBufferPointer { x in
             y.withUnsafeBufferPointer { y in
-                for lag in lags where 8_000 + lag + x.count <= y.count {
+                for lag in lags where from + lag + x.count <= y.count {
                     var dot: Float = 0, power: Float = 0
                     for index in 0..<x.count {
-                        let value = y[8_000 + lag + index]
+                        let value = y[from + lag + index]
                         dot += x[index] * value
                         power += value * value
                     }
