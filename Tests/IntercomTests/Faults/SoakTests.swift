@@ -32,6 +32,7 @@ struct SoakTests {
             var baseline = 0
             try await scene.withCaller("gate") { gate in
                 for call in 1...total {
+                    let before = scene.agent.logMark()
                     try await gate.control.send("dial", scene.uri("door"))
                     _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
                     // A short call, long enough for the agent's media to start (answered,
@@ -39,6 +40,11 @@ struct SoakTests {
                     try await KamailioInterop.pause(.milliseconds(200))
                     try await gate.control.send("hangup")
                     _ = try await gate.control.waitFor(["CALL_CLOSED"])
+                    // baresip reports the call closed as it sends its BYE: the next INVITE,
+                    // right behind it, can reach the agent before the BYE's end of the call
+                    // (and be refused 486, rightly: one call at a time). Each call's end is
+                    // awaited, which also shows that none is left behind.
+                    try await scene.agent.waitForLog(containing: "call.ended:", after: before)
                     if call % 100 == 0 { samples.append((call, try FloodTests.residentKilobytes(pid: scene.agent.pid))) }
                     if call == 100 { baseline = try await Self.quiescentKilobytes(pid: scene.agent.pid) }
                 }
