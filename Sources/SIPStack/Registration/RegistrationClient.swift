@@ -17,8 +17,8 @@ import SIPMessage
 /// the only one, or let the UA core be the user and pass each event to
 /// ``handle(_:)`` of every client (it returns whether the event was the client's).
 ///
-/// The application sees states through ``states`` (an `AsyncStream`, finished by
-/// ``shutdown()``) and through ``onStateChange``, called on the event loop.
+/// The application sees states through ``states`` (an `AsyncStream`, fed from its first read
+/// on and finished by ``shutdown()``) and through ``onStateChange``, called on the event loop.
 ///
 /// - warning: Confined to ``eventLoop``: call every method there (each checks with
 ///   `preconditionInEventLoop`), as for ``TransactionLayer``.
@@ -27,8 +27,9 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
     public let eventLoop: any EventLoop
     /// Where REGISTERs go: the registrar, or the outbound proxy (RFC 3261 §8.1.2).
     public let destination: TransactionDestination
-    /// Every state change, in order; finished by ``shutdown()``.
-    public let states: AsyncStream<RegistrationState>
+    /// Every state change from the first read of this property on, in order; finished by
+    /// ``shutdown()``. Read it before ``start()`` to see them all.
+    public var states: AsyncStream<RegistrationState> { stateStream.stream }
     /// Called on the event loop with each new state, after ``states`` got it.
     public var onStateChange: ((RegistrationState) -> Void)? {
         get {
@@ -43,7 +44,7 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
 
     private let layer: TransactionLayer
     private let logger: Logger
-    private let continuation: AsyncStream<RegistrationState>.Continuation
+    private let stateStream = OnDemandEventStream<RegistrationState>()
     private var machine: RegistrationStateMachine
     private var _onStateChange: ((RegistrationState) -> Void)?
     private var currentKey: TransactionKey?
@@ -63,7 +64,6 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
         self.eventLoop = layer.eventLoop
         self.destination = destination
         self.logger = logger
-        (states, continuation) = AsyncStream.makeStream(of: RegistrationState.self)
     }
 
     /// A client for `configuration` with a new Call-ID and From tag.
@@ -107,7 +107,7 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
         for timer in timers.values { timer.task.cancel() }
         timers.removeAll()
         currentKey = nil
-        continuation.finish()
+        stateStream.finish()
     }
 
     // MARK: - From the transaction layer
@@ -166,7 +166,7 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
             timers.removeValue(forKey: timer)?.task.cancel()
         case .stateChanged(let state):
             logger.debug("registration state", metadata: ["state": "\(state)"])
-            continuation.yield(state)
+            stateStream.yield(state)
             _onStateChange?(state)
         }
     }

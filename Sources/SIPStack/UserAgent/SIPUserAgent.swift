@@ -21,19 +21,21 @@ import SIPMessage
 ///
 /// The application drives it either on the event loop (the methods without `async`, which
 /// check with `preconditionInEventLoop`) or from any task with the `async` methods, which hop
-/// to the loop. It sees events through ``events`` (an `AsyncStream`) and ``onEvent`` (called
-/// on the loop); none is delivered on another thread.
+/// to the loop. It sees events through ``events`` (an `AsyncStream`, fed from its first read
+/// on) and ``onEvent`` (called on the loop); none is delivered on another thread.
 public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
     /// The event loop of the agent, its layer and its timers.
     public let eventLoop: any EventLoop
-    /// Every event, in order; finished by ``shutdown()``.
-    public let events: AsyncStream<SIPUserAgentEvent>
+    /// Every event from the first read of this property on, in order; finished by
+    /// ``shutdown()``. Read it before starting what it should report (an agent followed only
+    /// through ``onEvent`` keeps no events for a stream nobody reads).
+    public var events: AsyncStream<SIPUserAgentEvent> { eventStream.stream }
 
     let layer: TransactionLayer
     let transport: any TransactionTransport
     let logger: Logger
     var configuration: Configuration
-    let continuation: AsyncStream<SIPUserAgentEvent>.Continuation
+    let eventStream = OnDemandEventStream<SIPUserAgentEvent>()
     var _onEvent: ((SIPUserAgentEvent) -> Void)?
     var registrations: [RegistrationClient] = []
     var calls: [SIPCallHandle: Call] = [:]
@@ -60,7 +62,6 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
         self.transport = transport
         self.eventLoop = layer.eventLoop
         self.logger = logger
-        (events, continuation) = AsyncStream.makeStream(of: SIPUserAgentEvent.self)
         layer.user = self
     }
 
@@ -109,7 +110,7 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
             call.timers.removeAll()
         }
         isShutDown = true
-        continuation.finish()
+        eventStream.finish()
     }
 
     // MARK: - From the transaction layer
@@ -142,7 +143,7 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
     // MARK: - Shared machinery
 
     func emit(_ event: SIPUserAgentEvent) {
-        continuation.yield(event)
+        eventStream.yield(event)
         _onEvent?(event)
     }
 
