@@ -33,12 +33,12 @@ final class IntercomProcess: @unchecked Sendable {
 
     // MARK: - Finding the executable
 
-    /// The `intercom` built beside the tests: `INTERCOM_EXECUTABLE` if set, else next to the
+    /// The `intercom` built beside the tests: `SWIFTSIP_INTERCOM_EXECUTABLE` if set, else next to the
     /// test bundle (.build/debug), else in the repository's .build/debug, else what `swift
     /// build --show-bin-path` names.
     static func executable() async throws -> URL {
         var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["INTERCOM_EXECUTABLE"] { candidates.append(URL(fileURLWithPath: path)) }
+        if let path = ProcessInfo.processInfo.environment["SWIFTSIP_INTERCOM_EXECUTABLE"] { candidates.append(URL(fileURLWithPath: path)) }
         for argument in [CommandLine.arguments.first, Bundle.main.executablePath].compactMap({ $0 }) {
             var folder = URL(fileURLWithPath: argument).deletingLastPathComponent()
             // Inside SwiftSIPPackageTests.xctest/Contents/MacOS on macOS: climb to .build/debug.
@@ -60,7 +60,7 @@ final class IntercomProcess: @unchecked Sendable {
         }
         throw InteropFailure(
             "no built intercom executable (looked at \(candidates.map(\.path))): run `swift build` (or `make test`, "
-                + "which builds it before the tests), or set INTERCOM_EXECUTABLE")
+                + "which builds it before the tests), or set SWIFTSIP_INTERCOM_EXECUTABLE")
     }
 
     // MARK: - Starting and stopping
@@ -110,6 +110,9 @@ final class IntercomProcess: @unchecked Sendable {
             executable.path, "run", "--config", directory.appendingPathComponent("config.yaml").path,
         ]
         process.currentDirectoryURL = directory
+        // The agent reads INTERCOM_* variables as overrides of its file's keys: the test's
+        // configuration is the file alone, whatever the developer's shell exports.
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("INTERCOM_") }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
         process.standardError = log
