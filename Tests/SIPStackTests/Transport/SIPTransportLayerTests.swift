@@ -30,9 +30,12 @@ struct SIPTransportLayerTests {
         #expect(!failures)
         let received = try await server.run { stack -> (String?, Int?, Int) in
             let request = stack.user.requests.first
-            return (request?.topViaSentBy?.string, request?.topViaPort, stack.transport.statistics.messagesReceived)
+            return (request?.topViaSentBy?.string, request?.topViaPort, stack.user.requests.count)
         }
         #expect(received.1 == clientAddress.port)
+        // One request reaches the user: under load the 200 can take longer than T1, and the
+        // client's retransmissions (Timer E) then reach the transport but stop at the server
+        // transaction.
         #expect(received.2 == 1)
     }
 
