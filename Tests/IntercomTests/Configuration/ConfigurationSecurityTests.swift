@@ -1,5 +1,6 @@
 import Foundation
 import Intercom
+import Logging
 import Testing
 
 /// The security keys of issue 7: `sip.requireTLS`, `accounts[].tls`, `accounts[].allowMD5`,
@@ -199,6 +200,19 @@ struct ConfigurationSecurityTests {
             #expect(!rendered.contains(secret), "\(secret) in check-config --print")
             #expect(!summary.contains(secret), "\(secret) in the summary")
         }
+        // Printed, interpolated, dumped or reflected (as swift-service-lifecycle logs the
+        // service that holds it), the configuration masks its secrets too.
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        let service = IntercomService(configuration: configuration, logger: .init(label: "test"), reloadConfiguration: { configuration })
+        for (way, text) in [
+            ("describing", String(describing: configuration)), ("reflecting", String(reflecting: configuration)), ("dump", dumped),
+            ("service", "\(service)"), ("account", "\(configuration.accounts)"),
+        ] {
+            for secret in Self.secrets { #expect(!text.contains(secret), "\(secret) in \(way): \(text)") }
+        }
+        #expect(String(describing: configuration).contains("password: Optional(\"\(IntercomConfiguration.maskedSecret)\")"))
+
         // The masked rendering still says what is set.
         #expect(rendered.contains("requireTLS: true"))
         #expect(rendered.contains("serverName: pbx.example.com"))
