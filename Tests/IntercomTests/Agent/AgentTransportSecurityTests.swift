@@ -2,6 +2,7 @@ import Foundation
 @testable import Intercom
 import Logging
 import NIOCore
+import SIPMessage
 import SIPStack
 import Testing
 
@@ -82,6 +83,22 @@ struct AgentTransportSecurityTests {
 
         // A sips: URI that asks for UDP is refused by the plain agent too.
         await #expect(throws: AgentError.self) { try await plain.dial("sips:door@127.0.0.1:\(tlsPort);transport=udp") }
+    }
+
+    @Test("answer.challenge challenges with SHA-256 only, or with SHA-256 first and MD5 after it when allowMD5 is set", arguments: [false, true])
+    func callerChallenge(allowMD5: Bool) async throws {
+        try await AgentSignalingTests.withListener(configure: { configuration in
+            var challenge = CallerChallenge()
+            challenge.users = ["alice": "a secret"]
+            challenge.allowMD5 = allowMD5
+            configuration.answer.challenge = challenge
+        }) { listener in
+            let port = try #require(listener.localAddresses[.udp]?.port)
+            let response = try await AgentSignalingTests.finalResponse(to: AgentSignalingTests.request("INVITE"), port: port)
+            #expect(response.statusCode == 401)
+            let algorithms = try response.wwwAuthenticate().map(\.algorithm)
+            #expect(algorithms == (allowMD5 ? ["SHA-256", "MD5"] : ["SHA-256"]))
+        }
     }
 
     @Test(
