@@ -1,7 +1,8 @@
 import Foundation
 
 /// The agent's configuration file for an end-to-end test, written as YAML with the keys of
-/// ``Intercom/IntercomConfiguration``: SIP on 127.0.0.1 only (UDP), WAV-backed audio (the door's
+/// ``Intercom/IntercomConfiguration``: SIP on 127.0.0.1 only (UDP, or one TLS listener with
+/// ``listenTransport``), WAV-backed audio (the door's
 /// microphone a looping WAV, its loudspeaker a WAV recording written when a call's device
 /// closes), no real-time priority, the control interface off.
 struct EndToEndConfiguration: Sendable {
