@@ -71,11 +71,14 @@ struct EndToEndSecurityTests {
         ("certificate", fixture("client.pem")), ("privateKey", fixture("client-key.pem")),
     ]
 
-    @Test("TLS only: registered at Kamailio with the test CA, serverName and the client certificate it requires, by SHA-256; no secret in the trace log")
+    @Test("TLS only: registered at Kamailio with the test CA, serverName and the client certificate it requires, by SHA-256; a call over TLS answers its 407; no secret in the trace log")
     func registersOverTLS() async throws {
         try await Self.withTLSKamailio { kamailio in
-            let configuration = try await Self.tlsAgent(
+            var configuration = try await Self.tlsAgent(
                 registrar: "sips:127.0.0.1:\(kamailio.port + 1)", tls: [("serverName", "sip.example.test")] + Self.clientCertificate)
+            // A button calling a user Kamailio does not know: through the registrar over TLS.
+            let fifo = configuration.directory.appendingPathComponent("button")
+            configuration.buttons = [.init(name: "bell", fifo: fifo.path, targets: ["sip:nobody@127.0.0.1:\(kamailio.port)"])]
             try await IntercomProcess.with(configuration) { agent in
                 try await agent.waitForLog(containing: "registration: account pbx: registered(", within: 20)
                 let contact = "sips:door@127.0.0.1:\(configuration.sipPort)"
@@ -92,6 +95,19 @@ struct EndToEndSecurityTests {
                 let kamailioLog = (try? String(contentsOf: kamailio.runDirectory.appendingPathComponent("kamailio.log"), encoding: .utf8)) ?? ""
                 #expect(kamailioLog.contains("interop: challenge door"), "Kamailio's log:\n\(kamailio.logTail())")
                 #expect(agent.logLines(containing: "algorithm=MD5").isEmpty)
+
+                // A call goes over the same TLS connection: Kamailio challenges it (407,
+                // SHA-256), the retried INVITE passes and is refused 404 (nobody is there).
+                let mark = agent.logMark()
+                try await EndToEndTests.press(fifo: fifo.path)
+                try await agent.waitForLog(containing: "call.ended:", "rejected", after: mark, within: 15)
+                let kamailioLines = ((try? String(contentsOf: kamailio.runDirectory.appendingPathComponent("kamailio.log"), encoding: .utf8)) ?? "")
+                    .split(separator: "\n")
+                let invites = kamailioLines.filter { $0.contains("interop: INVITE from") && $0.contains("user door to nobody") }
+                #expect(invites.count == 2, "\(invites)")
+                #expect(invites.allSatisfy { $0.contains("proto tls") }, "\(invites)")
+                let challenges = kamailioLines.filter { $0.contains("interop: proxy challenge door for INVITE") }
+                #expect(challenges.count == 1, "one 407, answered at once: \(challenges)")
 
                 // Credentials never appear, not even at trace.
                 #expect(agent.logLines(containing: "door-secret").isEmpty, "the password is in the log")
