@@ -85,6 +85,48 @@ struct AgentTransportSecurityTests {
         await #expect(throws: AgentError.self) { try await plain.dial("sips:door@127.0.0.1:\(tlsPort);transport=udp") }
     }
 
+    @Test("a registrar whose certificate does not name it: the status's lastError says the TLS handshake failed and why")
+    func registrationFailureInStatus() async throws {
+        // The "registrar": another agent presenting named.pem (sip.example.test only).
+        let registrar = try await Self.start({ configuration in
+            configuration.sip.listen = [ListenAddress(transport: .tls, address: "127.0.0.1", port: 0)]
+            configuration.sip.tls?.certificate = Self.fixtures.appendingPathComponent("named.pem").path
+            configuration.sip.tls?.privateKey = Self.fixtures.appendingPathComponent("named-key.pem").path
+        }, events: AgentEventRecorder())
+        let events = AgentEventRecorder()
+        let door: IntercomAgent
+        do {
+            let port = try #require(registrar.localAddresses[.tls]?.port)
+            door = try await Self.start({ configuration in
+                configuration.sip.listen = [ListenAddress(transport: .tls, address: "127.0.0.1", port: 0)]
+                configuration.accounts = [AccountConfiguration(name: "pbx", registrar: "sips:127.0.0.1:\(port)", user: "door")]
+                configuration.accounts[0].transport = .tls
+                configuration.accounts[0].password = "door-secret"
+            }, events: events)
+        } catch {
+            await registrar.shutdown()
+            throw error
+        }
+        defer { Task { await door.shutdown(); await registrar.shutdown() } }
+        let controller = AgentController(metrics: nil)
+        controller.attach(door)
+
+        let failed = await events.next { if case .registrationChanged(_, _, .failed) = $0 { true } else { false } }
+        guard case .registrationChanged(_, let state, _)? = failed else {
+            Issue.record("no failed registration: \(events.all)")
+            return
+        }
+        #expect(state.contains("TLS handshake failed"), "\(state)")
+        let status = await controller.status()
+        let registration = try #require(status.registrations.first)
+        #expect(registration.state == "failed")
+        let lastError = try #require(registration.lastError)
+        #expect(lastError.contains("cannot connect to 127.0.0.1:"), "\(lastError)")
+        #expect(lastError.contains("TLS handshake failed"), "\(lastError)")
+        #expect(lastError.contains("failedToValidateHostname"), "\(lastError)")
+        #expect(!lastError.contains("door-secret"))
+    }
+
     @Test("answer.challenge challenges with SHA-256 only, or with SHA-256 first and MD5 after it when allowMD5 is set", arguments: [false, true])
     func callerChallenge(allowMD5: Bool) async throws {
         try await AgentSignalingTests.withListener(configure: { configuration in
