@@ -23,6 +23,11 @@ public struct KamailioInterop: Sendable {
     public let kamcmd: String
     /// The longest registration it grants [s] (nil: kamailio.cfg's 3600).
     public let maxExpiresSeconds: Int?
+    /// Whether its TLS listener requires a client certificate from the test CA.
+    public var requiresClientCertificate = false
+    /// The algorithm of its digest challenges: MD5 (nil, the default, which baresip needs) or
+    /// SHA-256.
+    public var digestAlgorithm: String?
 
     /// The address REGISTERs go to.
     public var address: SocketAddress {
@@ -63,15 +68,23 @@ public struct KamailioInterop: Sendable {
     /// `tlsCertificateDirectory` (server.pem, server-key.pem, ca.pem) it also listens on TLS
     /// and WSS (port + 1) and WS (port + 2) with that certificate.
     /// `maxExpiresSeconds` (10 or more) caps the registrations it grants.
-    public static func start(tlsCertificateDirectory: URL? = nil, maxExpiresSeconds: Int? = nil) async throws -> KamailioInterop {
+    /// `requiresClientCertificate` makes the TLS listener ask for a client certificate that
+    /// chains to the directory's ca.pem; `digestAlgorithm` `SHA-256` makes every challenge
+    /// SHA-256.
+    public static func start(
+        tlsCertificateDirectory: URL? = nil, maxExpiresSeconds: Int? = nil, requiresClientCertificate: Bool = false,
+        digestAlgorithm: String? = nil
+    ) async throws -> KamailioInterop {
         let tools = try tools()
         var failures: [String] = []
         for _ in 0..<3 {
             let port = Int.random(in: 21_000...29_997)
             let runDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("swiftsip-kamailio-\(UUID().uuidString.prefix(8))")
-            let kamailio = KamailioInterop(
+            var kamailio = KamailioInterop(
                 port: port, runDirectory: runDirectory, kamcmd: tools.kamcmd, maxExpiresSeconds: maxExpiresSeconds)
+            kamailio.requiresClientCertificate = requiresClientCertificate
+            kamailio.digestAlgorithm = digestAlgorithm
             do {
                 try await kamailio.launch(kamailio: tools.kamailio, tlsCertificateDirectory: tlsCertificateDirectory)
                 return kamailio
@@ -104,6 +117,8 @@ public struct KamailioInterop: Sendable {
     private func launch(kamailio: String, tlsCertificateDirectory: URL?) async throws {
         var environment = ["KAMAILIO": kamailio, "KAMCMD": kamcmd]
         if let maxExpiresSeconds { environment["MAX_EXPIRES"] = String(maxExpiresSeconds) }
+        if let digestAlgorithm { environment["DIGEST_ALGORITHM"] = digestAlgorithm }
+        if requiresClientCertificate { environment["TLS_REQUIRE_CLIENT_CERT"] = "1" }
         if let tlsCertificateDirectory {
             environment["TLS_PORT"] = String(port + 1)
             environment["WS_PORT"] = String(port + 2)

@@ -5,6 +5,9 @@ public enum AgentEvent: Sendable, Hashable {
     case incomingCall(id: String, from: String, source: String)
     case callRefused(id: String, from: String, status: Int, reason: String)
     case outgoingCall(id: String, to: String, button: String?)
+    /// A call the agent would not place: its transport breaks `sip.requireTLS` or the `sips:`
+    /// rule (see ``OutgoingTransportPolicy``).
+    case callNotPlaced(to: String, reason: String)
     case callAnswered(id: String, direction: String, codec: String)
     case callEnded(id: String, direction: String, result: String, seconds: Double)
     /// A call's audio engine when the call ended: periods processed late and frames concealed.
@@ -27,6 +30,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .incomingCall: "call.incoming"
         case .callRefused: "call.refused"
         case .outgoingCall: "call.outgoing"
+        case .callNotPlaced: "call.not-placed"
         case .callAnswered: "call.answered"
         case .callEnded: "call.ended"
         case .callAudio: "call.audio"
@@ -48,6 +52,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .incomingCall(let id, let from, let source): "\(id) from \(from) via \(source)"
         case .callRefused(let id, let from, let status, let reason): "\(id) from \(from) refused \(status) (\(reason))"
         case .outgoingCall(let id, let to, let button): "\(id) to \(to)" + (button.map { " (button \($0))" } ?? "")
+        case .callNotPlaced(let to, let reason): "call to \(to) refused: \(reason)"
         case .callAnswered(let id, let direction, let codec): "\(id) \(direction) answered, \(codec)"
         case .callEnded(let id, let direction, let result, let seconds):
             "\(id) \(direction) ended: \(result) after \((seconds * 10).rounded() / 10) s"

@@ -28,6 +28,9 @@ public final class IntercomAgent: @unchecked Sendable {
     let transactionLayer: TransactionLayer
     /// The Contact URI for each transport.
     let contactURIs: [SIPTransportKind: String]
+    /// Which calls may be placed, over which transport (fixed at start, as the user agent's
+    /// outbound proxy is).
+    let transportPolicy: OutgoingTransportPolicy
     private let onEvent: @Sendable (AgentEvent) -> Void
 
     // Event loop only.
@@ -37,6 +40,9 @@ public final class IntercomAgent: @unchecked Sendable {
     private var devices: AudioDevices
     private(set) var registrations: [(name: String, client: RegistrationClient)] = []
     private(set) var registrationStates: [String: RegistrationState] = [:]
+    /// Why each account's registration failed, in words (a TLS handshake's error, MD5 not
+    /// allowed...), when its state alone does not say.
+    private(set) var registrationReasons: [String: String] = [:]
     private(set) var calls: [SIPCallHandle: AgentCall] = [:]
     private var attempts: [String: ButtonAttempt] = [:]
     private var doorOpens: [String: (count: Int, last: NIODeadline?)] = [:]
@@ -52,7 +58,8 @@ public final class IntercomAgent: @unchecked Sendable {
     private init(
         eventLoop: any EventLoop, localAddresses: [SIPTransportKind: SocketAddress], logger: Logger,
         transport: SIPTransportLayer, userAgent: SIPUserAgent, mediaHost: String, configuration: IntercomConfiguration,
-        devices: AudioDevices, contactURIs: [SIPTransportKind: String], transactionLayer: TransactionLayer, onEvent: @escaping @Sendable (AgentEvent) -> Void
+        devices: AudioDevices, contactURIs: [SIPTransportKind: String], transactionLayer: TransactionLayer,
+        transportPolicy: OutgoingTransportPolicy, onEvent: @escaping @Sendable (AgentEvent) -> Void
     ) {
         self.eventLoop = eventLoop
         self.localAddresses = localAddresses
@@ -68,6 +75,7 @@ public final class IntercomAgent: @unchecked Sendable {
         self.onEvent = onEvent
         self.contactURIs = contactURIs
         self.transactionLayer = transactionLayer
+        self.transportPolicy = transportPolicy
     }
 
     private func contactURI(for kind: SIPTransportKind) -> String {
@@ -152,19 +160,25 @@ public final class IntercomAgent: @unchecked Sendable {
         var challenger: DigestChallenger?
         if let challenge = configuration.answer.challenge {
             do {
-                challenger = try DigestChallenger(configuration: .init(realm: challenge.realm))
+                // SHA-256 first (RFC 8760 §2: the preferred algorithm leads); MD5 only when
+                // allowed.
+                challenger = try DigestChallenger(
+                    configuration: .init(realm: challenge.realm, algorithms: challenge.allowMD5 ? [.sha256, .md5] : [.sha256]))
             } catch {
                 throw AgentError("answer.challenge: \(error)")
             }
         }
-        let defaultTransport: SIPTransportKind = account.map { Self.kind($0.transport) } ?? (ports[.udp] != nil ? .udp : .tcp)
+        let transportPolicy = OutgoingTransportPolicy(configuration)
+        let defaultTransport = Self.kind(transportPolicy.defaultTransport)
         let agentConfiguration = SIPUserAgent.Configuration(
             addressOfRecord: aor, displayName: account?.displayName ?? configuration.sip.displayName, host: advertised,
             ports: ports, defaultTransport: defaultTransport, outboundProxy: outboundProxy,
             product: configuration.sip.userAgent,
             credentials: account.flatMap { account in
                 account.password.map {
-                    DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0))
+                    DigestClient(
+                        credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0),
+                        allowMD5: account.allowMD5)
                 }
             },
             challenger: challenger, passwords: configuration.answer.challenge?.users ?? [:],
@@ -174,7 +188,7 @@ public final class IntercomAgent: @unchecked Sendable {
             eventLoop: loop, localAddresses: addresses, logger: logger, transport: transport, userAgent: userAgent,
             mediaHost: advertised, configuration: configuration, devices: devices,
             contactURIs: Dictionary(uniqueKeysWithValues: ports.keys.map { ($0, agentConfiguration.contactURI(for: $0)) }),
-            transactionLayer: layer, onEvent: onEvent)
+            transactionLayer: layer, transportPolicy: transportPolicy, onEvent: onEvent)
         userAgent.onEvent = { [weak agent] event in agent?.handle(event) }
         for account in configuration.accounts {
             try agent.addRegistration(account, layer: layer)
@@ -258,6 +272,13 @@ public final class IntercomAgent: @unchecked Sendable {
     private func addRegistration(_ account: AccountConfiguration, layer: TransactionLayer) throws {
         let kind = Self.kind(account.transport)
         let destination = try Self.resolve(account.registrar, transport: kind)
+        // The account's own TLS settings for its registrar and its proxy (the user agent's
+        // calls go there); other peers keep sip.tls.
+        var hops = [(account.registrar, destination)]
+        if let proxy = account.outboundProxy, let hop = try? Self.resolve(proxy, transport: kind) { hops.append((proxy, hop)) }
+        for (uri, hop) in hops where hop.transport.isSecure {
+            transport.setOutgoingTLS(Self.outgoingTLS(for: account, uri: uri, global: configuration.sip.tls), for: hop.address)
+        }
         guard let sentBy = transport.sentBy(for: destination.transport) else {
             throw AgentError("accounts \(account.name): no \(destination.transport) listener for its transport")
         }
@@ -271,13 +292,16 @@ public final class IntercomAgent: @unchecked Sendable {
                 outboundProxy: account.outboundProxy, userAgent: configuration.sip.userAgent,
                 viaTransport: destination.transport.viaToken, viaSentBy: sentBy,
                 retryInitial: .seconds(1), retryMaximum: .seconds(30), unreachableRetryMaximum: .seconds(4),
-                refreshMaximum: account.refreshMaximumSeconds > 0 ? .seconds(Int64(account.refreshMaximumSeconds)) : nil),
+                refreshMaximum: account.refreshMaximumSeconds > 0 ? .seconds(Int64(account.refreshMaximumSeconds)) : nil,
+                allowMD5: account.allowMD5),
             layer: layer, destination: destination)
         let name = account.name
         client.onStateChange = { [weak self] (state: RegistrationState) in
             guard let self else { return }
             registrationStates[name] = state
-            emit(.registrationChanged(account: name, state: "\(state)", phase: RegistrationPhase(state)))
+            let reason = registrationFailureReason(state, destination: destination)
+            registrationReasons[name] = reason
+            emit(.registrationChanged(account: name, state: "\(state)" + (reason.map { ": \($0)" } ?? ""), phase: RegistrationPhase(state)))
         }
         userAgent.addRegistration(client)
         registrations.append((name, client))
@@ -349,7 +373,8 @@ public final class IntercomAgent: @unchecked Sendable {
         return Snapshot(
             registrations: registrations.map { registration in
                 let state = registrationStates[registration.name]
-                return (registration.name, state.map { "\($0)" } ?? "starting", RegistrationPhase(state))
+                let reason = registrationReasons[registration.name].map { ": \($0)" } ?? ""
+                return (registration.name, state.map { "\($0)\(reason)" } ?? "starting", RegistrationPhase(state))
             },
             calls: calls.values.sorted { $0.started < $1.started }.map { call in
                 let engine = call.media.map { media in
@@ -427,6 +452,7 @@ public final class IntercomAgent: @unchecked Sendable {
         let old = registrations
         registrations = []
         registrationStates = [:]
+        registrationReasons = [:]
         var started = false
         let startNew = { [weak self] in
             guard let self, !started, !self.shuttingDown else { return }
@@ -462,7 +488,7 @@ public final class IntercomAgent: @unchecked Sendable {
 
     func emit(_ event: AgentEvent) {
         switch event {
-        case .doorActionFailed, .configurationRefused, .lockedOut:
+        case .doorActionFailed, .configurationRefused, .lockedOut, .callNotPlaced:
             logger.warning("\(event.kind): \(event.detail)")
         default:
             logger.info("\(event.kind): \(event.detail)")
@@ -499,6 +525,9 @@ public final class IntercomAgent: @unchecked Sendable {
             emit(.callRefused(id: id, from: call.from, status: status, reason: why))
         }
         guard !shuttingDown else { return refuse(503, "Service Unavailable", "shutting down") }
+        guard !configuration.sip.requireTLS || call.source.transport.isSecure else {
+            return refuse(403, "Forbidden", "arrived over \(call.source.transport) and sip.requireTLS is on")
+        }
         guard policy.allows(uri: call.from, source: call.source.address) else {
             return refuse(403, "Forbidden", "not on the allow list")
         }
@@ -821,6 +850,10 @@ public final class IntercomAgent: @unchecked Sendable {
     private func messageReceived(_ message: SIPIncomingMessage) {
         let text = message.body?.string ?? ""
         logger.info("MESSAGE from \(message.from): \(text.count) characters")
+        guard !configuration.sip.requireTLS || message.source.transport.isSecure else {
+            logger.notice("MESSAGE from \(message.from) ignored: it arrived over \(message.source.transport) and sip.requireTLS is on")
+            return
+        }
         guard policy.allows(uri: message.from, source: message.source.address) else { return }
         let decision = doors.message(text, caller: message.from, now: eventLoop.now)
         let call = message.call.flatMap { calls[$0] }
@@ -898,6 +931,10 @@ public final class IntercomAgent: @unchecked Sendable {
     /// Calls `target`: binds the media port, sends the INVITE with the offer, and returns the
     /// call's id. On any thread.
     func dial(_ target: String, attempt: ButtonAttempt?) async throws -> String {
+        if let refusal = transportPolicy.refusal(toCall: target) {
+            eventLoop.execute { self.emit(.callNotPlaced(to: target, reason: refusal)) }
+            throw AgentError("call to \(target) refused: \(refusal)")
+        }
         let router = RTPEventRouter()
         let session = try await ports.bind(host: mediaHost, on: eventLoop, router: router)
         do {

@@ -8,7 +8,12 @@ import UnixSignals
 /// SIGHUP (a configuration that does not load is refused and the old one kept; calls go on),
 /// and on graceful shutdown (SIGTERM, SIGINT through the `ServiceGroup`) unregisters, hangs up
 /// with BYE and returns.
-public struct IntercomService: Service {
+///
+/// Its description is its name only: the service group logs each service it starts (at debug),
+/// and the configuration in it holds passwords.
+public struct IntercomService: Service, CustomStringConvertible {
+    public var description: String { "IntercomService" }
+
     /// The configuration to start with.
     public let configuration: IntercomConfiguration
     /// Loads the configuration again (on SIGHUP): the file and the environment; throws with

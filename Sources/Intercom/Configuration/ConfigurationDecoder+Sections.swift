@@ -1,3 +1,5 @@
+import SIPMessage
+
 /// One decoding function per configuration struct, each reading exactly the keys that
 /// ``ConfigurationSchema/root`` lists for it.
 extension ConfigurationDecoder {
@@ -86,9 +88,11 @@ extension ConfigurationDecoder {
                 sip.tls = tls
             }
         }
+        read("requireTLS", map, into: &sip.requireTLS)
     }
 
-    /// An account; `registrar` and `user` are required, `name` defaults to `user`.
+    /// An account; `registrar` and `user` are required, `name` defaults to `user`, `transport`
+    /// to `tls` for a `sips:` registrar (else `udp`).
     mutating func decodeAccount(_ node: ConfigurationNode, _ path: ConfigurationKeyPath, number: Int)
         -> AccountConfiguration?
     {
@@ -99,11 +103,25 @@ extension ConfigurationDecoder {
         read("name", map, into: &account.name)
         read("authUser", map, into: &account.authUser)
         read("password", map, into: &account.password)
+        if let registrar, SIPURI.scheme(of: SIPBytes(registrar))?.lowercased() == "sips" { account.transport = .tls }
         read("transport", map, into: &account.transport)
         read("outboundProxy", map, into: &account.outboundProxy)
         read("expiresSeconds", map, into: &account.expiresSeconds)
         read("refreshMaximumSeconds", map, into: &account.refreshMaximumSeconds)
         read("displayName", map, into: &account.displayName)
+        if let node = map["tls"] {
+            if case .scalar(_, .null) = node.value {
+                note(path.key("tls"), node.origin)
+            } else if let tlsMap = self.map(node, path.key("tls")) {
+                var tls = AccountTLSConfiguration()
+                read("serverName", tlsMap, into: &tls.serverName)
+                read("certificate", tlsMap, into: &tls.certificate)
+                read("privateKey", tlsMap, into: &tls.privateKey)
+                read("caFile", tlsMap, into: &tls.caFile)
+                account.tls = tls
+            }
+        }
+        read("allowMD5", map, into: &account.allowMD5)
         return account
     }
 
@@ -135,6 +153,7 @@ extension ConfigurationDecoder {
                         if let password = stringValue(value, users.path.key(name)) { challenge.users[name] = password }
                     }
                 }
+                read("allowMD5", challengeMap, into: &challenge.allowMD5)
                 answer.challenge = challenge
             }
         }

@@ -39,17 +39,20 @@ indirect enum ConfigurationSchema: Sendable {
             "rateLimitPerSecond": .scalar,
             "rateLimitBurst": .scalar,
             "tls": .mapping(["certificate": .scalar, "privateKey": .scalar, "caFile": .scalar, "verifyPeer": .scalar]),
+            "requireTLS": .scalar,
         ]),
         "accounts": .list(
             .mapping([
                 "name": .scalar, "registrar": .scalar, "user": .scalar, "authUser": .scalar, "password": .scalar,
                 "transport": .scalar, "outboundProxy": .scalar, "expiresSeconds": .scalar, "refreshMaximumSeconds": .scalar, "displayName": .scalar,
+                "tls": .mapping(["serverName": .scalar, "certificate": .scalar, "privateKey": .scalar, "caFile": .scalar]),
+                "allowMD5": .scalar,
             ])),
         "answer": .mapping([
             "autoAnswer": .scalar,
             "delayMs": .scalar,
             "allow": .mapping(["uris": .list(.scalar), "networks": .list(.scalar)]),
-            "challenge": .mapping(["realm": .scalar, "users": .dictionary(.scalar)]),
+            "challenge": .mapping(["realm": .scalar, "users": .dictionary(.scalar), "allowMD5": .scalar]),
             "maxCalls": .scalar,
             "maxDurationSeconds": .scalar,
             "sessionExpiresSeconds": .scalar,

@@ -30,11 +30,11 @@ struct ConfigurationValidator {
     /// Built-in ringback tones; anything else is a WAV file.
     static let ringbackTones = ["europe", "north-america", "none"]
 
-    private mutating func fail(_ path: String, _ reason: String) {
+    mutating func fail(_ path: String, _ reason: String) {
         fail(.invalidValue, path, reason)
     }
 
-    private mutating func fail(_ code: ConfigurationError.Code, _ path: String, _ reason: String) {
+    mutating func fail(_ code: ConfigurationError.Code, _ path: String, _ reason: String) {
         let origin = decoder.origin(of: path)
         errors.append(
             ConfigurationError(
@@ -42,7 +42,7 @@ struct ConfigurationValidator {
                 environmentVariable: origin.environmentVariable))
     }
 
-    private mutating func check(_ condition: Bool, _ path: String, _ reason: @autoclosure () -> String) {
+    mutating func check(_ condition: Bool, _ path: String, _ reason: @autoclosure () -> String) {
         if !condition { fail(path, reason()) }
     }
 
@@ -73,6 +73,7 @@ struct ConfigurationValidator {
             check(file.hasPrefix("/"), "lockout.stateFile", "expected an absolute path, found '\(file)'")
         }
         validateControl(configuration.control)
+        validateTransportSecurity(configuration)
     }
 
     private mutating func validateSIP(_ sip: SIPConfiguration) {

@@ -56,12 +56,15 @@ enum EnvironmentOverrides {
         return errors
     }
 
-    /// `accountId` → `ACCOUNT_ID`: the spelling of a key in a variable name.
+    /// `accountId` → `ACCOUNT_ID`, `requireTLS` → `REQUIRE_TLS`, `allowMD5` → `ALLOW_MD5`: the
+    /// spelling of a key in a variable name (a run of capitals is one word).
     static func environmentName(of key: String) -> String {
         var result = ""
+        var previous: Character?
         for character in key {
-            if character.isUppercase, !result.isEmpty { result.append("_") }
+            if character.isUppercase, let previous, !previous.isUppercase { result.append("_") }
             result.append(contentsOf: character.uppercased())
+            previous = character
         }
         return result
     }

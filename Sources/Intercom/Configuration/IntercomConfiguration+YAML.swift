@@ -37,6 +37,15 @@ extension IntercomConfiguration {
                 ("expiresSeconds", .int(account.expiresSeconds)),
                 ("refreshMaximumSeconds", .int(account.refreshMaximumSeconds)),
                 ("displayName", .optional(account.displayName)),
+                ("tls", account.tls.map { tls -> Value in
+                    .map([
+                        ("serverName", .optional(tls.serverName)),
+                        ("certificate", .optional(tls.certificate)),
+                        ("privateKey", .optional(tls.privateKey)),
+                        ("caFile", .optional(tls.caFile)),
+                    ])
+                } ?? .literal("null")),
+                ("allowMD5", .bool(account.allowMD5)),
             ])
         }
         let allow: Value =
@@ -48,6 +57,7 @@ extension IntercomConfiguration {
                 .map([
                     ("realm", .string(challenge.realm)),
                     ("users", .map(challenge.users.sorted { $0.key < $1.key }.map { entry -> (String, Value) in (entry.key, secret(entry.value)) })),
+                    ("allowMD5", .bool(challenge.allowMD5)),
                 ])
             } ?? .literal("null")
         let buttons: [Value] = self.buttons.map { button -> Value in
@@ -98,6 +108,7 @@ extension IntercomConfiguration {
                 ("rateLimitPerSecond", .int(sip.rateLimitPerSecond)),
                 ("rateLimitBurst", .int(sip.rateLimitBurst)),
                 ("tls", tls),
+                ("requireTLS", .bool(sip.requireTLS)),
             ])),
             ("accounts", .list(accounts)),
             ("answer", .map([

@@ -48,6 +48,10 @@ public struct SIPConfiguration: Sendable, Hashable {
     public var advertise: String?
     /// TLS material for a `tls` listener and TLS accounts.
     public var tls: TLSFiles?
+    /// Refuse every plain transport: listen on tls and wss only, register over TLS only, place
+    /// no call whose first hop is not TLS, and serve no request that arrived over UDP, TCP or
+    /// WS (see docs/hardening.md).
+    public var requireTLS = false
     /// New INVITE, REGISTER and MESSAGE requests one source address may send per second, past
     /// ``rateLimitBurst``; 0 for no limit. The accounts' registrars and proxies are exempt.
     public var rateLimitPerSecond = 10
@@ -97,7 +101,15 @@ public struct AccountConfiguration: Sendable, Hashable {
     /// The authentication user name when it differs from `user`.
     public var authUser: String?
     public var password: String?
+    /// How the registrar (and outbound proxy) is reached; when left out, `tls` for a `sips:`
+    /// registrar and `udp` otherwise.
     public var transport: SIPTransportName = .udp
+    /// TLS settings for this account's connections (server name, client certificate, CA);
+    /// nil: `sip.tls` and the registrar's host.
+    public var tls: AccountTLSConfiguration?
+    /// Whether an MD5 digest challenge may be answered (RFC 8760 §3 keeps MD5 for backward
+    /// compatibility only); off by default, so that only SHA-256 (and SHA-256-sess) is.
+    public var allowMD5 = false
     /// Every request of this account goes there first (a URI).
     public var outboundProxy: String?
     /// Registration lifetime asked for [s].
@@ -152,6 +164,9 @@ public struct CallerChallenge: Sendable, Hashable {
     public var realm = "intercom"
     /// User name to password.
     public var users: [String: String] = [:]
+    /// Offer MD5 after SHA-256 (RFC 8760 §2: the preferred algorithm first), for callers that
+    /// know no better; off by default: SHA-256 only.
+    public var allowMD5 = false
     public init() {}
 }
 

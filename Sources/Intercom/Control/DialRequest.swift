@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import SIPMessage
 
 /// The body of `POST /calls`: `{"target": "sip:..."}`.
 struct DialRequest: Decodable, Sendable {
@@ -27,6 +28,10 @@ struct DialRequest: Decodable, Sendable {
         let lowercased = target.lowercased()
         guard lowercased.hasPrefix("sip:") || lowercased.hasPrefix("sips:"), target.count > 4 else {
             throw badRequest(#""target" must be a sip: or sips: URI"#)
+        }
+        // A password inside the URI would be logged with the request: refuse it unread.
+        if let uri = try? SIPURI(parsing: target), uri.password != nil {
+            throw badRequest(#""target" must not hold a password"#)
         }
         return DialRequest(target: target)
     }

@@ -19,6 +19,10 @@ public struct RegistrationConfiguration: Sendable {
     public var expires: UInt32
     /// The digest credentials answering 401 and 407 challenges (RFC 3261 §22.2), or nil.
     public var credentials: DigestCredentials?
+    /// Whether an MD5 or MD5-sess challenge may be answered (``DigestClient/allowMD5``); when
+    /// not, a registrar that offers only MD5 ends the registration in
+    /// ``RegistrationState/failed(_:)`` with ``RegistrationFailure/Code/md5NotAllowed``.
+    public var allowMD5: Bool
     /// The `+sip.instance` value (RFC 5626 §4.1), such as `"<urn:uuid:...>"`, written on the
     /// Contact when set (with its quotes).
     public var instanceID: String?
@@ -57,13 +61,14 @@ public struct RegistrationConfiguration: Sendable {
         outboundProxy: String? = nil, userAgent: String = "SwiftSIP", viaTransport: String = "UDP",
         viaSentBy: String, retryInitial: TimeAmount = .seconds(1), retryMaximum: TimeAmount = .seconds(60),
         unreachableRetryMaximum: TimeAmount? = nil, refreshMargin: TimeAmount = .seconds(30),
-        refreshMaximum: TimeAmount? = nil
+        refreshMaximum: TimeAmount? = nil, allowMD5: Bool = true
     ) {
         self.registrarURI = registrarURI
         self.addressOfRecord = addressOfRecord
         self.contactURI = contactURI
         self.expires = expires
         self.credentials = credentials
+        self.allowMD5 = allowMD5
         self.instanceID = instanceID
         self.regID = regID
         self.outboundProxy = outboundProxy

@@ -31,6 +31,10 @@ public struct RegistrationFailure: Sendable, Hashable, CustomStringConvertible {
         public static let invalidConfiguration = Code(7, "invalidConfiguration")
         /// A 2xx granted no time to our contact.
         public static let bindingNotGranted = Code(8, "bindingNotGranted")
+        /// The registrar offered only MD5 (or MD5-sess) digest challenges and
+        /// ``RegistrationConfiguration/allowMD5`` is off (RFC 8760 §3: MD5 is kept for
+        /// backward compatibility only).
+        public static let md5NotAllowed = Code(9, "md5NotAllowed")
     }
 
     /// What failed.

@@ -93,7 +93,7 @@ public struct RegistrationStateMachine: Sendable {
         self.random = random
         self.cseq = initialCSeq
         self.requestedExpires = configuration.expires
-        self.digest = configuration.credentials.map { DigestClient(credentials: $0) }
+        self.digest = configuration.credentials.map { DigestClient(credentials: $0, allowMD5: configuration.allowMD5) }
     }
 
     /// Whether a REGISTER awaits its final response.
@@ -230,6 +230,8 @@ public struct RegistrationStateMachine: Sendable {
             switch error.code {
             case .credentialsRejected, .tooManyStaleChallenges:
                 return retry(RegistrationFailure(.credentialsRejected, status: status), after: nil)
+            case .md5NotAllowed:
+                return setState(.failed(RegistrationFailure(.md5NotAllowed, status: status)))
             default:
                 return setState(.failed(RegistrationFailure(.authenticationFailed, status: status)))
             }

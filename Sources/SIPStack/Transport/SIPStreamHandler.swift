@@ -172,7 +172,7 @@ final class SIPStreamHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        layer.connectionError(error, key: key)
+        layer.connectionError(error, key: key, outgoing: isOutgoing)
         ready?.fail(error)
         context.close(promise: nil)
     }

@@ -42,7 +42,7 @@ extension SIPTransportLayer {
             guard let tlsContext else {
                 throw SIPTransportError(.tlsConfiguration, "no TLS context for an outgoing \(key.transport) connection")
             }
-            try operations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: configuration.tls.hostnameForHandshake))
+            try operations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: outgoingTLS(for: key.address).hostnameForHandshake))
         }
         if let idle = configuration.idleTimeout {
             try operations.addHandler(SIPIdleTimeoutHandler(timeout: idle))
@@ -54,19 +54,18 @@ extension SIPTransportLayer {
         }
     }
 
-    /// The context of outgoing TLS and WSS connections, made once.
-    func outgoingTLSContext() throws(SIPTransportError) -> NIOSSLContext {
+    /// The context of outgoing TLS and WSS connections to `address`: made once from the
+    /// peer's own settings (``setOutgoingTLS(_:for:)``), or else once from ``Configuration/tls``.
+    func outgoingTLSContext(for address: SocketAddress) throws(SIPTransportError) -> NIOSSLContext {
+        let peer = peerTLS[address]
+        if let made = peer == nil ? clientTLSContext : peerTLSContexts[address] { return try made.get() }
         let result: Result<NIOSSLContext, SIPTransportError>
-        if let made = clientTLSContext {
-            result = made
-        } else {
-            do throws(SIPTransportError) {
-                result = .success(try configuration.tls.makeClientContext())
-            } catch {
-                result = .failure(error)
-            }
-            clientTLSContext = result
+        do throws(SIPTransportError) {
+            result = .success(try (peer ?? configuration.tls).makeClientContext())
+        } catch {
+            result = .failure(error)
         }
+        if peer == nil { clientTLSContext = result } else { peerTLSContexts[address] = result }
         return try result.get()
     }
 
@@ -128,7 +127,7 @@ extension SIPTransportLayer {
 
     /// The `Host` of an upgrade request: the configured TLS server name, else the address.
     private func webSocketHost(for address: SocketAddress) -> String {
-        if let name = configuration.tls.serverName, !name.isEmpty { return name }
+        if let name = outgoingTLS(for: address).serverName, !name.isEmpty { return name }
         guard let (host, port) = address.hostAndPort else { return "localhost" }
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }

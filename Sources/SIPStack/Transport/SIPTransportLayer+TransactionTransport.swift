@@ -51,10 +51,11 @@ extension SIPTransportLayer: TransactionTransport {
     /// Opens a connection to `key` and files it once it is ready; a connection that is not
     /// ready within the connect timeout is closed and fails.
     private func connect(to key: SIPConnectionKey) {
+        connectionFailures[key] = nil
         var tlsContext: NIOSSLContext?
         if key.transport.isSecure {
             do throws(SIPTransportError) {
-                tlsContext = try outgoingTLSContext()
+                tlsContext = try outgoingTLSContext(for: key.address)
             } catch {
                 connectFinished(to: key, .failure(error))
                 return
@@ -98,6 +99,7 @@ extension SIPTransportLayer: TransactionTransport {
         switch result {
         case .success(let channel) where channel.isActive && !isClosed:
             connections[key] = .active(channel)
+            connectionFailures[key] = nil
             for bytes in waiting { channel.write(bytes, promise: nil) }
             channel.flush()
         case .success(let channel):
@@ -111,6 +113,8 @@ extension SIPTransportLayer: TransactionTransport {
     /// Tells the transaction layer about every request that was waiting for the connection.
     private func connectFailed(to key: SIPConnectionKey, waiting: [ByteBuffer], error: any Error) {
         connections.removeValue(forKey: key)
+        // The handshake's own error, when there was one, says more than the close it caused.
+        if connectionFailures[key] == nil { connectionFailures[key] = "\(error)" }
         _statistics.sendFailures += waiting.count
         logger.debug("cannot connect: \(error)", metadata: ["peer": "\(key)"])
         for bytes in waiting {

@@ -82,6 +82,14 @@ public final class SIPTransportLayer: @unchecked Sendable {
     var serverTLSContext: NIOSSLContext?
     /// The context of outgoing TLS and WSS connections, made on first use.
     var clientTLSContext: Result<NIOSSLContext, SIPTransportError>?
+    /// TLS settings for outgoing connections to particular peers, in place of
+    /// ``Configuration/tls`` (see ``setOutgoingTLS(_:for:)``).
+    var peerTLS: [SocketAddress: SIPTLSConfiguration] = [:]
+    /// The contexts made from ``peerTLS``, on first use.
+    var peerTLSContexts: [SocketAddress: Result<NIOSSLContext, SIPTransportError>] = [:]
+    /// Why each connection this layer opened last failed (a failed TLS handshake, a refused
+    /// connect, an error that closed it); cleared when an attempt begins and when it is up.
+    var connectionFailures: [SIPConnectionKey: String] = [:]
 
     /// A connection in the table: still getting ready (with the messages waiting for it), or
     /// up.
@@ -250,12 +258,20 @@ public final class SIPTransportLayer: @unchecked Sendable {
     }
 
     /// Logs a connection error, and counts it when it is a failed TLS handshake: a certificate
-    /// that does not verify, one that does not name the peer, no common protocol version.
-    func connectionError(_ error: any Error, key: SIPConnectionKey?) {
+    /// that does not verify, one that does not name the peer, no common protocol version. On a
+    /// connection this layer opened (`outgoing`), it is also kept as the reason of
+    /// ``lastConnectionFailure(to:)``.
+    func connectionError(_ error: any Error, key: SIPConnectionKey?, outgoing: Bool = false) {
+        var handshake = false
         if let error = error as? NIOSSLError, case .handshakeFailed = error {
             _statistics.tlsHandshakesFailed += 1
+            handshake = true
         } else if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
             _statistics.tlsHandshakesFailed += 1
+            handshake = true
+        }
+        if let key, outgoing {
+            connectionFailures[key] = handshake ? "TLS handshake failed: \(error)" : "\(error)"
         }
         logger.debug("connection error: \(error)", metadata: ["peer": "\(key.map { "\($0)" } ?? "?")"])
     }

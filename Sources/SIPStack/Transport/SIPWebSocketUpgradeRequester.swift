@@ -55,7 +55,7 @@ final class SIPWebSocketUpgradeRequester: ChannelInboundHandler, RemovableChanne
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        layer.connectionError(error, key: key)
+        layer.connectionError(error, key: key, outgoing: true)
         ready.fail(error)
         context.close(promise: nil)
     }

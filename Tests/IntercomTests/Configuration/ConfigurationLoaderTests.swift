@@ -35,6 +35,7 @@ struct ConfigurationLoaderTests {
             privateKey: /etc/intercom/key.pem
             caFile: /etc/intercom/ca.pem
             verifyPeer: false
+          requireTLS: false
         accounts:
           - name: pbx
             registrar: sip:pbx.example.com;transport=tcp
@@ -42,9 +43,15 @@ struct ConfigurationLoaderTests {
             authUser: auth201
             password: 0123
             transport: tcp
-            outboundProxy: sip:proxy.example.com;lr
+            outboundProxy: sips:proxy.example.com;lr
             expiresSeconds: 3600
             displayName: Door
+            tls:
+              serverName: sbc.example.com
+              certificate: /etc/intercom/client.pem
+              privateKey: /etc/intercom/client-key.pem
+              caFile: /etc/intercom/pbx-ca.pem
+            allowMD5: true
         answer:
           autoAnswer: no
           delayMs: 0
@@ -54,6 +61,7 @@ struct ConfigurationLoaderTests {
           challenge:
             realm: door
             users: {alice: wonderland, Bob: builder}
+            allowMD5: yes
           maxCalls: 2
           maxDurationSeconds: 0
           sessionExpiresSeconds: 600
@@ -127,9 +135,13 @@ struct ConfigurationLoaderTests {
         account.authUser = "auth201"
         account.password = "0123"
         account.transport = .tcp
-        account.outboundProxy = "sip:proxy.example.com;lr"
+        account.outboundProxy = "sips:proxy.example.com;lr"
         account.expiresSeconds = 3600
         account.displayName = "Door"
+        account.tls = AccountTLSConfiguration(
+            serverName: "sbc.example.com", certificate: "/etc/intercom/client.pem", privateKey: "/etc/intercom/client-key.pem",
+            caFile: "/etc/intercom/pbx-ca.pem")
+        account.allowMD5 = true
         c.accounts = [account]
         c.answer.autoAnswer = false
         c.answer.delayMs = 0
@@ -140,6 +152,7 @@ struct ConfigurationLoaderTests {
         var challenge = CallerChallenge()
         challenge.realm = "door"
         challenge.users = ["alice": "wonderland", "Bob": "builder"]
+        challenge.allowMD5 = true
         c.answer.challenge = challenge
         c.answer.maxCalls = 2
         c.answer.maxDurationSeconds = 0

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The agent's configuration file for an end-to-end test, written as YAML with the keys of
-/// ``Intercom/IntercomConfiguration``: SIP on 127.0.0.1 only (UDP), WAV-backed audio (the door's
+/// ``Intercom/IntercomConfiguration``: SIP on 127.0.0.1 only (UDP, or one TLS listener with
+/// ``listenTransport``), WAV-backed audio (the door's
 /// microphone a looping WAV, its loudspeaker a WAV recording written when a call's device
 /// closes), no real-time priority, the control interface off.
 struct EndToEndConfiguration: Sendable {
@@ -11,6 +12,13 @@ struct EndToEndConfiguration: Sendable {
         var user: String
         var password: String
         var expiresSeconds = 60
+        /// `transport`; nil leaves it out (tls for a sips: registrar, else udp).
+        var transport: String? = "udp"
+        /// `allowMD5`: on by default, as the interop Kamailio challenges with MD5 (which baresip
+        /// needs) unless started with SHA-256.
+        var allowMD5 = true
+        /// `tls`: serverName, certificate, privateKey, caFile (nil entries left out).
+        var tls: [(key: String, value: String)]?
     }
 
     struct Door: Sendable {
@@ -49,6 +57,12 @@ struct EndToEndConfiguration: Sendable {
     var rtpTimeoutSeconds: Int?
     var buttons: [Button] = []
     var logLevel = "info"
+    /// `sip.listen[0].transport` (on `sipPort`).
+    var listenTransport = "udp"
+    /// `sip.tls`: certificate, privateKey, caFile; nil for none.
+    var sipTLS: [(key: String, value: String)]?
+    /// `sip.requireTLS`.
+    var requireTLS = false
 
     /// The door's microphone (looped) and loudspeaker recording.
     var microphone: URL { directory.appendingPathComponent("door-mic.wav") }
@@ -77,12 +91,17 @@ struct EndToEndConfiguration: Sendable {
             "  level: \(logLevel)",
             "sip:",
             "  listen:",
-            "    - transport: udp",
+            "    - transport: \(listenTransport)",
             "      address: 127.0.0.1",
             "      port: \(sipPort)",
             "  user: door",
             "  advertise: 127.0.0.1",
+            "  requireTLS: \(requireTLS)",
         ]
+        if let sipTLS {
+            lines.append("  tls:")
+            lines += sipTLS.map { "    \($0.key): \(q($0.value))" }
+        }
         if let account {
             lines += [
                 "accounts:",
@@ -90,9 +109,14 @@ struct EndToEndConfiguration: Sendable {
                 "    registrar: \(q(account.registrar))",
                 "    user: \(q(account.user))",
                 "    password: \(q(account.password))",
-                "    transport: udp",
                 "    expiresSeconds: \(account.expiresSeconds)",
+                "    allowMD5: \(account.allowMD5)",
             ]
+            if let transport = account.transport { lines.append("    transport: \(transport)") }
+            if let tls = account.tls {
+                lines.append("    tls:")
+                lines += tls.map { "      \($0.key): \(q($0.value))" }
+            }
         }
         lines += [
             "answer:",

@@ -16,7 +16,10 @@
 #                 RUNDIR/tls.cfg with the certificate folder filled in)
 #   TLS_CERT_DIR  the folder with server.pem, server-key.pem and ca.pem (default
 #                 Tests/SIPStackTests/Fixtures/tls)
+#   TLS_REQUIRE_CLIENT_CERT  1: the TLS listener requires a client certificate from ca.pem
 #   WS_PORT       also accept SIP over WebSocket on tcp:127.0.0.1:WS_PORT (websocket.cfg)
+#   DIGEST_ALGORITHM  MD5 (the default) or SHA-256: the algorithm of Kamailio's digest
+#                 challenges (the auth module's `algorithm`; it then verifies only that one)
 #   MAX_EXPIRES   the longest registration Kamailio grants [s] (10 or more; default 3600)
 set -euo pipefail
 
@@ -70,12 +73,22 @@ defines=(-A "SIPPORT=$port" -A "CTLSOCK=\"unix:$ctl\"")
 if [[ -n $tls_port ]]; then
     # The tls module resolves relative paths against the config's folder and ignores its
     # certificate modparams once it has a config file: give it a copy with absolute paths.
-    sed "s|%CERTDIR%|$certdir|g" "$here/tls.cfg" >"$rundir/tls.cfg"
+    verify_client=no
+    [[ ${TLS_REQUIRE_CLIENT_CERT:-} == 1 ]] && verify_client=yes
+    sed -e "s|%CERTDIR%|$certdir|g" -e "s|%VERIFY_CLIENT%|$verify_client|g" "$here/tls.cfg" >"$rundir/tls.cfg"
     defines+=(-A WITH_TLS -A "TLSPORT=$tls_port" -A "TLSCFG=\"$rundir/tls.cfg\"")
 fi
 if [[ -n $ws_port ]]; then
     defines+=(-A WITH_WS -A "WSPORT=$ws_port")
 fi
+case ${DIGEST_ALGORITHM:-MD5} in
+MD5) ;;
+SHA-256) defines+=(-A 'DIGEST_ALGORITHM="SHA-256"') ;;
+*)
+    say "bad DIGEST_ALGORITHM: $DIGEST_ALGORITHM (MD5 or SHA-256)"
+    exit 2
+    ;;
+esac
 if [[ -n ${MAX_EXPIRES:-} ]]; then
     if [[ ! $MAX_EXPIRES =~ ^[0-9]+$ ]] || ((MAX_EXPIRES < 10)); then
         say "bad MAX_EXPIRES: $MAX_EXPIRES (10 or more)"

@@ -182,6 +182,33 @@ struct RegistrationStateMachineTests {
         #expect(machine.state == .registered(expires: 3600, contacts: [F.contact]))
     }
 
+    @Test("allowMD5 off: an MD5-only challenge fails as md5NotAllowed; SHA-256 next to it is answered; on, MD5 is answered")
+    func md5Policy() throws {
+        let md5Only = try DigestChallenger(configuration: DigestChallenger.Configuration(realm: "pbx.example.com", algorithms: [.md5]))
+        var refusing = F.configuration()
+        refusing.allowMD5 = false
+        var machine = F.machine(refusing)
+        var first = try F.register(machine.handle(.start), machine)
+        let refused = machine.handle(.responseReceived(try F.challenge(to: first, from: md5Only)))
+        #expect(F.registers(refused).isEmpty)
+        #expect(machine.state == .failed(RegistrationFailure(.md5NotAllowed, status: 401)))
+
+        // MD5 offered next to SHA-256: SHA-256 is chosen and verifies.
+        var both = try DigestChallenger(configuration: DigestChallenger.Configuration(realm: "pbx.example.com", algorithms: [.md5, .sha256]))
+        machine = F.machine(refusing)
+        first = try F.register(machine.handle(.start), machine)
+        let answered = try F.register(machine.handle(.responseReceived(try F.challenge(to: first, from: both))), machine)
+        #expect(try answered.authorization().first?.algorithm == "SHA-256")
+        #expect(both.verify(request: answered, now: F.now) { _ in F.password } == .accepted(username: "door"))
+
+        // Allowed (the stack's default): the MD5-only challenge is answered.
+        var md5Verifier = md5Only
+        machine = F.machine(F.configuration())
+        first = try F.register(machine.handle(.start), machine)
+        let md5Answer = try F.register(machine.handle(.responseReceived(try F.challenge(to: first, from: md5Only))), machine)
+        #expect(md5Verifier.verify(request: md5Answer, now: F.now) { _ in F.password } == .accepted(username: "door"))
+    }
+
     @Test("401 without credentials configured fails")
     func challengeWithoutCredentials() throws {
         let challenger = try F.challenger()
