@@ -4,7 +4,8 @@ import Foundation
 /// `Benchmarks aec`: runs a capture processor (``CaptureProcessor`` with default settings, or
 /// the speexdsp baseline) over a set of `../shared/aec-signals` and scores it as
 /// `score_aec.py` does (``AecScore``), with the real-time factor (processing time over audio
-/// duration, one thread, best of ``AecOptions/timedRuns``, file I/O excluded) and the heap
+/// duration, one thread, best of ``AecOptions/timedRuns``, file I/O excluded; as wall time,
+/// `rtf`, and as the thread's CPU time, `cpu_rtf`) and the heap
 /// allocations per processed frame (``AllocationCounter``; the processor is made before
 /// counting starts).
 struct AecBenchmark {
@@ -61,10 +62,11 @@ struct AecBenchmark {
             sampleRate: rate)
         let seconds = Double(mic.frameCount) / Double(rate)
         let rtf = run.bestSeconds / seconds
+        let cpuRTF = run.bestCPUSeconds / seconds
         let set = meta.set ?? String(directory.split(separator: "/").last ?? "")
         return options.json
-            ? Self.jsonLine(set: set, score: score, rtf: rtf, run: run, canceller: options.canceller)
-            : Self.readableLine(set: set, score: score, rtf: rtf, run: run, canceller: options.canceller)
+            ? Self.jsonLine(set: set, score: score, rtf: rtf, cpuRTF: cpuRTF, run: run, canceller: options.canceller)
+            : Self.readableLine(set: set, score: score, rtf: rtf, cpuRTF: cpuRTF, run: run, canceller: options.canceller)
     }
 
     /// The parts of `meta.json` the score needs.
@@ -90,6 +92,9 @@ struct AecBenchmark {
     struct Run {
         var output: [Int16]
         var bestSeconds: Double
+        /// The benchmark thread's CPU time in the fastest run (``ThreadCPUClock``): what the
+        /// processing costs one core when other work shares the machine and preempts it.
+        var bestCPUSeconds: Double
         /// Samples per processed frame.
         var frameSamples = 1
         var allocationsPerFrame: Double?
@@ -152,23 +157,27 @@ struct AecBenchmark {
         for i in 0..<(frames * frame) { output[i] = outBuffer[i] }
         let clock = ContinuousClock()
         var best = Double.infinity
+        var bestCPU = Double.infinity
         for _ in 0..<AecOptions.timedRuns {
             var timed = try make()
             let start = clock.now
+            let startCPU = ThreadCPUClock.seconds()
             pass(&timed)
+            let cpu = ThreadCPUClock.seconds() - startCPU
             let elapsed = clock.now - start
             let (seconds, attoseconds) = elapsed.components
             best = min(best, Double(seconds) + Double(attoseconds) * 1e-18)
+            bestCPU = min(bestCPU, cpu)
         }
         return Run(
-            output: output, bestSeconds: best, frameSamples: frame, allocationsPerFrame: allocations,
+            output: output, bestSeconds: best, bestCPUSeconds: bestCPU, frameSamples: frame, allocationsPerFrame: allocations,
             latencySamples: counted.latency, echoDelayMilliseconds: counted.echoDelayMilliseconds,
             bulkDelayMilliseconds: counted.bulkDelayMilliseconds,
             filterRestarts: counted.filterRestarts, doubleTalkBlocks: counted.doubleTalkBlocks,
             doubleTalkFlags: hasFlags ? Array(flagBuffer) : [])
     }
 
-    static func jsonLine(set: String, score: AecScore, rtf: Double, run: Run, canceller: AecOptions.Canceller) -> String {
+    static func jsonLine(set: String, score: AecScore, rtf: Double, cpuRTF: Double, run: Run, canceller: AecOptions.Canceller) -> String {
         func number(_ value: Double?, _ decimals: Int = 2) -> String {
             value.flatMap { DecimalFormat.fixed($0, decimals: decimals) } ?? "null"
         }
@@ -177,7 +186,7 @@ struct AecBenchmark {
             ("erle_db", number(score.erle)), ("erle_last5s_db", number(score.erleLast5s)),
             ("dt_snr_out_db", number(score.doubleTalkSNROut)), ("dt_near_level_db", number(score.doubleTalkNearLevel)),
             ("rtf", number(rtf, 5)),
-            ("canceller", "\"\(canceller.rawValue)\""),
+            ("canceller", "\"\(canceller.rawValue)\""), ("cpu_rtf", number(cpuRTF, 5)),
             ("lag_samples", String(score.lag)), ("lag_corr", number(score.lagCorrelation, 3)),
             ("fe_frames", String(score.farEndOnlyFrames)), ("erle_ceiling_db", number(score.erleCeiling)),
             ("dt_frames", String(score.doubleTalkFrames)), ("dt_snr_in_db", number(score.doubleTalkSNRIn)),
@@ -198,12 +207,12 @@ struct AecBenchmark {
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
-    static func readableLine(set: String, score: AecScore, rtf: Double, run: Run, canceller: AecOptions.Canceller) -> String {
+    static func readableLine(set: String, score: AecScore, rtf: Double, cpuRTF: Double, run: Run, canceller: AecOptions.Canceller) -> String {
         func number(_ value: Double?, _ decimals: Int = 2) -> String {
             value.flatMap { DecimalFormat.fixed($0, decimals: decimals) } ?? "n/a"
         }
         return "aec \(set) [\(canceller.rawValue)]: ERLE \(number(score.erle)) dB (last 5 s \(number(score.erleLast5s)), ceiling \(number(score.erleCeiling))), "
             + "double talk SNR out \(number(score.doubleTalkSNROut)) dB (in \(number(score.doubleTalkSNRIn))), near level \(number(score.doubleTalkNearLevel)) dB, "
-            + "rtf \(number(rtf, 5)), lag \(score.lag) samples, allocations/frame \(number(run.allocationsPerFrame, 3))"
+            + "rtf \(number(rtf, 5)) (CPU \(number(cpuRTF, 5))), lag \(score.lag) samples, allocations/frame \(number(run.allocationsPerFrame, 3))"
     }
 }
