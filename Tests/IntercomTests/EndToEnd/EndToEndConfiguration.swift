@@ -47,6 +47,8 @@ struct EndToEndConfiguration: Sendable {
     var maxWrongCodes = 3
     /// `audio.rtpTimeoutSeconds`, or nil for the agent's default.
     var rtpTimeoutSeconds: Int?
+    /// `audio.srtp` (`off`, `optional`, `required`), or nil for the agent's default.
+    var srtp: String?
     var buttons: [Button] = []
     var logLevel = "info"
 
@@ -117,6 +119,7 @@ struct EndToEndConfiguration: Sendable {
             "  ringback: none",
         ]
         if let rtpTimeoutSeconds { lines.append("  rtpTimeoutSeconds: \(rtpTimeoutSeconds)") }
+        if let srtp { lines.append("  srtp: \(srtp)") }
         if !doors.isEmpty {
             lines.append("doors:")
             for door in doors {

@@ -1,0 +1,126 @@
+import Foundation
+import InteropSupport
+import Testing
+
+/// SRTP with SDES between the `intercom` process and real baresips (1.0.0, its `srtp` module)
+/// through Kamailio, all on 127.0.0.1: baresip calling with `mediaenc=srtp-mand` (RTP/SAVP)
+/// and the agent calling baresip with `srtp: required`, audio both ways encrypted (judged by
+/// the agent's SRTP counters and by each side's recording of the other's microphone, which
+/// cannot match unless both decrypt), and a plain caller refused with 488 when SRTP is
+/// required.
+@Suite(
+    "End to end: SRTP (SDES) with baresip's srtp module",
+    .serialized,
+    .enabled(if: !KamailioInterop.isSkipped, "SWIFTSIP_SKIP_INTEROP=1 skips the interop tests"),
+    .timeLimit(.minutes(1))
+)
+struct SRTPEndToEndTests {
+    /// The agent's end-of-call SRTP line: `SRTP SUITE: N packets unprotected, A failed
+    /// authentication, R replays dropped, S sent`, as numbers.
+    static func counters(_ line: String) -> (suite: String, unprotected: Int, failures: Int, replays: Int, sent: Int)? {
+        guard let range = line.range(of: "SRTP ") else { return nil }
+        let words = line[range.upperBound...].split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "," })
+        let numbers = words.compactMap { Int($0) }
+        guard let suite = words.first, numbers.count == 4 else { return nil }
+        return (String(suite), numbers[0], numbers[1], numbers[2], numbers[3])
+    }
+
+    /// Checks what the door and the caller heard: each recording holds the other side's
+    /// microphone (correlation > 0.8), which needs both to have decrypted the other's SRTP.
+    static func expectAudioBothWays(_ scene: EndToEndScene, callerRecording: URL) async throws {
+        let heardByCaller = try await RecordedAudio.waitForRecording(callerRecording.path, minimumSeconds: EndToEndTests.audioSeconds - 0.5)
+        let heardByDoor = try await RecordedAudio.waitForRecording(
+            scene.configuration.loudspeaker.path, minimumSeconds: EndToEndTests.audioSeconds - 0.5)
+        let doorMicrophone = try RecordedAudio.at8kHz(scene.configuration.microphone.path)
+        let callerMicrophone = try RecordedAudio.at8kHz(scene.callerMicrophone.path)
+        let doorToCaller = RecordedAudio.bestCorrelation(Array(doorMicrophone[4_000..<5_200]), in: heardByCaller)
+        let callerToDoor = RecordedAudio.bestCorrelation(Array(callerMicrophone[4_000..<5_200]), in: heardByDoor)
+        #expect(doorToCaller > 0.8, "door microphone in baresip's recording: correlation \(doorToCaller)")
+        #expect(callerToDoor > 0.8, "baresip's microphone in the door's loudspeaker: correlation \(callerToDoor)")
+    }
+
+    /// Waits for the agent's SRTP line after `mark` and checks it: packets unprotected, none
+    /// failed, the suite the peer offered first among ours.
+    static func expectCounters(_ scene: EndToEndScene, after mark: Int) async throws {
+        let line = try await scene.agent.waitForLog(containing: "packets unprotected", after: mark)
+        let counters = try #require(Self.counters(line), "\(line)")
+        #expect(counters.suite == "AES_CM_128_HMAC_SHA1_80", "\(line)")
+        #expect(counters.unprotected > 50, "\(line)")
+        #expect(counters.failures == 0, "\(line)")
+        #expect(counters.replays == 0, "\(line)")
+        #expect(counters.sent > 50, "\(line)")
+    }
+
+    @Test("baresip calls with srtp-mand (RTP/SAVP): answered, audio both ways encrypted, no authentication failure")
+    func callerWithMandatorySRTP() async throws {
+        try await EndToEndScene.with({ $0.srtp = "required" }) { scene in
+            try await scene.withCaller("gate", accountParameters: ";mediaenc=srtp-mand") { gate in
+                let mark = scene.agent.logMark()
+                try await gate.control.send("dial", scene.uri("door"))
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                let secured = try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
+                #expect(secured.contains("AES_CM_128_HMAC_SHA1_80"), "\(secured)")
+                let recording = try await EndToEndTests.waitForReceivedRecording(gate)
+                try await EndToEndTests.waitForFileSize(recording.path, atLeast: Int(EndToEndTests.audioSeconds * 8_000 * 2))
+                try await gate.control.send("hangup")
+                _ = try await gate.control.waitFor(["CALL_CLOSED"])
+                try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+                try await Self.expectCounters(scene, after: mark)
+                try await Self.expectAudioBothWays(scene, callerRecording: recording)
+                #expect(gate.logTail().contains("SRTP is Enabled"), "baresip: \(gate.logTail())")
+            }
+        }
+    }
+
+    @Test("with srtp required, a plain RTP caller gets 488; one with best-effort SRTP is answered encrypted")
+    func plainCallerRefused() async throws {
+        try await EndToEndScene.with({ $0.srtp = "required" }) { scene in
+            try await scene.withCaller("gate") { gate in
+                let mark = scene.agent.logMark()
+                try await gate.control.send("dial", scene.uri("door"))
+                let closed = try await gate.control.waitFor(["CALL_CLOSED", "CALL_ESTABLISHED"])
+                #expect(closed.type == "CALL_CLOSED")
+                #expect(closed.param.contains("488"), "baresip: \(closed.param)")
+                let refused = try await scene.agent.waitForLog(containing: "cannot answer", after: mark)
+                #expect(refused.contains("SRTP"), "\(refused)")
+            }
+            try await scene.withCaller("gate", accountParameters: ";mediaenc=srtp") { gate in
+                let mark = scene.agent.logMark()
+                try await gate.control.send("dial", scene.uri("door"))
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+                try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
+                try await gate.control.send("hangup")
+                try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+                let line = try await scene.agent.waitForLog(containing: "packets unprotected", after: mark)
+                #expect(Self.counters(line)?.failures == 0, "\(line)")
+            }
+        }
+    }
+
+    @Test("the agent calls baresip (srtp-mand) with srtp required: RTP/SAVP offer, audio both ways encrypted")
+    func agentCallsWithMandatorySRTP() async throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("swiftsip-e2e-srtp-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        try await EndToEndScene.with({ configuration in
+            configuration.srtp = "required"
+            configuration.buttons = [
+                .init(name: "bell", fifo: fifo.path, targets: [configuration.registrarURI(user: "gate")], ringTimeoutSeconds: 10)
+            ]
+        }) { scene in
+            try await scene.withCaller("gate", autoAnswer: true, accountParameters: ";mediaenc=srtp-mand") { gate in
+                let mark = scene.agent.logMark()
+                try await EndToEndTests.press(fifo: fifo.path)
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"], seconds: 6)
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
+                let recording = try await EndToEndTests.waitForReceivedRecording(gate)
+                try await EndToEndTests.waitForFileSize(recording.path, atLeast: Int(EndToEndTests.audioSeconds * 8_000 * 2))
+                try await gate.control.send("hangup")
+                try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+                try await Self.expectCounters(scene, after: mark)
+                try await Self.expectAudioBothWays(scene, callerRecording: recording)
+            }
+        }
+    }
+}
