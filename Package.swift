@@ -155,6 +155,9 @@ var targets: [Target] = [
             "SDP",
             "RTP",
             "Audio",
+            "SRTP",
+            // `Benchmarks srtp` times libsrtp alone as the baseline of the SRTP contexts.
+            "CSRTP",
             "Intercom",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -49,8 +49,10 @@ public enum SRTPCryptoSuite: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Fills libsrtp's SRTP and SRTCP crypto policies for this suite.
-    func configure(rtp: inout srtp_crypto_policy_t, rtcp: inout srtp_crypto_policy_t) {
+    /// Fills libsrtp's SRTP and SRTCP crypto policies for this suite. SPI for `Benchmarks srtp`,
+    /// which measures libsrtp alone as the baseline of the contexts' cost.
+    @_spi(Benchmarks)
+    public func configure(rtp: inout srtp_crypto_policy_t, rtcp: inout srtp_crypto_policy_t) {
         switch self {
         case .aesCM128HMACSHA1_80:
             srtp_crypto_policy_set_rtp_default(&rtp)
