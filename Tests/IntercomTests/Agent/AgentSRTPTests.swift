@@ -8,6 +8,9 @@ import Testing
 /// do. Real time, like ``AgentCallTests``.
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct AgentSRTPTests {
+    /// Ports apart from ``AgentCallTests``', which may run at the same time.
+    static let rtpBase = 32_400
+
     /// The first call of `agent`'s status once it has unprotected at least `packets` packets,
     /// or its last status after `seconds`.
     static func call(of agent: IntercomAgent, unprotected packets: Int, seconds: Double = 5) async throws -> IntercomAgent.Snapshot.Call? {
@@ -23,7 +26,7 @@ struct AgentSRTPTests {
 
     @Test("door required, visitor optional: encrypted both ways, first suite, no authentication failure")
     func encryptedBothWays() async throws {
-        try await AgentCallTests.withPair(door: { configuration, _ in configuration.audio.srtp = .required }) { pair in
+        try await AgentCallTests.withPair(rtpBase: Self.rtpBase, door: { configuration, _ in configuration.audio.srtp = .required }) { pair in
             let id = try await pair.visitor.dial(pair.doorURI)
             _ = await pair.doorEvents.next { if case .callAnswered = $0 { true } else { false } }
             let door = try #require(try await Self.call(of: pair.door, unprotected: 25))
@@ -41,7 +44,7 @@ struct AgentSRTPTests {
 
     @Test("door off, visitor optional: plain RTP, nothing unprotected")
     func plainWhenOneIsOff() async throws {
-        try await AgentCallTests.withPair(door: { configuration, _ in configuration.audio.srtp = .off }) { pair in
+        try await AgentCallTests.withPair(rtpBase: Self.rtpBase, door: { configuration, _ in configuration.audio.srtp = .off }) { pair in
             let id = try await pair.visitor.dial(pair.doorURI)
             _ = await pair.doorEvents.next { if case .callAnswered = $0 { true } else { false } }
             let door = try #require(try await Self.call(of: pair.door, unprotected: 25))
@@ -55,6 +58,7 @@ struct AgentSRTPTests {
     @Test("door required, visitor off: the call is refused (488), not answered")
     func refusedWhenRequiredMeetsOff() async throws {
         try await AgentCallTests.withPair(
+            rtpBase: Self.rtpBase,
             door: { configuration, _ in configuration.audio.srtp = .required },
             visitor: { configuration, _, _ in configuration.audio.srtp = .off }
         ) { pair in
@@ -71,7 +75,7 @@ struct AgentSRTPTests {
 
     @Test("door optional, visitor required: the visitor offers RTP/SAVP and the call is encrypted")
     func requiredCallerOptionalCallee() async throws {
-        try await AgentCallTests.withPair(visitor: { configuration, _, _ in configuration.audio.srtp = .required }) { pair in
+        try await AgentCallTests.withPair(rtpBase: Self.rtpBase, visitor: { configuration, _, _ in configuration.audio.srtp = .required }) { pair in
             let id = try await pair.visitor.dial(pair.doorURI)
             _ = await pair.doorEvents.next { if case .callAnswered = $0 { true } else { false } }
             let door = try #require(try await Self.call(of: pair.door, unprotected: 25))
