@@ -1,5 +1,6 @@
 import Foundation
 import InteropSupport
+import RTP
 import Testing
 
 /// SRTP with SDES between the `intercom` process and real baresips (1.0.0, its `srtp` module)
@@ -23,6 +24,16 @@ struct SRTPEndToEndTests {
         let numbers = words.compactMap { Int($0) }
         guard let suite = words.first, numbers.count == 4 else { return nil }
         return (String(suite), numbers[0], numbers[1], numbers[2], numbers[3])
+    }
+
+    /// Pearson's chi-square of `bytes` against a uniform distribution over 0...255 (255 degrees
+    /// of freedom: about 255 ± 23 for random bytes). Ciphertext is uniform; G.711 speech or
+    /// tones are far from it.
+    static func chiSquare(_ bytes: [UInt8]) -> Double {
+        var counts = [Int](repeating: 0, count: 256)
+        for byte in bytes { counts[Int(byte)] += 1 }
+        let expected = Double(bytes.count) / 256
+        return counts.reduce(0) { sum, count in sum + (Double(count) - expected) * (Double(count) - expected) / expected }
     }
 
     /// Checks what the door and the caller heard: each recording holds the other side's
@@ -51,25 +62,53 @@ struct SRTPEndToEndTests {
         #expect(counters.sent > 50, "\(line)")
     }
 
-    @Test("baresip calls with srtp-mand (RTP/SAVP): answered, audio both ways encrypted, no authentication failure")
+    @Test("baresip calls with srtp-mand (RTP/SAVP): answered, audio both ways encrypted, no authentication failure, ciphertext on the wire")
     func callerWithMandatorySRTP() async throws {
+        guard PacketCapture.executable != nil else {
+            throw InteropFailure("tcpdump is not installed: run `make test`, which installs it")
+        }
         try await EndToEndScene.with({ $0.srtp = "required" }) { scene in
-            try await scene.withCaller("gate", accountParameters: ";mediaenc=srtp-mand") { gate in
-                let mark = scene.agent.logMark()
-                try await gate.control.send("dial", scene.uri("door"))
-                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
-                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
-                let secured = try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
-                #expect(secured.contains("AES_CM_128_HMAC_SHA1_80"), "\(secured)")
-                let recording = try await EndToEndTests.waitForReceivedRecording(gate)
-                try await EndToEndTests.waitForFileSize(recording.path, atLeast: Int(EndToEndTests.audioSeconds * 8_000 * 2))
-                try await gate.control.send("hangup")
-                _ = try await gate.control.waitFor(["CALL_CLOSED"])
-                try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
-                try await Self.expectCounters(scene, after: mark)
-                try await Self.expectAudioBothWays(scene, callerRecording: recording)
-                #expect(gate.logTail().contains("SRTP is Enabled"), "baresip: \(gate.logTail())")
+            let ports = scene.configuration.rtpPorts
+            // What the agent sends from its RTP ports, as tcpdump sees it on lo.
+            let capture = try await PacketCapture.start(filter: "udp and src portrange \(ports.lowerBound)-\(ports.upperBound)")
+            do {
+                try await Self.callAndCheck(scene)
+            } catch {
+                _ = try? await capture.stop()
+                throw error
             }
+            // On the wire the RTP payloads (the first 42 bytes the capture keeps of each) look
+            // random; the door's microphone in plain PCMU does not, by the same measure.
+            let sent = try await capture.stop().filter { $0.isRTP && ports.contains($0.sourcePort) }
+            #expect(sent.count > 50, "RTP datagrams captured from the agent: \(sent.count)")
+            let payloads = sent.flatMap { $0.payload.dropFirst(12) }
+            let wire = Self.chiSquare(Array(payloads))
+            let microphone = try RecordedAudio.at8kHz(scene.configuration.microphone.path)
+            let plain = microphone.prefix(payloads.count).map { G711.muLawEncode(Int16(clamping: Int($0.rounded()))) }
+            let control = Self.chiSquare(Array(plain))
+            #expect(wire < 400, "chi-square of the agent's RTP payloads on the wire: \(wire) over \(payloads.count) bytes")
+            #expect(control > 2_000, "chi-square of the door's microphone in plain PCMU: \(control)")
+        }
+    }
+
+    /// baresip `gate` with `mediaenc=srtp-mand` calls the door: answered encrypted, audio both
+    /// ways, the agent's counters clean.
+    static func callAndCheck(_ scene: EndToEndScene) async throws {
+        try await scene.withCaller("gate", accountParameters: ";mediaenc=srtp-mand") { gate in
+            let mark = scene.agent.logMark()
+            try await gate.control.send("dial", scene.uri("door"))
+            _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
+            try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+            let secured = try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
+            #expect(secured.contains("AES_CM_128_HMAC_SHA1_80"), "\(secured)")
+            let recording = try await EndToEndTests.waitForReceivedRecording(gate)
+            try await EndToEndTests.waitForFileSize(recording.path, atLeast: Int(EndToEndTests.audioSeconds * 8_000 * 2))
+            try await gate.control.send("hangup")
+            _ = try await gate.control.waitFor(["CALL_CLOSED"])
+            try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+            try await Self.expectCounters(scene, after: mark)
+            try await Self.expectAudioBothWays(scene, callerRecording: recording)
+            #expect(gate.logTail().contains("SRTP is Enabled"), "baresip: \(gate.logTail())")
         }
     }
 
