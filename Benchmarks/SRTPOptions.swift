@@ -19,7 +19,8 @@ struct SRTPOptions: Sendable {
         srtp options:
           --packets N                   packets protected, then unprotected [default: 100000]
           --suite NAME                  AES_CM_128_HMAC_SHA1_80 (default), AES_CM_128_HMAC_SHA1_32,
-                                        AES_256_CM_HMAC_SHA1_80 or AES_256_CM_HMAC_SHA1_32
+                                        AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32,
+                                        AEAD_AES_128_GCM or AEAD_AES_256_GCM
           --payload BYTES               RTP payload size [default: 160, 20 ms of G.711]
           --json                        print one JSON line:
                                         {"bench":"srtp","suite":S,"packets":N,"payload":N,

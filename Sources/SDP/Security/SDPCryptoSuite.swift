@@ -1,4 +1,5 @@
-/// An SRTP crypto suite as SDES names it in `a=crypto` (RFC 4568 §6.2, RFC 6188 §7.1), with
+/// An SRTP crypto suite as SDES names it in `a=crypto` (RFC 4568 §6.2, RFC 6188 §7.1, RFC 7714
+/// §14.2), with
 /// the length of the `inline:` key||salt it needs.
 ///
 /// SDP knows suites only by name and key length; doing the cryptography is the SRTP layer's
@@ -29,8 +30,15 @@ public struct SDPCryptoSuite: Sendable, Hashable, CustomStringConvertible {
     /// AES-256 counter mode, HMAC-SHA1 32 (RFC 6188 §7.1).
     public static let aes256CMHMACSHA1_32 = SDPCryptoSuite(name: "AES_256_CM_HMAC_SHA1_32", keySaltLength: 46)
 
+    /// AES-128 in GCM (AEAD, RFC 7714): 16-byte key, 12-byte salt.
+    public static let aeadAES128GCM = SDPCryptoSuite(name: "AEAD_AES_128_GCM", keySaltLength: 28)
+    /// AES-256 in GCM (AEAD, RFC 7714): 32-byte key, 12-byte salt.
+    public static let aeadAES256GCM = SDPCryptoSuite(name: "AEAD_AES_256_GCM", keySaltLength: 44)
+
     /// The suites whose key length this library knows.
-    public static let known: [SDPCryptoSuite] = [aesCM128HMACSHA1_80, aesCM128HMACSHA1_32, aes256CMHMACSHA1_80, aes256CMHMACSHA1_32]
+    public static let known: [SDPCryptoSuite] = [
+        aesCM128HMACSHA1_80, aesCM128HMACSHA1_32, aes256CMHMACSHA1_80, aes256CMHMACSHA1_32, aeadAES128GCM, aeadAES256GCM,
+    ]
 
     /// The known suite named `name`, or nil.
     public static func named(_ name: String) -> SDPCryptoSuite? {

@@ -49,6 +49,8 @@ struct EndToEndConfiguration: Sendable {
     var rtpTimeoutSeconds: Int?
     /// `audio.srtp` (`off`, `optional`, `required`), or nil for the agent's default.
     var srtp: String?
+    /// `audio.srtpSuites`, or nil for the agent's default.
+    var srtpSuites: [String]?
     var buttons: [Button] = []
     var logLevel = "info"
 
@@ -120,6 +122,7 @@ struct EndToEndConfiguration: Sendable {
         ]
         if let rtpTimeoutSeconds { lines.append("  rtpTimeoutSeconds: \(rtpTimeoutSeconds)") }
         if let srtp { lines.append("  srtp: \(srtp)") }
+        if let srtpSuites { lines.append("  srtpSuites: \(Self.list(srtpSuites))") }
         if !doors.isEmpty {
             lines.append("doors:")
             for door in doors {

@@ -51,11 +51,13 @@ struct SRTPEndToEndTests {
     }
 
     /// Waits for the agent's SRTP line after `mark` and checks it: packets unprotected, none
-    /// failed, the suite the peer offered first among ours.
-    static func expectCounters(_ scene: EndToEndScene, after mark: Int) async throws {
+    /// failed, the suite the peer offered first among ours (one of `suites`).
+    static func expectCounters(
+        _ scene: EndToEndScene, after mark: Int, suites: [String] = ["AES_CM_128_HMAC_SHA1_80"]
+    ) async throws {
         let line = try await scene.agent.waitForLog(containing: "packets unprotected", after: mark)
         let counters = try #require(Self.counters(line), "\(line)")
-        #expect(counters.suite == "AES_CM_128_HMAC_SHA1_80", "\(line)")
+        #expect(suites.contains(counters.suite), "\(line)")
         #expect(counters.unprotected > 50, "\(line)")
         #expect(counters.failures == 0, "\(line)")
         #expect(counters.replays == 0, "\(line)")
@@ -91,24 +93,42 @@ struct SRTPEndToEndTests {
         }
     }
 
-    /// baresip `gate` with `mediaenc=srtp-mand` calls the door: answered encrypted, audio both
-    /// ways, the agent's counters clean.
-    static func callAndCheck(_ scene: EndToEndScene) async throws {
+    /// baresip `gate` with `mediaenc=srtp-mand` calls the door: answered encrypted in one of
+    /// `suites`, audio both ways, the agent's counters clean.
+    static func callAndCheck(_ scene: EndToEndScene, suites: [String] = ["AES_CM_128_HMAC_SHA1_80"]) async throws {
         try await scene.withCaller("gate", accountParameters: ";mediaenc=srtp-mand") { gate in
             let mark = scene.agent.logMark()
             try await gate.control.send("dial", scene.uri("door"))
             _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
             try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
             let secured = try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
-            #expect(secured.contains("AES_CM_128_HMAC_SHA1_80"), "\(secured)")
+            #expect(suites.contains { secured.contains($0) }, "\(secured)")
             let recording = try await EndToEndTests.waitForReceivedRecording(gate)
             try await EndToEndTests.waitForFileSize(recording.path, atLeast: Int(EndToEndTests.audioSeconds * 8_000 * 2))
             try await gate.control.send("hangup")
             _ = try await gate.control.waitFor(["CALL_CLOSED"])
             try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
-            try await Self.expectCounters(scene, after: mark)
+            try await Self.expectCounters(scene, after: mark, suites: suites)
             try await Self.expectAudioBothWays(scene, callerRecording: recording)
             #expect(gate.logTail().contains("SRTP is Enabled"), "baresip: \(gate.logTail())")
+        }
+    }
+
+    @Test("with only the GCM suites (RFC 7714) allowed, the agent calls a srtp-mand baresip: answered in AEAD_AES_*_GCM, audio both ways")
+    func gcmSuites() async throws {
+        // baresip 1.0.0 offers AES_CM_128_HMAC_SHA1_80 only, but answers the GCM suites: so
+        // the agent offers them.
+        let gcm = ["AEAD_AES_256_GCM", "AEAD_AES_128_GCM"]
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("swiftsip-e2e-gcm-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        try await EndToEndScene.with({ configuration in
+            configuration.srtp = "required"
+            configuration.srtpSuites = gcm
+            configuration.buttons = [
+                .init(name: "bell", fifo: fifo.path, targets: [configuration.registrarURI(user: "gate")], ringTimeoutSeconds: 10)
+            ]
+        }) { scene in
+            try await Self.answeredByBaresip(scene, fifo: fifo, suites: gcm)
         }
     }
 
@@ -147,19 +167,25 @@ struct SRTPEndToEndTests {
                 .init(name: "bell", fifo: fifo.path, targets: [configuration.registrarURI(user: "gate")], ringTimeoutSeconds: 10)
             ]
         }) { scene in
-            try await scene.withCaller("gate", autoAnswer: true, accountParameters: ";mediaenc=srtp-mand") { gate in
-                let mark = scene.agent.logMark()
-                try await EndToEndTests.press(fifo: fifo.path)
-                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"], seconds: 6)
-                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
-                try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
-                let recording = try await EndToEndTests.waitForReceivedRecording(gate)
-                try await EndToEndTests.waitForFileSize(recording.path, atLeast: Int(EndToEndTests.audioSeconds * 8_000 * 2))
-                try await gate.control.send("hangup")
-                try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
-                try await Self.expectCounters(scene, after: mark)
-                try await Self.expectAudioBothWays(scene, callerRecording: recording)
-            }
+            try await Self.answeredByBaresip(scene, fifo: fifo)
+        }
+    }
+
+    /// A button press makes the agent call baresip `gate` (srtp-mand, answering by itself):
+    /// answered encrypted in one of `suites`, audio both ways, the agent's counters clean.
+    static func answeredByBaresip(_ scene: EndToEndScene, fifo: URL, suites: [String] = ["AES_CM_128_HMAC_SHA1_80"]) async throws {
+        try await scene.withCaller("gate", autoAnswer: true, accountParameters: ";mediaenc=srtp-mand") { gate in
+            let mark = scene.agent.logMark()
+            try await EndToEndTests.press(fifo: fifo.path)
+            _ = try await gate.control.waitFor(["CALL_ESTABLISHED"], seconds: 6)
+            try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+            try await scene.agent.waitForLog(containing: "media encrypted with SRTP", after: mark)
+            let recording = try await EndToEndTests.waitForReceivedRecording(gate)
+            try await EndToEndTests.waitForFileSize(recording.path, atLeast: Int(EndToEndTests.audioSeconds * 8_000 * 2))
+            try await gate.control.send("hangup")
+            try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+            try await Self.expectCounters(scene, after: mark, suites: suites)
+            try await Self.expectAudioBothWays(scene, callerRecording: recording)
         }
     }
 }
