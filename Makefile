@@ -18,8 +18,9 @@ SWIFT ?= swift
 ARGS ?=
 
 # Debian packages `make run` needs: libraries the agent links, and what it runs. libasound2
-# (pulled in by libasound2-dev) has the null, file and plug PCM plugins the ALSA tests use built in.
-RUN_PACKAGES := libopus-dev libspeexdsp-dev libasound2-dev
+# (pulled in by libasound2-dev) has the null, file and plug PCM plugins the ALSA tests use built in;
+# libsrtp2-dev brings libsrtp2-1, which the agent links for SRTP.
+RUN_PACKAGES := libopus-dev libspeexdsp-dev libasound2-dev libsrtp2-dev
 # Debian packages `make test` needs: everything `run` needs (the tests build the agent), plus
 # what only the tests use (peers such as kamailio for interop tests).
 TEST_PACKAGES := $(RUN_PACKAGES) kamailio kamailio-tls-modules kamailio-websocket-modules baresip openssl tcpdump

@@ -17,6 +17,7 @@ var products: [Product] = [
     .library(name: "SIPStack", targets: ["SIPStack"]),
     .library(name: "SDP", targets: ["SDP"]),
     .library(name: "RTP", targets: ["RTP"]),
+    .library(name: "SRTP", targets: ["SRTP"]),
     .library(name: "Audio", targets: ["Audio"]),
     .library(name: "Intercom", targets: ["Intercom"]),
     .executable(name: "intercom", targets: ["IntercomCLI"]),
@@ -62,6 +63,12 @@ var targets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
+    // Secure RTP (RFC 3711) through libsrtp2: contexts, keys and the RTP session's protector.
+    .target(
+        name: "SRTP",
+        dependencies: ["CSRTP", "RTP", .product(name: "NIOCore", package: "swift-nio")],
+        swiftSettings: swiftSettings
+    ),
     // C shims (CSupport/): one per C library, the thinnest layer Swift needs.
     .target(
         name: "COpus",
@@ -73,6 +80,12 @@ var targets: [Target] = [
         path: "CSupport/CSpeexDSP",
         pkgConfig: "speexdsp",
         providers: [.apt(["libspeexdsp-dev"])]
+    ),
+    .systemLibrary(
+        name: "CSRTP",
+        path: "CSupport/CSRTP",
+        pkgConfig: "libsrtp2",
+        providers: [.apt(["libsrtp2-dev"])]
     ),
     .systemLibrary(
         name: "CALSA",
@@ -97,6 +110,7 @@ var targets: [Target] = [
             "SIPStack",
             "SDP",
             "RTP",
+            "SRTP",
             "Audio",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -141,6 +155,9 @@ var targets: [Target] = [
             "SDP",
             "RTP",
             "Audio",
+            "SRTP",
+            // `Benchmarks srtp` times libsrtp alone as the baseline of the SRTP contexts.
+            "CSRTP",
             "Intercom",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -200,6 +217,17 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "SRTPTests",
+        dependencies: [
+            "SRTP", "RTP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "AudioTests",
         dependencies: [
             "Audio", "RTP",
@@ -211,7 +239,7 @@ var targets: [Target] = [
     .testTarget(
         name: "IntercomTests",
         dependencies: [
-            "Intercom", "SIPMessage", "SIPStack", "SDP", "RTP", "Audio", "InteropSupport",
+            "Intercom", "SIPMessage", "SIPStack", "SDP", "RTP", "SRTP", "Audio", "InteropSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),

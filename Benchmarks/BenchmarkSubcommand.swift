@@ -13,6 +13,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
     case aec
     /// The audio engine's whole per-frame cost and its allocations per frame.
     case audio
+    /// SRTP protect and unprotect as the RTP session runs them: ns and allocs per packet.
+    case srtp
 
     /// One line saying what the subcommand measures, for the usage text.
     var summary: String {
@@ -27,6 +29,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return "run the capture processor over an echo signal set; report ERLE, double-talk SNR, rtf and allocs/frame"
         case .audio:
             return "run a call through the audio engine as fast as it goes; report us per 20 ms frame and allocs/frame"
+        case .srtp:
+            return "protect and unprotect RTP through libsrtp in reused buffers; report ns/packet and allocs/packet"
         }
     }
 
@@ -43,6 +47,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return AecOptions.usage
         case .audio:
             return AudioOptions.usage
+        case .srtp:
+            return SRTPOptions.usage
         }
     }
 
@@ -63,6 +69,8 @@ enum BenchmarkSubcommand: String, CaseIterable, Sendable {
             return AecBenchmark(options: try AecOptions(arguments: arguments)).run()
         case .audio:
             return AudioBenchmark(options: try AudioOptions(arguments: arguments)).run()
+        case .srtp:
+            return SRTPBenchmark(options: try SRTPOptions(arguments: arguments)).run()
         }
     }
 }

@@ -3,6 +3,7 @@ import NIOCore
 import RTP
 import SDP
 import SIPStack
+import SRTP
 
 /// What the agent keeps about one call (on its event loop).
 final class AgentCall: @unchecked Sendable {
@@ -20,6 +21,11 @@ final class AgentCall: @unchecked Sendable {
     let started: NIODeadline
     var answered: NIODeadline?
     var negotiator: SDPNegotiator
+    /// Our SDES policy and keys for this call (nil: plain RTP), the same in every offer and
+    /// answer of the call.
+    let security: SDPMediaSecurity?
+    /// The SRTP protector installed on ``session``, once a negotiation agreed on crypto.
+    var protector: SRTPProtector?
     var session: RTPSession?
     var router = RTPEventRouter()
     var media: CallMedia?
@@ -44,13 +50,19 @@ final class AgentCall: @unchecked Sendable {
     /// moved on already.
     var abandoned = false
 
-    init(handle: SIPCallHandle, direction: Direction, remoteURI: String, source: SocketAddress?, started: NIODeadline, negotiator: SDPNegotiator) {
+    init(handle: SIPCallHandle, direction: Direction, remoteURI: String, source: SocketAddress?, started: NIODeadline, negotiator: SDPNegotiator, security: SDPMediaSecurity?) {
         self.handle = handle
         self.direction = direction
         self.remoteURI = remoteURI
         self.source = source
         self.started = started
         self.negotiator = negotiator
+        self.security = security
+    }
+
+    /// Our media description for an offer or answer of this call on `port`.
+    func localMedia(address: String, port: Int, audio: AudioConfiguration) -> SDPLocalMedia {
+        SDPLocalMedia(address: address, port: UInt16(clamping: port), codecs: CallMedia.localCodecs(audio), security: security)
     }
 
     var id: String { "\(handle)" }

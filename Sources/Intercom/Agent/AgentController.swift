@@ -97,7 +97,8 @@ public final class AgentController: IntercomControlling {
                     durationSeconds: call.durationSeconds,
                     rtp: RTPStatistics(
                         packetsSent: call.packetsSent, packetsReceived: call.packetsReceived, lost: call.packetsLost,
-                        jitterMs: call.jitterMs))
+                        jitterMs: call.jitterMs, srtpSuite: call.srtpSuite, packetsUnprotected: call.packetsUnprotected,
+                        authenticationFailures: call.authenticationFailures, replaysDropped: call.replaysDropped))
             },
             lastEvents: events.records,
             audio: AudioStatus(

@@ -20,6 +20,11 @@ extension IntercomAgent {
             public var packetsReceived = 0
             public var packetsLost = 0
             public var jitterMs = 0.0
+            /// The SRTP suite in use, or nil for plain RTP; then SRTP's counts.
+            public var srtpSuite: String?
+            public var packetsUnprotected = 0
+            public var authenticationFailures = 0
+            public var replaysDropped = 0
         }
 
         /// Per account: its state in words and its phase.

@@ -7,6 +7,7 @@ import RTP
 import SDP
 import SIPMessage
 import SIPStack
+import SRTP
 
 /// The door phone: a SIP endpoint that registers its accounts, answers allowed callers after a
 /// short ring, streams two-way audio through the ``Audio/AudioEngine``, opens doors for the
@@ -394,6 +395,10 @@ public final class IntercomAgent: @unchecked Sendable {
                     let statistics = session.statistics
                     entry.packetsSent = statistics.packetsSent
                     entry.packetsReceived = statistics.packetsReceived
+                    entry.srtpSuite = call.protector?.outbound.suite.name
+                    entry.packetsUnprotected = statistics.packetsUnprotected
+                    entry.authenticationFailures = statistics.authenticationFailures
+                    entry.replaysDropped = statistics.replaysDropped
                     if let reception = statistics.reception {
                         entry.packetsLost = Int(max(0, reception.cumulativeLost))
                         entry.jitterMs = Double(reception.jitter) * 1_000 / Double(session.configuration.clockRate)
@@ -535,7 +540,8 @@ public final class IntercomAgent: @unchecked Sendable {
         guard answer.autoAnswer else { return refuse(480, "Temporarily Unavailable", "auto-answer is off") }
         let entry = AgentCall(
             handle: call.handle, direction: .incoming, remoteURI: call.from, source: call.source.address,
-            started: eventLoop.now, negotiator: SDPNegotiator(username: "intercom", address: mediaHost))
+            started: eventLoop.now, negotiator: SDPNegotiator(username: "intercom", address: mediaHost),
+            security: CallSecurity.make(configuration.audio))
         calls[call.handle] = entry
         try? userAgent.ring(call.handle)
         if answer.delayMs >= 200 { startRingback(entry) }
@@ -575,11 +581,12 @@ public final class IntercomAgent: @unchecked Sendable {
             return refuseAnswer(call, AgentError("the call ended before it was answered"))
         }
         call.session = session
-        let local = SDPLocalMedia(address: mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(configuration.audio))
+        let local = call.localMedia(address: mediaHost, port: port, audio: configuration.audio)
         do {
             if let offer {
                 let description = try SessionDescription(parsing: offer.string)
                 let answer = try call.negotiator.receiveOffer(description, local: local)
+                try secure(call, session: session, negotiated: answer.media)
                 try userAgent.answer(call.handle, body: .sdp(answer.description.text))
                 startMedia(call, negotiated: answer.media)
             } else {
@@ -588,6 +595,28 @@ public final class IntercomAgent: @unchecked Sendable {
             }
         } catch {
             refuseAnswer(call, error)
+        }
+    }
+
+    /// Installs on `session` the SRTP protector for what `negotiated` agreed (keeping the
+    /// contexts whose keys did not change), or none for plain RTP. On the event loop.
+    ///
+    /// - Throws: when the crypto cannot be set up, or when a renegotiation would drop the
+    ///   encryption of a call that had it (a downgrade is refused, not followed).
+    private func secure(_ call: AgentCall, session: RTPSession, negotiated: NegotiatedMedia) throws {
+        guard let crypto = negotiated.crypto else {
+            if call.protector != nil { throw AgentError("the new offer or answer drops the call's SRTP") }
+            return
+        }
+        let protector = try CallSecurity.protector(for: crypto, replacing: call.protector)
+        if protector !== call.protector {
+            logger.info("\(call.id): media encrypted with SRTP \(crypto)")
+        }
+        call.protector = protector
+        if session.eventLoop.inEventLoop {
+            session.setProtector(protector)
+        } else {
+            session.eventLoop.execute { session.setProtector(protector) }
         }
     }
 
@@ -682,6 +711,7 @@ public final class IntercomAgent: @unchecked Sendable {
             {
                 do {
                     let negotiated = try call.negotiator.receiveAnswer(description)
+                    if let session = call.session { try secure(call, session: session, negotiated: negotiated) }
                     startMedia(call, negotiated: negotiated)
                 } catch {
                     logger.warning("\(call.id): unusable answer: \(error); hanging up")
@@ -755,6 +785,11 @@ public final class IntercomAgent: @unchecked Sendable {
         doors.callEnded(call.id)
         let media = call.media
         let session = call.session
+        if let protector = call.protector, let session, session.eventLoop.inEventLoop {
+            let statistics = session.statistics
+            logger.info(
+                "\(call.id): SRTP \(protector.outbound.suite.name): \(statistics.packetsUnprotected) packets unprotected, \(statistics.authenticationFailures) failed authentication, \(statistics.replaysDropped) replays dropped, \(statistics.packetsSent) sent")
+        }
         let ringback = call.ringbackEngine
         // The call's media holds the call back (the bridge's digit handler, the router's
         // target): let go of it here, or every call's engine, jitter buffer and sounds stay
@@ -804,9 +839,12 @@ public final class IntercomAgent: @unchecked Sendable {
             return
         }
         let port = session.localRTPAddress?.port ?? 0
-        let local = SDPLocalMedia(address: mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(configuration.audio))
+        let local = call.localMedia(address: mediaHost, port: port, audio: configuration.audio)
         do {
-            let answer = try call.negotiator.receiveOffer(description, local: local)
+            var negotiator = call.negotiator
+            let answer = try negotiator.receiveOffer(description, local: local)
+            try secure(call, session: session, negotiated: answer.media)
+            call.negotiator = negotiator
             try userAgent.answer(handle, body: .sdp(answer.description.text))
             call.peerSends = Self.peerSends(answer.media)
             let remoteRTP = try answer.media.remoteRTP.map { try SocketAddress(ipAddress: $0.host, port: Int($0.port)) }
@@ -942,12 +980,15 @@ public final class IntercomAgent: @unchecked Sendable {
                 guard !self.shuttingDown else { throw AgentError("shutting down") }
                 var negotiator = SDPNegotiator(username: "intercom", address: self.mediaHost)
                 let port = session.localRTPAddress?.port ?? 0
+                let security = CallSecurity.make(self.configuration.audio)
                 let offer = negotiator.makeOffer(
-                    SDPLocalMedia(address: self.mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(self.configuration.audio)))
+                    SDPLocalMedia(
+                        address: self.mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(self.configuration.audio),
+                        security: security))
                 let handle = try self.userAgent.call(target, offer: .sdp(offer.text))
                 let call = AgentCall(
                     handle: handle, direction: .outgoing, remoteURI: target, source: nil, started: self.eventLoop.now,
-                    negotiator: negotiator)
+                    negotiator: negotiator, security: security)
                 call.router = router
                 call.session = session
                 call.attempt = attempt

@@ -179,6 +179,8 @@ extension ConfigurationDecoder {
         read("rtpPortMin", map, into: &audio.rtpPortMin)
         read("rtpPortMax", map, into: &audio.rtpPortMax)
         read("rtpTimeoutSeconds", map, into: &audio.rtpTimeoutSeconds)
+        read("srtp", map, into: &audio.srtp)
+        read("srtpSuites", map, into: &audio.srtpSuites)
     }
 
     /// A button; `name` defaults to `button1`, `button2`... by position.

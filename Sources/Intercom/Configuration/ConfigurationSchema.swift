@@ -61,7 +61,8 @@ indirect enum ConfigurationSchema: Sendable {
             "capture": .scalar, "playback": .scalar, "sampleRate": .scalar, "channels": .scalar, "periodMs": .scalar,
             "echoCancellation": .scalar, "noiseSuppression": .scalar, "codecs": .list(.scalar), "ringback": .scalar,
             "doorOpenedTone": .scalar, "announcement": .scalar, "realtimePriority": .scalar,
-            "rtpPortMin": .scalar, "rtpPortMax": .scalar, "rtpTimeoutSeconds": .scalar,
+            "rtpPortMin": .scalar, "rtpPortMax": .scalar, "rtpTimeoutSeconds": .scalar, "srtp": .scalar,
+            "srtpSuites": .list(.scalar),
         ]),
         "buttons": .list(
             .mapping([

@@ -2,6 +2,7 @@ import Audio
 import Logging
 import NIOCore
 import SIPMessage
+import SRTP
 
 /// The checks a decoded configuration must pass beyond types: ranges, URI and address syntax,
 /// names that must be unique, keys that depend on each other. Every problem is collected;
@@ -27,6 +28,8 @@ struct ConfigurationValidator {
     static let sampleRates = [8000, 16000, 32000, 48000]
     /// Codec names `audio.codecs` may list.
     static let codecs = ["opus", "pcmu", "pcma"]
+    /// Suite names `audio.srtpSuites` may list: the ones the SRTP target runs.
+    static let srtpSuites = SRTPCryptoSuite.allCases.map(\.name)
     /// Built-in ringback tones; anything else is a WAV file.
     static let ringbackTones = ["europe", "north-america", "none"]
 
@@ -193,6 +196,17 @@ struct ConfigurationValidator {
         checkRange(audio.rtpPortMax, 1024...65_535, "audio.rtpPortMax")
         if audio.rtpTimeoutSeconds != 0 {
             checkRange(audio.rtpTimeoutSeconds, 2...3_600, "audio.rtpTimeoutSeconds", unit: " s (or 0 for none)")
+        }
+        if audio.srtp != .off, audio.srtpSuites.isEmpty {
+            fail("audio.srtpSuites", "at least one suite is needed when srtp is \(audio.srtp.rawValue) (\(Self.srtpSuites.joined(separator: ", ")))")
+        }
+        var seenSuites = Set<String>()
+        for (index, suite) in audio.srtpSuites.enumerated() {
+            if !Self.srtpSuites.contains(suite) {
+                fail("audio.srtpSuites[\(index)]", "unknown SRTP suite '\(suite)'; expected one of \(Self.srtpSuites.joined(separator: ", "))")
+            } else if !seenSuites.insert(suite).inserted {
+                fail(.duplicate, "audio.srtpSuites[\(index)]", "'\(suite)' is listed twice")
+            }
         }
         if audio.rtpPortMin >= audio.rtpPortMax {
             fail("audio.rtpPortMax", "must be greater than rtpPortMin (\(audio.rtpPortMin))")

@@ -136,6 +136,8 @@ extension IntercomConfiguration {
                 ("rtpPortMin", .int(audio.rtpPortMin)),
                 ("rtpPortMax", .int(audio.rtpPortMax)),
                 ("rtpTimeoutSeconds", .int(audio.rtpTimeoutSeconds)),
+                ("srtp", .string(audio.srtp.rawValue)),
+                ("srtpSuites", .strings(audio.srtpSuites)),
             ])),
             ("buttons", .list(buttons)),
             ("doors", .list(doors)),

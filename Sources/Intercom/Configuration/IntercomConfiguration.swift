@@ -200,7 +200,23 @@ public struct AudioConfiguration: Sendable, Hashable {
     /// A call whose peer sends no RTP or RTCP for this long is hung up [s], 0 to never: a
     /// caller that vanished without BYE does not keep the line busy.
     public var rtpTimeoutSeconds = 30
+    /// SRTP with SDES key exchange (RFC 4568): `off`, `optional` (the default: encrypt whenever
+    /// the peer agrees, plain RTP otherwise) or `required` (refuse unencrypted calls with 488).
+    public var srtp: SRTPMode = .optional
+    /// SRTP crypto suites offered and accepted, in order of preference.
+    public var srtpSuites = ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"]
     public init() {}
+}
+
+/// Whether calls use SRTP (RFC 3711) with SDES keys (RFC 4568).
+public enum SRTPMode: String, Sendable, Hashable, CaseIterable {
+    /// Plain RTP only: offers carry no `a=crypto`, `RTP/SAVP` offers are refused.
+    case off
+    /// Best effort: offers are `RTP/AVP` with `a=crypto`; encrypted when the peer answers with
+    /// a key, plain otherwise. Offers with usable crypto are answered encrypted.
+    case optional
+    /// Encrypted or nothing: offers are `RTP/SAVP`; plain offers and answers are refused.
+    case required
 }
 
 /// A call button and whom it calls.

@@ -18,7 +18,32 @@ extension RTPSession {
         }
     }
 
-    func receivedRTP(_ datagram: ByteBuffer, from source: SocketAddress) {
+    /// `datagram` unprotected by the protector (in the reused buffer), itself without one, or
+    /// nil when it failed (counted).
+    func unprotected(_ datagram: ByteBuffer, rtcp: Bool) -> ByteBuffer? {
+        guard let protector else { return datagram }
+        unprotectBuffer.clear()
+        unprotectBuffer.writeImmutableBuffer(datagram)
+        do throws(RTPProtectionError) {
+            if rtcp {
+                try protector.unprotectRTCP(&unprotectBuffer)
+            } else {
+                try protector.unprotectRTP(&unprotectBuffer)
+            }
+        } catch {
+            switch error.code {
+            case .authenticationFailed: stats.authenticationFailures += 1
+            case .replayed: stats.replaysDropped += 1
+            default: stats.unprotectFailures += 1
+            }
+            return nil
+        }
+        stats.packetsUnprotected += 1
+        return unprotectBuffer
+    }
+
+    func receivedRTP(_ protected: ByteBuffer, from source: SocketAddress) {
+        guard let datagram = unprotected(protected, rtcp: false) else { return }
         guard let packet = try? RTPPacket(parsing: datagram) else {
             stats.datagramsDropped += 1
             return
@@ -77,7 +102,8 @@ extension RTPSession {
         }
     }
 
-    func receivedRTCP(_ datagram: ByteBuffer, from source: SocketAddress) {
+    func receivedRTCP(_ protected: ByteBuffer, from source: SocketAddress) {
+        guard let datagram = unprotected(protected, rtcp: true) else { return }
         guard let compound = try? RTCPCompoundPacket(parsing: datagram) else {
             stats.datagramsDropped += 1
             return

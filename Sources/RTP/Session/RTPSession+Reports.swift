@@ -53,6 +53,14 @@ extension RTPSession {
         guard let remote = remoteRTCP, let channel = rtcpChannel ?? rtpChannel else { return }
         var buffer = channel.allocator.buffer(capacity: 128)
         buffer.writeRTCPCompoundPacket(makeReport(goodbye: goodbye))
+        if let protector {
+            do {
+                try protector.protectRTCP(&buffer)
+            } catch {
+                stats.protectFailures += 1
+                return
+            }
+        }
         averageRTCPSize = Double(buffer.readableBytes + 28) / 16 + averageRTCPSize * 15 / 16
         sentSinceReport = false
         stats.rtcpSent += 1

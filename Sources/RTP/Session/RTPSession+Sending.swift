@@ -70,6 +70,14 @@ extension RTPSession {
         let header = sender.nextHeader(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payload.readableBytes)
         sendBuffer.clear()
         sendBuffer.writeRTPPacket(header, payload: payload)
+        if let protector {
+            do {
+                try protector.protectRTP(&sendBuffer)
+            } catch {
+                stats.protectFailures += 1
+                return false
+            }
+        }
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: sendBuffer), promise: nil)
         stats.packetsSent += 1
         stats.octetsSent += payload.readableBytes

@@ -56,6 +56,10 @@ public final class RTPSession: @unchecked Sendable {
     var averageRTCPSize: Double = 128
     var stats = RTPSessionStatistics()
     var sendBuffer: ByteBuffer
+    /// Transforms packets on their way out and in (SRTP); nil for plain RTP.
+    var protector: (any RTPPacketProtector)?
+    /// Where a received datagram is copied to be unprotected in place (reused).
+    var unprotectBuffer: ByteBuffer
     var closed = false
     let clockBase: (ntp: NTPTimestamp, deadline: NIODeadline)
 
@@ -71,6 +75,7 @@ public final class RTPSession: @unchecked Sendable {
         self.remoteRTCP = configuration.remoteRTCP
         self.events = TelephoneEventReceiver(timeout: configuration.telephoneEventTimeout)
         self.sendBuffer = ByteBufferAllocator().buffer(capacity: 1_500)
+        self.unprotectBuffer = ByteBufferAllocator().buffer(capacity: 1_500)
         self.clockBase = (NTPTimestamp.now(), eventLoop.now)
         if remoteRTCP == nil, let rtp = remoteRTP {
             remoteRTCP = configuration.rtcpMux ? rtp : Self.nextPort(after: rtp)
@@ -202,6 +207,23 @@ public final class RTPSession: @unchecked Sendable {
         configuration.payloadType = payloadType
         configuration.clockRate = clockRate
         configuration.telephoneEventPayloadType = telephoneEventPayloadType
+    }
+
+    /// Sets the transform every packet sent and received goes through from now on (SRTP), or
+    /// nil for plain RTP. On the event loop.
+    ///
+    /// Received packets that fail to unprotect are dropped and counted
+    /// (``RTPSessionStatistics/authenticationFailures``, ``RTPSessionStatistics/replaysDropped``,
+    /// ``RTPSessionStatistics/unprotectFailures``); they do not latch the remote address.
+    public func setProtector(_ protector: (any RTPPacketProtector)?) {
+        eventLoop.preconditionInEventLoop()
+        self.protector = protector
+    }
+
+    /// The protector in use, or nil. On the event loop.
+    public var packetProtector: (any RTPPacketProtector)? {
+        eventLoop.preconditionInEventLoop()
+        return protector
     }
 
     /// Points the session at a new remote (a re-INVITE moved the media); latching starts over.

@@ -11,6 +11,17 @@ public struct RTPSessionStatistics: Sendable, Hashable {
     /// Datagrams dropped: malformed, neither RTP nor RTCP, or from a source other than the
     /// latched one.
     public var datagramsDropped: Int = 0
+    /// RTP and RTCP packets received that the ``RTPPacketProtector`` unprotected (0 without
+    /// one).
+    public var packetsUnprotected: Int = 0
+    /// Received packets dropped because their authentication failed.
+    public var authenticationFailures: Int = 0
+    /// Received packets dropped as replays.
+    public var replaysDropped: Int = 0
+    /// Received packets dropped because the protector failed for another reason.
+    public var unprotectFailures: Int = 0
+    /// Packets not sent because the protector failed to protect them.
+    public var protectFailures: Int = 0
     /// RTCP compound packets sent.
     public var rtcpSent: Int = 0
     /// RTCP compound packets received.

@@ -27,12 +27,14 @@ public struct NegotiatedMedia: Sendable, Hashable {
     /// Whether the remote put us on hold: its description said `sendonly` or `inactive`, or
     /// used `c=0.0.0.0` (RFC 3264 §8.4).
     public var isHeldByRemote: Bool
+    /// The SRTP agreement (RFC 4568), or nil for plain RTP.
+    public var crypto: NegotiatedCrypto?
 
     /// A negotiated stream.
     public init(
         mediaIndex: Int, codec: NegotiatedCodec, codecs: [NegotiatedCodec], telephoneEvent: NegotiatedCodec?,
         remoteRTP: SDPTransportAddress?, remoteRTCP: SDPTransportAddress?, rtcpMux: Bool, direction: SDPDirection,
-        packetTime: Int, localPort: UInt16, isHeldByRemote: Bool
+        packetTime: Int, localPort: UInt16, isHeldByRemote: Bool, crypto: NegotiatedCrypto? = nil
     ) {
         self.mediaIndex = mediaIndex
         self.codec = codec
@@ -45,6 +47,7 @@ public struct NegotiatedMedia: Sendable, Hashable {
         self.packetTime = packetTime
         self.localPort = localPort
         self.isHeldByRemote = isHeldByRemote
+        self.crypto = crypto
     }
 
     /// Whether we should send RTP: our direction sends and there is an address to send to.

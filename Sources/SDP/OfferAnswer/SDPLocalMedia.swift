@@ -21,6 +21,8 @@ public struct SDPLocalMedia: Sendable, Hashable {
     /// The port we receive RTCP on when not muxed, written as `a=rtcp` (RFC 3605); nil for
     /// the default, ``port`` + 1, without the attribute.
     public var rtcpPort: UInt16?
+    /// SRTP with SDES (RFC 4568): the policy and our keys; nil for plain RTP only.
+    public var security: SDPMediaSecurity?
 
     /// The default codecs: opus, PCMU, PCMA, telephone events at 48000 and 8000 Hz.
     public static let defaultCodecs: [SDPCodec] = [
@@ -30,7 +32,8 @@ public struct SDPLocalMedia: Sendable, Hashable {
     /// Local media for RTP on `address`:`port`.
     public init(
         address: String, port: UInt16, codecs: [SDPCodec] = SDPLocalMedia.defaultCodecs, packetTime: Int = 20,
-        maxPacketTime: Int? = nil, direction: SDPDirection = .sendrecv, rtcpMux: Bool = true, rtcpPort: UInt16? = nil
+        maxPacketTime: Int? = nil, direction: SDPDirection = .sendrecv, rtcpMux: Bool = true, rtcpPort: UInt16? = nil,
+        security: SDPMediaSecurity? = nil
     ) {
         self.address = address
         self.port = port
@@ -40,5 +43,6 @@ public struct SDPLocalMedia: Sendable, Hashable {
         self.direction = direction
         self.rtcpMux = rtcpMux
         self.rtcpPort = rtcpPort
+        self.security = security
     }
 }

@@ -27,6 +27,9 @@ public struct SDPNegotiationError: Error, Sendable, Hashable, CustomStringConver
         public static let offerPending = Code(5, "offer pending")
         /// A re-offer has fewer m-lines than the session (RFC 3264 §8).
         public static let mediaRemoved = Code(6, "m-lines removed")
+        /// The answer's SRTP crypto (RFC 4568) is missing where we required it, or names no
+        /// line we offered.
+        public static let cryptoRejected = Code(7, "crypto rejected")
     }
 
     /// What is wrong.

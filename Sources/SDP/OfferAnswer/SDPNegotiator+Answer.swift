@@ -23,6 +23,11 @@ extension SDPNegotiator {
     /// `inactive` gets `inactive`, and `c=0.0.0.0` counts as the offerer not receiving; all
     /// this within ``SDPLocalMedia/direction``.
     ///
+    /// With ``SDPLocalMedia/security``, the first offered `a=crypto` line with a usable key of
+    /// a suite we list is accepted: the answer repeats its tag and suite with our key (RFC 4568
+    /// §7.1.2). An `RTP/SAVP` stream without such a line is refused, and so is plain RTP when
+    /// we require SRTP. Without security, `RTP/SAVP` is refused and `a=crypto` ignored.
+    ///
     /// - Throws: ``SDPNegotiationError`` with ``SDPNegotiationError/Code/noAcceptableMedia``
     ///   when nothing can be accepted (answer 488), ``SDPNegotiationError/Code/offerPending``
     ///   during our own offer (answer 491), or ``SDPNegotiationError/Code/mediaRemoved`` when
@@ -36,8 +41,11 @@ extension SDPNegotiator {
         }
         var answerMedia: [SDPMediaDescription] = []
         var accepted: NegotiatedMedia?
+        var refusedForCrypto = false
         for (index, offered) in offer.media.enumerated() {
-            if accepted == nil, let (media, negotiated) = Self.accept(offered, index: index, in: offer, local: local) {
+            if accepted == nil,
+                let (media, negotiated) = Self.accept(offered, index: index, in: offer, local: local, refusedForCrypto: &refusedForCrypto)
+            {
                 answerMedia.append(media)
                 accepted = negotiated
             } else {
@@ -45,6 +53,9 @@ extension SDPNegotiator {
             }
         }
         guard let accepted else {
+            if refusedForCrypto {
+                throw SDPNegotiationError(.noAcceptableMedia, "no audio stream in the offer has the SRTP crypto we require")
+            }
             throw SDPNegotiationError(.noAcceptableMedia, "no audio stream in the offer shares a codec with us")
         }
         let description = stamp(SessionDescription(
@@ -53,15 +64,24 @@ extension SDPNegotiator {
         return SDPAnswer(description: description, media: accepted)
     }
 
-    /// The answer m-line and the agreement for `offered` if we can take it: audio over plain
-    /// RTP (`RTP/AVP` or `RTP/AVPF`), a port, a connection and a shared codec.
+    /// The answer m-line and the agreement for `offered` if we can take it: audio over RTP
+    /// (`RTP/AVP` or `RTP/AVPF`, or `RTP/SAVP` and `RTP/SAVPF` with security), a port, a
+    /// connection, a shared codec and the crypto our policy asks for. Sets `refusedForCrypto`
+    /// when the crypto alone was the reason to refuse.
     static func accept(
-        _ offered: SDPMediaDescription, index: Int, in offer: SessionDescription, local: SDPLocalMedia
+        _ offered: SDPMediaDescription, index: Int, in offer: SessionDescription, local: SDPLocalMedia,
+        refusedForCrypto: inout Bool
     ) -> (SDPMediaDescription, NegotiatedMedia)? {
         let proto = offered.proto.uppercased()
-        guard offered.media.lowercased() == "audio", proto == "RTP/AVP" || proto == "RTP/AVPF", offered.port != 0,
-            offer.effectiveConnection(of: offered) != nil
+        guard offered.media.lowercased() == "audio", ["RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF"].contains(proto),
+            offered.port != 0, offer.effectiveConnection(of: offered) != nil
         else { return nil }
+        let crypto = local.security.flatMap { offeredCrypto(offered, security: $0) }
+        let requiresCrypto = offered.isSecureRTP || local.security?.policy == .required
+        if requiresCrypto, crypto == nil {
+            refusedForCrypto = true
+            return nil
+        }
         var codecs: [NegotiatedCodec] = []
         var formatParameters: [UInt8: String] = [:]
         for type in offered.payloadTypes where !codecs.contains(where: { $0.payloadType == type }) {
@@ -104,11 +124,27 @@ extension SDPNegotiator {
             }
         }
         appendTransportAttributes(to: &media, local: answerLocal, mux: mux)
+        if let crypto { media.attributes.append(crypto.line.attribute) }
         let (rtp, rtcp) = remoteAddresses(offer, offered, mux: mux)
         let negotiated = NegotiatedMedia(
             mediaIndex: index, codec: chosen, codecs: codecs, telephoneEvent: telephoneEvent, remoteRTP: rtp,
             remoteRTCP: rtcp, rtcpMux: mux, direction: direction, packetTime: packetTime(remote: offered, local: local),
-            localPort: local.port, isHeldByRemote: heldByRemote)
+            localPort: local.port, isHeldByRemote: heldByRemote, crypto: crypto?.agreement)
         return (media, negotiated)
+    }
+
+    /// The first offered `a=crypto` line with a usable key of a suite we list, our answering
+    /// line for it (its tag and suite, our key) and the agreement.
+    static func offeredCrypto(
+        _ offered: SDPMediaDescription, security: SDPMediaSecurity
+    ) -> (line: SDPCryptoAttribute, agreement: NegotiatedCrypto)? {
+        for line in offered.cryptoAttributes {
+            guard let suite = line.knownSuite, let remoteKey = line.usableKey,
+                let ours = security.cryptos.first(where: { $0.suite == line.suite }), let localKey = ours.usableKey
+            else { continue }
+            let answer = SDPCryptoAttribute(tag: line.tag, suite: line.suite, keyParameters: [localKey])
+            return (answer, NegotiatedCrypto(suite: suite, tag: line.tag, localKey: localKey, remoteKey: remoteKey))
+        }
+        return nil
     }
 }

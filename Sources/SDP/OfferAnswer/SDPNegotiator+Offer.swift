@@ -5,7 +5,7 @@ extension SDPNegotiator {
     /// A re-offer keeps every m-line of the session in order, the ones we rejected with port
     /// 0, and keeps the payload types agreed before.
     public mutating func makeOffer(_ local: SDPLocalMedia) -> SessionDescription {
-        var audio = SDPMediaDescription(media: "audio", port: local.port, formats: [])
+        var audio = SDPMediaDescription(media: "audio", port: local.port, proto: local.security?.offerProfile ?? "RTP/AVP", formats: [])
         var taken = Set<UInt8>()
         for codec in local.codecs {
             guard let type = Self.payloadType(for: codec, agreed: payloadTypes, taken: taken) else { continue }
@@ -17,6 +17,11 @@ extension SDPNegotiator {
             }
         }
         Self.appendTransportAttributes(to: &audio, local: local, mux: local.rtcpMux)
+        for (index, crypto) in (local.security?.cryptos ?? []).enumerated() {
+            var line = crypto
+            line.tag = UInt32(index + 1)
+            audio.attributes.append(line.attribute)
+        }
         var media = layout.map { SDPMediaDescription(media: $0.media, port: 0, proto: $0.proto, formats: $0.formats) }
         let index = audioIndex ?? media.count
         if index < media.count { media[index] = audio } else { media.append(audio) }
@@ -45,9 +50,14 @@ extension SDPNegotiator {
 
     /// Takes the remote's answer to our pending offer (RFC 3264 §7) and says what was agreed.
     ///
+    /// With ``SDPLocalMedia/security`` in the offer, the answer's `a=crypto` must repeat the
+    /// tag and suite of one of our lines with a usable key (RFC 4568 §7.1.3); without one the
+    /// call is plain RTP, unless we required SRTP or the answer says `RTP/SAVP`.
+    ///
     /// - Throws: ``SDPNegotiationError`` when there is no pending offer, the m-lines do not
-    ///   match, or the answer rejected the audio stream or shares no codec with the offer. The
-    ///   offer stays pending only when there was none.
+    ///   match, the answer rejected the audio stream or shares no codec with the offer, or its
+    ///   crypto does not do (``SDPNegotiationError/Code/cryptoRejected``). The offer stays
+    ///   pending only when there was none.
     public mutating func receiveAnswer(_ answer: SessionDescription) throws(SDPNegotiationError) -> NegotiatedMedia {
         guard let offer = pendingOffer, let local = pendingLocal else {
             throw SDPNegotiationError(.noPendingOffer, "an answer arrived with no offer of ours pending")
@@ -79,6 +89,7 @@ extension SDPNegotiator {
             throw SDPNegotiationError(.mediaRejected, mediaIndex: index, "the answer shares no audio codec with the offer")
         }
         let telephoneEvent = events.first { $0.clockRate == chosen.clockRate } ?? events.first
+        let crypto = try Self.answeredCrypto(offered: offered, answered: answered, security: local.security, index: index)
         let (remoteDirection, heldByRemote) = Self.remoteDirection(answer, answered)
         let mux = offered.isRTCPMuxed && answered.isRTCPMuxed
         let (rtp, rtcp) = Self.remoteAddresses(answer, answered, mux: mux)
@@ -86,9 +97,29 @@ extension SDPNegotiator {
             mediaIndex: index, codec: chosen, codecs: codecs, telephoneEvent: telephoneEvent, remoteRTP: rtp,
             remoteRTCP: rtcp, rtcpMux: mux, direction: remoteDirection.reversed.intersection(local.direction),
             packetTime: Self.packetTime(remote: answered, local: local), localPort: local.port,
-            isHeldByRemote: heldByRemote)
+            isHeldByRemote: heldByRemote, crypto: crypto)
         complete(layout: answer.media, audioIndex: index, codecs: codecs + events, local: local)
         return media
+    }
+
+    /// The SRTP agreement of an answer to our offer: its one `a=crypto` line must name a tag
+    /// we offered, with the same suite and a usable key.
+    static func answeredCrypto(
+        offered: SDPMediaDescription, answered: SDPMediaDescription, security: SDPMediaSecurity?, index: Int
+    ) throws(SDPNegotiationError) -> NegotiatedCrypto? {
+        guard let security else { return nil }
+        guard let line = answered.cryptoAttributes.first else {
+            if security.policy == .required || answered.isSecureRTP {
+                throw SDPNegotiationError(.cryptoRejected, mediaIndex: index, "the answer has no usable a=crypto and SRTP is required")
+            }
+            return nil
+        }
+        guard let ours = offered.cryptoAttributes.first(where: { $0.tag == line.tag }), ours.suite == line.suite,
+            let suite = line.knownSuite, let remoteKey = line.usableKey, let localKey = ours.usableKey
+        else {
+            throw SDPNegotiationError(.cryptoRejected, mediaIndex: index, "the answer's a=crypto matches no line we offered")
+        }
+        return NegotiatedCrypto(suite: suite, tag: line.tag, localKey: localKey, remoteKey: remoteKey)
     }
 
     /// Records a completed exchange: the m-lines, the audio index and the agreed types.

@@ -1,5 +1,6 @@
 // libFuzzer target for the media decoders that take bytes from the network: SDP (parse, write,
-// parse again, offer/answer against our capabilities), RTP packets, RTCP compound packets,
+// parse again, its a=crypto lines (RFC 4568) parsed and written back, offer/answer against our
+// capabilities, with and without SRTP), RTP packets, RTCP compound packets,
 // RFC 4733 telephone events, and the Opus fmtp parameters.
 //
 // Built only by Tests/Fuzz/run-fuzzers.sh (SWIFTSIP_FUZZ=1, -sanitize=fuzzer,address,
@@ -40,15 +41,28 @@ func fuzzSDP(_ input: ByteBuffer) {
     } catch {
         fail("SDP we wrote does not parse: \(error)")
     }
-    var answerer = SDPNegotiator(username: "fuzz", address: "127.0.0.1")
-    let local = SDPLocalMedia(address: "127.0.0.1", port: 40_000, codecs: SDPLocalMedia.defaultCodecs)
-    if let answer = try? answerer.receiveOffer(description, local: local) {
-        blackHole(answer.description.text)
-        check((try? SessionDescription(parsing: answer.description.text)) != nil, "our answer does not parse")
+    for media in description.media {
+        for attribute in media.attributes where attribute.name.lowercased() == "crypto" {
+            guard let value = attribute.value, let crypto = try? SDPCryptoAttribute(parsing: value) else { continue }
+            check((try? SDPCryptoAttribute(parsing: crypto.value)) == crypto, "a=crypto written and parsed again differs")
+        }
     }
-    var offerer = SDPNegotiator(username: "fuzz", address: "127.0.0.1")
-    _ = offerer.makeOffer(local)
-    if let media = try? offerer.receiveAnswer(description) { blackHole(media.codec.payloadType) }
+    let key = SDPCryptoKeyParameter(keySalt: [UInt8](repeating: 0x5A, count: 30))
+    let security = SDPMediaSecurity(policy: .optional, cryptos: [
+        SDPCryptoAttribute(tag: 1, suite: "AES_CM_128_HMAC_SHA1_80", keyParameters: [key]),
+        SDPCryptoAttribute(tag: 2, suite: "AES_CM_128_HMAC_SHA1_32", keyParameters: [key]),
+    ])
+    for security in [nil, security] {
+        var answerer = SDPNegotiator(username: "fuzz", address: "127.0.0.1")
+        let local = SDPLocalMedia(address: "127.0.0.1", port: 40_000, codecs: SDPLocalMedia.defaultCodecs, security: security)
+        if let answer = try? answerer.receiveOffer(description, local: local) {
+            blackHole(answer.description.text)
+            check((try? SessionDescription(parsing: answer.description.text)) != nil, "our answer does not parse")
+        }
+        var offerer = SDPNegotiator(username: "fuzz", address: "127.0.0.1")
+        _ = offerer.makeOffer(local)
+        if let media = try? offerer.receiveAnswer(description) { blackHole(media.codec.payloadType) }
+    }
 }
 
 /// Parses an RTP packet and reads every field.

@@ -39,7 +39,11 @@ struct AgentCallTests {
         return configuration
     }
 
+    /// Runs `body` with a door and a visitor agent; the door's RTP ports start at `rtpBase`, the
+    /// visitor's 200 above. Suites that run beside this one need their own `rtpBase`: the RTP
+    /// sockets set SO_REUSEADDR, so two agents on one port would hear each other's calls.
     static func withPair(
+        rtpBase: Int = 31_000,
         door adjust: (inout IntercomConfiguration, String) -> Void = { _, _ in },
         visitor adjustVisitor: (inout IntercomConfiguration, String, Int) -> Void = { _, _, _ in },
         _ body: (Pair) async throws -> Void
@@ -52,14 +56,14 @@ struct AgentCallTests {
         try WAVFile(format: format, samples: TestSignals.warble(seconds: 2)).write(to: "\(directory)/door-mic.wav")
         var logger = Logger(label: "agent-test")
         logger.logLevel = .warning
-        var doorConfiguration = configuration(user: "door", directory: directory, name: "door", rtpBase: 31_000)
+        var doorConfiguration = configuration(user: "door", directory: directory, name: "door", rtpBase: rtpBase)
         adjust(&doorConfiguration, directory)
         let doorEvents = AgentEventRecorder()
         let visitorEvents = AgentEventRecorder()
         let door = try await IntercomAgent.start(configuration: doorConfiguration, logger: logger, onEvent: doorEvents.sink)
         let visitor: IntercomAgent
         do {
-            var visitorConfiguration = configuration(user: "visitor", directory: directory, name: "visitor", rtpBase: 31_200)
+            var visitorConfiguration = configuration(user: "visitor", directory: directory, name: "visitor", rtpBase: rtpBase + 200)
             adjustVisitor(&visitorConfiguration, directory, door.localAddresses[.udp]?.port ?? 0)
             visitor = try await IntercomAgent.start(
                 configuration: visitorConfiguration, logger: logger, onEvent: visitorEvents.sink)

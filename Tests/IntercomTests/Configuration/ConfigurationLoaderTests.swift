@@ -80,6 +80,8 @@ struct ConfigurationLoaderTests {
           realtimePriority: null
           rtpPortMin: 30000
           rtpPortMax: 30099
+          srtp: off
+          srtpSuites: [AES_256_CM_HMAC_SHA1_32]
         buttons:
           - name: flat1
             input: {gpio: {chip: gpiochip0, line: 17, activeLow: true}}
@@ -171,6 +173,8 @@ struct ConfigurationLoaderTests {
         c.audio.realtimePriority = nil
         c.audio.rtpPortMin = 30000
         c.audio.rtpPortMax = 30099
+        c.audio.srtp = .off
+        c.audio.srtpSuites = ["AES_256_CM_HMAC_SHA1_32"]
         var flat1 = ButtonConfiguration(name: "flat1")
         flat1.input = .gpio(chip: "gpiochip0", line: 17, activeLow: true)
         flat1.targets = ["sip:flat1@192.168.1.21", "sips:flat1b@example.com"]

@@ -55,6 +55,10 @@ struct EndToEndConfiguration: Sendable {
     var maxWrongCodes = 3
     /// `audio.rtpTimeoutSeconds`, or nil for the agent's default.
     var rtpTimeoutSeconds: Int?
+    /// `audio.srtp` (`off`, `optional`, `required`), or nil for the agent's default.
+    var srtp: String?
+    /// `audio.srtpSuites`, or nil for the agent's default.
+    var srtpSuites: [String]?
     var buttons: [Button] = []
     var logLevel = "info"
     /// `sip.listen[0].transport` (on `sipPort`).
@@ -141,6 +145,8 @@ struct EndToEndConfiguration: Sendable {
             "  ringback: none",
         ]
         if let rtpTimeoutSeconds { lines.append("  rtpTimeoutSeconds: \(rtpTimeoutSeconds)") }
+        if let srtp { lines.append("  srtp: \(srtp)") }
+        if let srtpSuites { lines.append("  srtpSuites: \(Self.list(srtpSuites))") }
         if !doors.isEmpty {
             lines.append("doors:")
             for door in doors {

@@ -89,13 +89,14 @@ struct EndToEndScene {
 
     /// A baresip registered at Kamailio as `user` (password `USER-secret`), sending the
     /// callers' WAV and recording what it hears, answering calls by itself when
-    /// `autoAnswer`; stopped when `body` ends.
+    /// `autoAnswer`, with `accountParameters` added to its account line (`;mediaenc=srtp-mand`);
+    /// stopped when `body` ends.
     func withCaller(
-        _ user: String, autoAnswer: Bool = false, _ body: (BaresipInterop) async throws -> Void
+        _ user: String, autoAnswer: Bool = false, accountParameters: String = "", _ body: (BaresipInterop) async throws -> Void
     ) async throws {
         let answer = autoAnswer ? ";answermode=auto" : ";answermode=manual"
         try await BaresipInterop.with(
-            account: { _ in "<\(uri(user))>;auth_pass=\(user)-secret;regint=60\(answer)" },
+            account: { _ in "<\(uri(user))>;auth_pass=\(user)-secret;regint=60\(answer)\(accountParameters)" },
             audio: .file(callerMicrophone.path, sampleRate: 16_000)
         ) { baresip in
             try await waitForBinding("@127.0.0.1:\(baresip.sipPort)")
