@@ -116,9 +116,11 @@ public final class RTPSession: @unchecked Sendable {
         throw RTPSessionError(.noPortPair, "no even port with a free port above it was found")
     }
 
+    /// Binds without SO_REUSEADDR: on Linux that option lets a second UDP socket bind a port
+    /// in use, and the two then split the datagrams (two calls, or a call and another program,
+    /// hearing each other's packets); a port in use must fail so that the next one is taken.
     private func bind(port: Int, role: RTPChannelHandler.Role) async throws -> any Channel {
         try await DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RTPChannelHandler(session: self, role: role))

@@ -133,8 +133,10 @@ public final class SIPTransportLayer: @unchecked Sendable {
     private func bind() -> EventLoopFuture<Void> {
         let udp: EventLoopFuture<Void> =
             if configuration.udp {
+                // No SO_REUSEADDR on UDP (TCP's listener keeps it, for TIME_WAIT): on Linux it
+                // lets a second socket bind a port in use, and a second agent on 5060 would
+                // then share the first one's requests instead of failing to start.
                 DatagramBootstrap(group: eventLoop)
-                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {

@@ -139,3 +139,26 @@ struct RTPSessionLoopbackTests {
         try await group.shutdownGracefully()
     }
 }
+
+/// A port pair in use is not bound a second time: the session fails, so that a port
+/// allocator moves on instead of two sessions splitting one port's packets.
+@Suite("RTPSession ports")
+struct RTPSessionPortTests {
+    @Test("a second session on a port already in use fails to start")
+    func portInUse() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let first = try await RTPSession.start(
+            configuration: RTPSession.Configuration(host: "127.0.0.1", payloadType: 0, clockRate: 8_000),
+            on: loop, handler: { _ in })
+        let port = try #require(try await loop.submit { first.localRTPAddress?.port }.get())
+        await #expect(throws: (any Error).self) {
+            let second = try await RTPSession.start(
+                configuration: RTPSession.Configuration(host: "127.0.0.1", port: port, payloadType: 0, clockRate: 8_000),
+                on: loop, handler: { _ in })
+            await second.close()
+        }
+        await first.close()
+        try await group.shutdownGracefully()
+    }
+}

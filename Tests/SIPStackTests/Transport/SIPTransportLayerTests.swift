@@ -128,4 +128,15 @@ struct SIPTransportLayerTests {
         #expect(via.contains(host.contains(":") ? "[\(host)]:" : "\(host):"))
         #expect(SIPTransportLayer.makeBranch() != SIPTransportLayer.makeBranch())
     }
+
+    @Test("a second layer cannot listen on a UDP port in use: it fails to start instead of sharing the requests")
+    func udpPortInUse() async throws {
+        let first = try await TransportStack.start(configuration: .init(host: "127.0.0.1", udpPort: 0, tcp: false))
+        let port = try await first.address(.udp).port ?? 0
+        await #expect(throws: (any Error).self) {
+            let second = try await TransportStack.start(configuration: .init(host: "127.0.0.1", udpPort: port, tcp: false))
+            await second.shutdown()
+        }
+        await first.shutdown()
+    }
 }
