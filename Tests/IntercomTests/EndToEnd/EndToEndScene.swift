@@ -104,3 +104,23 @@ struct EndToEndScene {
         }
     }
 }
+
+extension EndToEndScene {
+    /// Checks what the door and the caller heard after a call of ``EndToEndTests/audioSeconds``:
+    /// the caller's recording holds the door's microphone and the door's loudspeaker the
+    /// caller's (correlation > 0.8 at the best lag, on the 8 kHz signals). Returns the caller's
+    /// recording and microphone, for further checks.
+    func expectAudioBothWays(callerRecording: URL) async throws -> (heardByCaller: [Float], callerMicrophone: [Float]) {
+        let heardByCaller = try await RecordedAudio.waitForRecording(
+            callerRecording.path, minimumSeconds: EndToEndTests.audioSeconds - 0.5)
+        let heardByDoor = try await RecordedAudio.waitForRecording(
+            configuration.loudspeaker.path, minimumSeconds: EndToEndTests.audioSeconds - 0.5)
+        let doorMicrophone = try RecordedAudio.at8kHz(configuration.microphone.path)
+        let callerMicrophone = try RecordedAudio.at8kHz(self.callerMicrophone.path)
+        let doorToCaller = RecordedAudio.bestCorrelation(Array(doorMicrophone[4_000..<5_200]), in: heardByCaller)
+        let callerToDoor = RecordedAudio.bestCorrelation(Array(callerMicrophone[4_000..<5_200]), in: heardByDoor)
+        #expect(doorToCaller > 0.8, "door microphone in baresip's recording: correlation \(doorToCaller)")
+        #expect(callerToDoor > 0.8, "baresip's microphone in the door's loudspeaker: correlation \(callerToDoor)")
+        return (heardByCaller, callerMicrophone)
+    }
+}
