@@ -60,13 +60,7 @@ struct SoakTests {
             #expect(ended.allSatisfy { $0.contains("ended: answered") }, "\(ended.filter { !$0.contains("ended: answered") }.prefix(3))")
             let last = try await Self.quiescentKilobytes(pid: scene.agent.pid)
             let summary = samples.map { "\($0.call): \($0.kilobytes) kB" }.joined(separator: ", ")
-            // Known: at rest the agent grows about 6 kB per call (48.1 -> 53.4 MB over calls 100
-            // to 1,000 on 2026-11-27, +10.9 %), not yet found; issue 7's note tracks it. The
-            // expectation stays so that the figures are reported, and so that fixing the leak
-            // shows (the known issue then no longer happens).
-            withKnownIssue("resident memory creeps about 6 kB per call (issue 7)", isIntermittent: true) {
-                #expect(Double(last) <= Double(baseline) * 1.10, "resident memory at rest \(baseline) kB after call 100, \(last) kB after the last; in the run: \(summary)")
-            }
+            #expect(Double(last) <= Double(baseline) * 1.10, "resident memory at rest \(baseline) kB after call 100, \(last) kB after the last; in the run: \(summary)")
             print("soak: \(total) calls; at rest \(baseline) kB after call 100, \(last) kB after call \(total); in the run \(summary)")
         }
     }
