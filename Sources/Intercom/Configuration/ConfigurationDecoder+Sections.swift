@@ -149,8 +149,10 @@ extension ConfigurationDecoder {
                 var challenge = CallerChallenge()
                 read("realm", challengeMap, into: &challenge.realm)
                 if let usersNode = challengeMap["users"], let users = self.map(usersNode, path.key("challenge").key("users")) {
-                    for (name, value) in users.entries {
-                        if let password = stringValue(value, users.path.key(name)) { challenge.users[name] = password }
+                    for name in users.keys {
+                        if let value = users[name], let password = stringValue(value, users.path.key(name)) {
+                            challenge.users[name] = password
+                        }
                     }
                 }
                 read("allowMD5", challengeMap, into: &challenge.allowMD5)

@@ -20,6 +20,10 @@ struct ConfigurationDecoder {
         let path: ConfigurationKeyPath
         let origin: ConfigurationNode.Origin
         let entries: [String: ConfigurationNode]
+        /// The keys of ``entries`` in the order the file (or the environment) gave them, each
+        /// once: maps whose keys are data (user names) are decoded in this order, so that
+        /// their errors come in the same order from one run to the next.
+        var keys: [String] = []
 
         subscript(key: String) -> ConfigurationNode? { entries[key] }
     }
@@ -69,6 +73,7 @@ struct ConfigurationDecoder {
         case .mapping(let entries):
             let schema = ConfigurationSchema.root.at(path.components)
             var byKey: [String: ConfigurationNode] = [:]
+            var keys: [String] = []
             for entry in entries {
                 if let schema, case .mapping = schema, schema.field(entry.key) == nil {
                     var reason = "unknown key '\(entry.key)'"
@@ -80,7 +85,7 @@ struct ConfigurationDecoder {
                     fail(.unknownKey, path.key(entry.key), entry.keyOrigin, reason)
                     continue
                 }
-                byKey[entry.key] = entry.value
+                if byKey.updateValue(entry.value, forKey: entry.key) == nil { keys.append(entry.key) }
                 // The key's line, unless the value came from the environment: then errors
                 // about it must name the variable.
                 if case .environment = entry.value.origin {
@@ -89,7 +94,7 @@ struct ConfigurationDecoder {
                     origins[path.key(entry.key).text] = entry.keyOrigin
                 }
             }
-            return Map(path: path, origin: node.origin, entries: byKey)
+            return Map(path: path, origin: node.origin, entries: byKey, keys: keys)
         default:
             wrongType(path, node, expected: "a map")
             return nil

@@ -34,7 +34,12 @@ enum EnvironmentOverrides {
         let variables = environment.keys
             .filter { $0.hasPrefix(prefix) && !ignoredVariables.contains($0) }
             .map { name in (name: name, segments: segments(of: name)) }
-            .sorted { lhs, rhs in isOrderedBefore(lhs.segments, rhs.segments) }
+            .sorted { lhs, rhs in
+                // Names whose paths sort alike ("01" and "1" are both index 1) go by name, so
+                // that the order never depends on the dictionary's.
+                isOrderedBefore(lhs.segments, rhs.segments)
+                    || (!isOrderedBefore(rhs.segments, lhs.segments) && lhs.name < rhs.name)
+            }
         var errors: [ConfigurationError] = []
         for variable in variables {
             guard let text = environment[variable.name] else { continue }

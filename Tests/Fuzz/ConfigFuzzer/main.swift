@@ -62,7 +62,7 @@ func fuzzConfiguration(yaml: String, environment: [String: String]) {
         check(errors.isEmpty, "load accepted what check refused: \(errors)")
         check(loaded == configuration, "load and check give different configurations")
     } catch {
-        check(error.errors == errors, "load and check give different errors")
+        check(error.errors == errors, "load and check give different errors: load \(error.errors), check \(errors)")
     }
     guard errors.isEmpty else { return }
 

@@ -75,4 +75,20 @@ struct ConfigurationRobustnessTests {
         #expect(errors.map(\.keyPath) == ["answer.<<"])
         #expect(errors.first?.code == .unknownKey)
     }
+
+    @Test("errors come in the file's order, the same on every load: user names of the caller challenge, and variables whose indexes are spelled two ways")
+    func errorOrderIsStable() {
+        // Found by ConfigFuzzer: the challenge's users were decoded in the order of a
+        // dictionary, which differs from one dictionary to the next, so `check` and `load`
+        // (and two runs) listed the same errors in different orders.
+        let yaml = "answer:\n  challenge:\n    users:\n      zoe:\n      ali:\n      mia:\n      bob:\n"
+        let environment = ["INTERCOM_ACCOUNTS__01__NAME": "x", "INTERCOM_ACCOUNTS__1__NAME": "y"]
+        let (_, first) = ConfigurationLoader.check(yaml: yaml, environment: environment)
+        let users = first.map(\.keyPath).filter { $0.hasPrefix("answer.challenge.users.") }
+        #expect(users == ["answer.challenge.users.zoe", "answer.challenge.users.ali", "answer.challenge.users.mia", "answer.challenge.users.bob"])
+        for _ in 0..<20 {
+            let (_, again) = ConfigurationLoader.check(yaml: yaml, environment: environment)
+            #expect(again == first)
+        }
+    }
 }
