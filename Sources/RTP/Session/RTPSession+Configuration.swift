@@ -25,7 +25,11 @@ extension RTPSession {
         /// Where to send RTCP; nil means the RTP address (muxed) or its port + 1.
         public var remoteRTCP: SocketAddress?
         /// Whether to latch the remote address to the source of the first RTP packet received
-        /// and then ignore other sources (symmetric RTP through NAT, RFC 4961 §2).
+        /// and then ignore other sources (symmetric RTP through NAT, RFC 4961 §2). Latching
+        /// starts once a remote address is signaled (``remoteRTP`` or `setRemote`): packets
+        /// before that are dropped, and a packet from the signaled address itself always wins
+        /// back the latch, so that a stray or forged packet that came first cannot take the
+        /// call's media.
         public var latchRemote: Bool
         /// The RTCP interval rule (minimum 5 s by default, RFC 3550 §6.2).
         public var rtcpInterval: RTCPInterval

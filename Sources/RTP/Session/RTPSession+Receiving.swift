@@ -4,6 +4,12 @@ extension RTPSession {
     /// One datagram from the RTP or RTCP socket.
     func received(_ datagram: ByteBuffer, from source: SocketAddress, on role: RTPChannelHandler.Role) {
         guard !closed else { return }
+        // Before the signaling has named the peer (a session bound ahead of a call), whatever
+        // arrives is a stray: it must not be latched as the call's remote.
+        guard !configuration.latchRemote || signaledRTP != nil else {
+            stats.datagramsDropped += 1
+            return
+        }
         switch role {
         case .rtcp:
             receivedRTCP(datagram, from: source)
@@ -48,23 +54,22 @@ extension RTPSession {
             stats.datagramsDropped += 1
             return
         }
-        if configuration.latchRemote {
-            if !rtpLatched {
-                rtpLatched = true
-                if remoteRTP != source {
-                    remoteRTP = source
-                    if configuration.rtcpMux {
-                        remoteRTCP = source
-                    } else if !rtcpLatched {
-                        remoteRTCP = Self.nextPort(after: source)
-                    }
-                    handler(.remoteLatched(source))
-                }
-            } else if remoteRTP != source {
+        if configuration.latchRemote, remoteRTP != source {
+            // The first source latches; later, only the signaled peer itself may take the latch
+            // back (what latched before it was a stray).
+            guard !rtpLatched || source == signaledRTP else {
                 stats.datagramsDropped += 1
                 return
             }
+            remoteRTP = source
+            if configuration.rtcpMux {
+                remoteRTCP = source
+            } else if !rtcpLatched {
+                remoteRTCP = Self.nextPort(after: source)
+            }
+            handler(.remoteLatched(source))
         }
+        rtpLatched = true
         let arrival = eventLoop.now
         if receiver?.ssrc != packet.ssrc {
             receiver = RTPReceiverStatistics(

@@ -39,6 +39,9 @@ public final class RTPSession: @unchecked Sendable {
     var sentSinceReport = false
     var remoteRTP: SocketAddress?
     var remoteRTCP: SocketAddress?
+    /// The RTP address the signaling gave (the configuration's or `setRemote`'s), which
+    /// latching never loses to another source.
+    var signaledRTP: SocketAddress?
     var rtpLatched = false
     var rtcpLatched = false
     var receiver: RTPReceiverStatistics?
@@ -72,6 +75,7 @@ public final class RTPSession: @unchecked Sendable {
         self.sender = RTPSenderState()
         self.ssrc = sender.ssrc
         self.remoteRTP = configuration.remoteRTP
+        self.signaledRTP = configuration.remoteRTP
         self.remoteRTCP = configuration.remoteRTCP
         self.events = TelephoneEventReceiver(timeout: configuration.telephoneEventTimeout)
         self.sendBuffer = ByteBufferAllocator().buffer(capacity: 1_500)
@@ -232,6 +236,7 @@ public final class RTPSession: @unchecked Sendable {
     public func setRemote(rtp: SocketAddress?, rtcp: SocketAddress?) {
         eventLoop.preconditionInEventLoop()
         remoteRTP = rtp
+        signaledRTP = rtp
         remoteRTCP = rtcp ?? rtp.map { configuration.rtcpMux ? $0 : Self.nextPort(after: $0) }
         rtpLatched = false
         rtcpLatched = false

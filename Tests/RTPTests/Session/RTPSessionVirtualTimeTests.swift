@@ -120,6 +120,36 @@ struct RTPSessionVirtualTimeTests {
         #expect(harness.session.remoteRTPAddress == Self.latchedSource)
     }
 
+    @Test("a stray source that latched first gives the latch back to the signaled peer")
+    func signaledPeerWinsTheLatch() throws {
+        let harness = try Harness()
+        try harness.inboundRTP(RTPHeader(payloadType: 0, sequenceNumber: 1, timestamp: 0, ssrc: 77), [1])
+        #expect(harness.session.remoteRTPAddress == Self.latchedSource)
+        try harness.inboundRTP(from: Self.remote, RTPHeader(payloadType: 0, sequenceNumber: 9, timestamp: 0, ssrc: 5), [2])
+        #expect(harness.log.latched == [Self.latchedSource, Self.remote])
+        #expect(harness.session.remoteRTPAddress == Self.remote)
+        harness.session.sendAudio(ByteBuffer(bytes: [0]), samples: 160)
+        #expect(try harness.outbound(harness.rtp).map(\.remoteAddress) == [Self.remote])
+        // The stray does not get it back.
+        try harness.inboundRTP(RTPHeader(payloadType: 0, sequenceNumber: 2, timestamp: 160, ssrc: 77), [3])
+        #expect(harness.session.remoteRTPAddress == Self.remote)
+        #expect(harness.session.statistics.datagramsDropped == 1)
+    }
+
+    @Test("before a remote is signaled nothing latches: packets are dropped until setRemote")
+    func nothingLatchesBeforeSignaling() throws {
+        let harness = try Harness { $0.remoteRTP = nil }
+        try harness.inboundRTP(RTPHeader(payloadType: 0, sequenceNumber: 1, timestamp: 0, ssrc: 77), [1])
+        #expect(harness.log.latched.isEmpty)
+        #expect(harness.log.audio.isEmpty)
+        #expect(harness.session.remoteRTPAddress == nil)
+        #expect(harness.session.statistics.datagramsDropped == 1)
+        harness.session.setRemote(rtp: Self.remote, rtcp: nil)
+        try harness.inboundRTP(from: Self.remote, RTPHeader(payloadType: 0, sequenceNumber: 2, timestamp: 160, ssrc: 77), [2])
+        #expect(harness.log.audio.count == 1)
+        #expect(harness.session.remoteRTPAddress == Self.remote)
+    }
+
     @Test("an incoming DTMF digit is reported once; a lost end is reported after the timeout")
     func incomingDigits() throws {
         let harness = try Harness()
