@@ -126,6 +126,88 @@ extension ConfigurationNode {
         return count
     }
 
+    /// The error for a document Yams refused for a repeated key, the same on every run.
+    ///
+    /// Yams names the repeated keys, and the line of one of them, in the order of a sort that
+    /// is not total (keys that are maps or lists, or the same text with other tags, compare
+    /// equal) over a dictionary whose order changes from run to run. This finds instead the
+    /// first line of the file at which a key repeats: the shortest prefix of whole lines that
+    /// Yams refuses for a repeated key (one that the whole document repeats too: a key cut short
+    /// by the prefix does not count). When one key repeats there, the error also names where it
+    /// was first.
+    ///
+    /// Only on this error path; it composes up to one prefix per line.
+    static func duplicateKeyError(yaml: String) -> ConfigurationError {
+        let whole = duplicateKeys(in: yaml)
+        var ends = lineEnds(of: yaml)
+        if ends.last != yaml.unicodeScalars.endIndex { ends.append(yaml.unicodeScalars.endIndex) }
+        // Composing every prefix costs the square of the file's length: past this many
+        // characters in all, the search gives up for the answer below.
+        var budget = Self.duplicateSearchBudget
+        for (index, end) in ends.enumerated() {
+            let length = yaml.unicodeScalars.distance(from: yaml.unicodeScalars.startIndex, to: end)
+            budget -= length
+            guard budget >= 0 else { break }
+            let prefix = end == yaml.unicodeScalars.endIndex ? whole : duplicateKeys(in: String(yaml.unicodeScalars[..<end]))
+            guard let (names, mark) = prefix, Set(names).isSubset(of: Set(whole?.names ?? names)) else { continue }
+            let line = index + 1
+            let described = Set(names.map(keyDescription)).sorted()
+            var reason = "not valid YAML: duplicate key \(described.joined(separator: ", ")) in a map"
+            if names.count == 1, let first = mark, first.line < line { reason += " (first at line \(first.line))" }
+            return ConfigurationError(.syntax, keyPath: "", line: line, reason: reason)
+        }
+        // A long file: where the one repeated key was first is still certain; with several,
+        // Yams' choice of which to point at is not, so no line then.
+        let names = Set((whole?.names ?? []).map(keyDescription)).sorted()
+        let reason = "not valid YAML: duplicate key \(names.joined(separator: ", ")) in a map"
+        guard names.count == 1, whole?.names.count == 1, let first = whole?.mark else {
+            return ConfigurationError(.syntax, keyPath: "", line: nil, reason: reason)
+        }
+        return ConfigurationError(.syntax, keyPath: "", line: min(first.line, lineCount(of: yaml)), reason: reason + " (first here)")
+    }
+
+    /// The characters ``duplicateKeyError(yaml:)`` composes at most while it looks for the
+    /// first repeated key.
+    static let duplicateSearchBudget = 4_000_000
+
+    /// The repeated keys Yams reports for `yaml`, and the mark it gives, or nil when Yams
+    /// accepts it or refuses it for another reason.
+    private static func duplicateKeys(in yaml: String) -> (names: [String], mark: Mark?)? {
+        do {
+            _ = try Yams.compose(yaml: yaml)
+        } catch .duplicatedKeysInMapping(let names, let context) as YamlError {
+            return (names, context.mark)
+        } catch {}
+        return nil
+    }
+
+    /// How an error names a repeated key: quoted text, or what a map or list key is.
+    private static func keyDescription(_ name: String) -> String {
+        // Yams names a key that is not a scalar "<uncovertable>" (sic).
+        name == "<uncovertable>" ? "<a map or list>" : "'\(name)'"
+    }
+
+    /// The index after each line break of `yaml` (LF, CR, CR LF, NEL, LS, PS), in order.
+    private static func lineEnds(of yaml: String) -> [String.Index] {
+        var ends: [String.Index] = []
+        let scalars = yaml.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let value = scalars[index].value
+            let next = scalars.index(after: index)
+            switch value {
+            case 0x0D where next < scalars.endIndex && scalars[next].value == 0x0A:
+                break  // the LF of CR LF ends the line
+            case 0x0A, 0x0D, 0x85, 0x2028, 0x2029:
+                ends.append(next)
+            default:
+                break
+            }
+            index = next
+        }
+        return ends
+    }
+
     private static func syntaxError(_ error: YamlError, yaml: String) -> ConfigurationError {
         // libyaml ends a stream that lacks a final line break on the line after the last one
         // (its scanner adds the missing break): name the file's last line instead.
@@ -142,9 +224,8 @@ extension ConfigurationNode {
             var reason = "not valid YAML: \(problem)"
             if let context { reason += " (\(context.text) at line \(context.mark.line))" }
             return at(mark, reason)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return at(context.mark, "not valid YAML: duplicate key \(names) in a map")
+        case .duplicatedKeysInMapping:
+            return duplicateKeyError(yaml: yaml)
         case .reader(let problem, let offset, _, _):
             var line: Int?
             if let offset {

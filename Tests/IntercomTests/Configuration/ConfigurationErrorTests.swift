@@ -125,7 +125,7 @@ struct ConfigurationErrorTests {
         Case("log:\n  level: verbose\n", "log.level", line: 2, "expected one of trace, debug, info, notice, warning, error, critical"),
         // Syntax.
         Case("sip:\n  user: [door\n", "", line: 3, "not valid YAML", code: .syntax),
-        Case("sip:\n  user: a\n  user: b\n", "", line: 2, "duplicate key 'user'", code: .syntax),
+        Case("sip:\n  user: a\n  user: b\n", "", line: 3, "duplicate key 'user' in a map (first at line 2)", code: .syntax),
         Case("sip:\n\tuser: door\n", "", line: 2, "not valid YAML", code: .syntax),
     ]
 

@@ -91,4 +91,39 @@ struct ConfigurationRobustnessTests {
             #expect(again == first)
         }
     }
+
+    @Test("a repeated key is reported at the first line where a key repeats, the same on every load")
+    func duplicateKeysInFileOrder() {
+        // Yams names the repeated keys sorted (`a` before `b`) and by a sort that is not total
+        // when keys are maps: the report must follow the file instead, and not change.
+        let cases: [(yaml: String, line: Int, reason: String)] = [
+            ("b: 1\nb: 2\na: 1\na: 2\n", 2, "duplicate key 'b' in a map (first at line 1)"),
+            ("sip:\n  user: a\n  password: x\n  user: b\n", 4, "duplicate key 'user' in a map (first at line 2)"),
+            ("? {x: 1}\n: 1\n? [y]\n: 2\n? [y]\n: 3\n? {x: 1}\n: 4\n", 5, "duplicate key <a map or list> in a map (first at line 3)"),
+            ("a: {k: 1, j: 2, k: 3, j: 4}\nb: 1\n", 1, "duplicate key 'j', 'k' in a map"),
+            ("a: 1\r\nb: 2\r\na: 3", 3, "duplicate key 'a' in a map (first at line 1)"),
+        ]
+        for (yaml, line, reason) in cases {
+            let (_, first) = ConfigurationLoader.check(yaml: yaml)
+            #expect(first.count == 1)
+            #expect(first.first?.code == .syntax)
+            #expect(first.first?.line == line, "\(yaml.debugDescription)")
+            #expect(first.first?.reason.hasSuffix(reason) == true, "\(first.first?.reason ?? "no error")")
+            for _ in 0..<20 {
+                let (_, again) = ConfigurationLoader.check(yaml: yaml)
+                #expect(again == first)
+            }
+        }
+    }
+
+    @Test("a repeated key in a very long file still names the key, and a line only when it is certain")
+    func duplicateKeysInLongFile() {
+        var yaml = "sip:\n  user: a\n"
+        for index in 0..<3_000 { yaml += "# a long comment line to make the file larger than the search covers, \(index)\n" }
+        yaml += "sip:\n  user: b\n"
+        let (_, errors) = ConfigurationLoader.check(yaml: yaml)
+        #expect(errors.count == 1)
+        #expect(errors.first?.line == 1)
+        #expect(errors.first?.reason == "not valid YAML: duplicate key 'sip' in a map (first here)")
+    }
 }
