@@ -130,45 +130,58 @@ extension ConfigurationNode {
     ///
     /// Yams names the repeated keys, and the line of one of them, in the order of a sort that
     /// is not total (keys that are maps or lists, or the same text with other tags, compare
-    /// equal) over a dictionary whose order changes from run to run. This finds instead the
-    /// first line of the file at which a key repeats: the shortest prefix of whole lines that
-    /// Yams refuses for a repeated key (one that the whole document repeats too: a key cut short
-    /// by the prefix does not count). When one key repeats there, the error also names where it
-    /// was first.
+    /// equal) over a dictionary whose order changes from run to run. This names instead the
+    /// line at which a key repeats: the end of the shortest prefix of whole lines that Yams
+    /// refuses for a key the whole document repeats too, found by bisection over the lines that
+    /// hold a repeated key's text. Where cutting the file short makes it invalid in another way
+    /// (a flow map over several lines, a key written with escapes), the line found is the end
+    /// of the map or a later line: later than it could be, the same on every run. When one key
+    /// repeats there, the error also names where it was first.
     ///
-    /// Only on this error path; it composes up to one prefix per line.
+    /// Only on this error path; it composes about log2(lines) prefixes.
     static func duplicateKeyError(yaml: String) -> ConfigurationError {
-        let whole = duplicateKeys(in: yaml)
-        var ends = lineEnds(of: yaml)
-        if ends.last != yaml.unicodeScalars.endIndex { ends.append(yaml.unicodeScalars.endIndex) }
-        // Composing every prefix costs the square of the file's length: past this many
-        // characters in all, the search gives up for the answer below.
-        var budget = Self.duplicateSearchBudget
-        for (index, end) in ends.enumerated() {
-            let length = yaml.unicodeScalars.distance(from: yaml.unicodeScalars.startIndex, to: end)
-            budget -= length
-            guard budget >= 0 else { break }
-            let prefix = end == yaml.unicodeScalars.endIndex ? whole : duplicateKeys(in: String(yaml.unicodeScalars[..<end]))
-            guard let (names, mark) = prefix, Set(names).isSubset(of: Set(whole?.names ?? names)) else { continue }
-            let line = index + 1
-            let described = Set(names.map(keyDescription)).sorted()
-            var reason = "not valid YAML: duplicate key \(described.joined(separator: ", ")) in a map"
-            if names.count == 1, let first = mark, first.line < line { reason += " (first at line \(first.line))" }
-            return ConfigurationError(.syntax, keyPath: "", line: line, reason: reason)
+        let scalars = yaml.unicodeScalars
+        guard let whole = duplicateKeys(in: yaml) else {
+            return ConfigurationError(.syntax, keyPath: "", reason: "not valid YAML: a key repeats in a map")
         }
-        // A long file: where the one repeated key was first is still certain; with several,
-        // Yams' choice of which to point at is not, so no line then.
-        let names = Set((whole?.names ?? []).map(keyDescription)).sorted()
-        let reason = "not valid YAML: duplicate key \(names.joined(separator: ", ")) in a map"
-        guard names.count == 1, whole?.names.count == 1, let first = whole?.mark else {
-            return ConfigurationError(.syntax, keyPath: "", line: nil, reason: reason)
+        let repeated = Set(whole.names)
+        // Candidate prefixes: the lines holding a repeated key's text (every line when a key is
+        // a map or a list), each as (its 1-based number, the index after its break); the
+        // whole document last, which is known to be refused.
+        let texts = repeated.contains("<uncovertable>") ? [] : repeated
+        var candidates: [(line: Int, end: String.Index)] = []
+        var lineStart = scalars.startIndex
+        for (index, end) in lineEnds(of: yaml).enumerated() where end != scalars.endIndex {
+            defer { lineStart = end }
+            let text = String(scalars[lineStart..<end])
+            if texts.isEmpty || texts.contains(where: { text.contains($0) }) { candidates.append((index + 1, end)) }
         }
-        return ConfigurationError(.syntax, keyPath: "", line: min(first.line, lineCount(of: yaml)), reason: reason + " (first here)")
+        candidates.append((lineCount(of: yaml) - (yaml.unicodeScalars.last.map(isLineBreak) == true ? 1 : 0), scalars.endIndex))
+
+        // Bisection: `low` is refused for no repeated key (or is before the first candidate),
+        // `high` is refused for one.
+        var low = -1
+        var high = candidates.count - 1
+        var found = whole
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if let prefix = duplicateKeys(in: String(scalars[..<candidates[middle].end])), Set(prefix.names).isSubset(of: repeated) {
+                high = middle
+                found = prefix
+            } else {
+                low = middle
+            }
+        }
+        let line = candidates[high].line
+        let described = Set(found.names.map(keyDescription)).sorted()
+        var reason = "not valid YAML: duplicate key \(described.joined(separator: ", ")) in a map"
+        if found.names.count == 1, let first = found.mark, first.line < line { reason += " (first at line \(first.line))" }
+        return ConfigurationError(.syntax, keyPath: "", line: line, reason: reason)
     }
 
-    /// The characters ``duplicateKeyError(yaml:)`` composes at most while it looks for the
-    /// first repeated key.
-    static let duplicateSearchBudget = 4_000_000
+    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains(scalar.value)
+    }
 
     /// The repeated keys Yams reports for `yaml`, and the mark it gives, or nil when Yams
     /// accepts it or refuses it for another reason.
