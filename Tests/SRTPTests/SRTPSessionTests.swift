@@ -109,6 +109,19 @@ struct SRTPSessionTests {
         #expect(statistics.packetsUnprotected == 2)
         #expect(statistics.packetsReceived == 2)
         #expect(statistics.authenticationFailures == 2)  // the forged one and the plain one
+        // Each failure says where it came from, so a stray can be told from the peer's packet.
+        let forgedFailure = try #require(statistics.firstAuthenticationFailure)
+        #expect(forgedFailure.source == Self.forger)
+        #expect(!forgedFailure.fromSignaledPeer)
+        #expect(!forgedFailure.rtcp)
+        #expect(forgedFailure.sequenceNumber == 3)
+        #expect(forgedFailure.ssrc == 0x1111_2222)
+        #expect(forgedFailure.description.contains("not the signaled peer"))
+        let plainFailure = try #require(statistics.lastAuthenticationFailure)
+        #expect(plainFailure.source == Self.remote)
+        #expect(plainFailure.fromSignaledPeer)
+        #expect(plainFailure.sequenceNumber == 4)
+        #expect(plainFailure.length == 12 + 160)
         #expect(statistics.replaysDropped == 1)
         // The forger's packet did not move the latched remote.
         #expect(harness.session.remoteRTPAddress == Self.remote)

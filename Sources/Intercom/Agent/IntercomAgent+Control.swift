@@ -24,6 +24,9 @@ extension IntercomAgent {
             public var srtpSuite: String?
             public var packetsUnprotected = 0
             public var authenticationFailures = 0
+            /// The first packet that failed authentication, described (source, RTP or RTCP,
+            /// SSRC, sequence number).
+            public var firstAuthenticationFailure: String?
             public var replaysDropped = 0
         }
 

@@ -398,6 +398,7 @@ public final class IntercomAgent: @unchecked Sendable {
                     entry.srtpSuite = call.protector?.outbound.suite.name
                     entry.packetsUnprotected = statistics.packetsUnprotected
                     entry.authenticationFailures = statistics.authenticationFailures
+                    entry.firstAuthenticationFailure = statistics.firstAuthenticationFailure?.description
                     entry.replaysDropped = statistics.replaysDropped
                     if let reception = statistics.reception {
                         entry.packetsLost = Int(max(0, reception.cumulativeLost))
@@ -787,8 +788,10 @@ public final class IntercomAgent: @unchecked Sendable {
         let session = call.session
         if let protector = call.protector, let session, session.eventLoop.inEventLoop {
             let statistics = session.statistics
-            logger.info(
-                "\(call.id): SRTP \(protector.outbound.suite.name): \(statistics.packetsUnprotected) packets unprotected, \(statistics.authenticationFailures) failed authentication, \(statistics.replaysDropped) replays dropped, \(statistics.packetsSent) sent")
+            var line = "\(call.id): SRTP \(protector.outbound.suite.name): \(statistics.packetsUnprotected) packets unprotected, \(statistics.authenticationFailures) failed authentication, \(statistics.replaysDropped) replays dropped, \(statistics.packetsSent) sent"
+            if let first = statistics.firstAuthenticationFailure { line += "; first failure: \(first)" }
+            if statistics.authenticationFailures > 1, let last = statistics.lastAuthenticationFailure { line += "; last: \(last)" }
+            logger.info("\(line)")
         }
         let ringback = call.ringbackEngine
         // The call's media holds the call back (the bridge's digit handler, the router's

@@ -26,7 +26,7 @@ extension RTPSession {
 
     /// `datagram` unprotected by the protector (in the reused buffer), itself without one, or
     /// nil when it failed (counted).
-    func unprotected(_ datagram: ByteBuffer, rtcp: Bool) -> ByteBuffer? {
+    func unprotected(_ datagram: ByteBuffer, from source: SocketAddress, rtcp: Bool) -> ByteBuffer? {
         guard let protector else { return datagram }
         unprotectBuffer.clear()
         unprotectBuffer.writeImmutableBuffer(datagram)
@@ -38,7 +38,11 @@ extension RTPSession {
             }
         } catch {
             switch error.code {
-            case .authenticationFailed: stats.authenticationFailures += 1
+            case .authenticationFailed:
+                stats.authenticationFailures += 1
+                let rejected = RTPRejectedPacket(datagram, source: source, fromSignaledPeer: source == signaledRTP || source == signaledRTP.map(Self.nextPort(after:)), rtcp: rtcp)
+                if stats.firstAuthenticationFailure == nil { stats.firstAuthenticationFailure = rejected }
+                stats.lastAuthenticationFailure = rejected
             case .replayed: stats.replaysDropped += 1
             default: stats.unprotectFailures += 1
             }
@@ -49,7 +53,7 @@ extension RTPSession {
     }
 
     func receivedRTP(_ protected: ByteBuffer, from source: SocketAddress) {
-        guard let datagram = unprotected(protected, rtcp: false) else { return }
+        guard let datagram = unprotected(protected, from: source, rtcp: false) else { return }
         guard let packet = try? RTPPacket(parsing: datagram) else {
             stats.datagramsDropped += 1
             return
@@ -108,7 +112,7 @@ extension RTPSession {
     }
 
     func receivedRTCP(_ protected: ByteBuffer, from source: SocketAddress) {
-        guard let datagram = unprotected(protected, rtcp: true) else { return }
+        guard let datagram = unprotected(protected, from: source, rtcp: true) else { return }
         guard let compound = try? RTCPCompoundPacket(parsing: datagram) else {
             stats.datagramsDropped += 1
             return

@@ -16,6 +16,9 @@ public struct RTPSessionStatistics: Sendable, Hashable {
     public var packetsUnprotected: Int = 0
     /// Received packets dropped because their authentication failed.
     public var authenticationFailures: Int = 0
+    /// The first and the latest of those packets.
+    public var firstAuthenticationFailure: RTPRejectedPacket?
+    public var lastAuthenticationFailure: RTPRejectedPacket?
     /// Received packets dropped as replays.
     public var replaysDropped: Int = 0
     /// Received packets dropped because the protector failed for another reason.
