@@ -74,7 +74,7 @@ final class CallMedia: @unchecked Sendable {
             session.setCodec(
                 payloadType: negotiated.codec.payloadType, clockRate: negotiated.codec.clockRate,
                 telephoneEventPayloadType: negotiated.telephoneEvent?.payloadType)
-            session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP)
+            session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP, rtcpMux: negotiated.rtcpMux)
         }.get()
         let sounds = CallSounds(audio: audio, logger: logger, for: .call)
         let engine = try devices.makeEngine(codec: codec, sounds: sounds.clips, audio: audio, logger: logger)

@@ -788,7 +788,7 @@ public final class IntercomAgent: @unchecked Sendable {
         let session = call.session
         if let protector = call.protector, let session, session.eventLoop.inEventLoop {
             let statistics = session.statistics
-            var line = "\(call.id): SRTP \(protector.outbound.suite.name): \(statistics.packetsUnprotected) packets unprotected, \(statistics.authenticationFailures) failed authentication, \(statistics.replaysDropped) replays dropped, \(statistics.packetsSent) sent"
+            var line = "\(call.id): SRTP \(protector.outbound.suite.name): \(statistics.packetsUnprotected) packets unprotected, \(statistics.authenticationFailures) failed authentication, \(statistics.replaysDropped) replays dropped, \(statistics.packetsSent) sent; \(statistics.rtcpReceived) RTCP received"
             if let first = statistics.firstAuthenticationFailure { line += "; first failure: \(first)" }
             if statistics.authenticationFailures > 1, let last = statistics.lastAuthenticationFailure { line += "; last: \(last)" }
             logger.info("\(line)")
@@ -852,7 +852,7 @@ public final class IntercomAgent: @unchecked Sendable {
             call.peerSends = Self.peerSends(answer.media)
             let remoteRTP = try answer.media.remoteRTP.map { try SocketAddress(ipAddress: $0.host, port: Int($0.port)) }
             let remoteRTCP = try answer.media.remoteRTCP.map { try SocketAddress(ipAddress: $0.host, port: Int($0.port)) }
-            session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP)
+            session.setRemote(rtp: remoteRTP, rtcp: remoteRTCP, rtcpMux: answer.media.rtcpMux)
         } catch {
             try? userAgent.reject(handle, status: 488, reason: "Not Acceptable Here")
         }

@@ -50,7 +50,8 @@ extension RTPSession {
 
     /// Sends a report to the remote RTCP address, if known.
     func sendReport(goodbye: Bool = false) {
-        guard let remote = remoteRTCP, let channel = rtcpChannel ?? rtpChannel else { return }
+        // Muxed (RFC 5761 §5.1.1): from the RTP port, the one the peer knows us by.
+        guard let remote = remoteRTCP, let channel = configuration.rtcpMux ? rtpChannel : (rtcpChannel ?? rtpChannel) else { return }
         var buffer = channel.allocator.buffer(capacity: 128)
         buffer.writeRTCPCompoundPacket(makeReport(goodbye: goodbye))
         if let protector {

@@ -233,8 +233,14 @@ public final class RTPSession: @unchecked Sendable {
     }
 
     /// Points the session at a new remote (a re-INVITE moved the media); latching starts over.
-    public func setRemote(rtp: SocketAddress?, rtcp: SocketAddress?) {
+    ///
+    /// - Parameter rtcpMux: whether the offer/answer agreed to RTP and RTCP on one port
+    ///   (RFC 5761); nil keeps the current setting. When they do, RTCP arriving on the RTP
+    ///   socket is read as RTCP (not as an RTP packet of another source), and ours goes out of
+    ///   the RTP socket. A session bound ahead of the call keeps its RTCP socket open either way.
+    public func setRemote(rtp: SocketAddress?, rtcp: SocketAddress?, rtcpMux: Bool? = nil) {
         eventLoop.preconditionInEventLoop()
+        if let rtcpMux { configuration.rtcpMux = rtcpMux }
         remoteRTP = rtp
         signaledRTP = rtp
         remoteRTCP = rtcp ?? rtp.map { configuration.rtcpMux ? $0 : Self.nextPort(after: $0) }

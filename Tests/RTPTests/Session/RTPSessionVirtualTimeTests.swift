@@ -266,6 +266,28 @@ struct RTPSessionVirtualTimeTests {
         #expect(harness.session.statistics.datagramsDropped == 1)
     }
 
+    @Test("a session bound ahead without mux that the answer muxes: RTCP on the RTP port is read as RTCP, ours leaves from it")
+    func muxAgreedAfterBinding() throws {
+        // The agent binds RTP and RTCP before the call, then the offer/answer agrees on
+        // rtcp-mux. The peer's RTCP then arrives on the RTP port: read as RTP it was a packet
+        // of a stray source (and, with SRTP, an authentication failure).
+        let harness = try Harness { $0.remoteRTP = nil }
+        harness.session.setRemote(rtp: Self.remote, rtcp: Self.remote, rtcpMux: true)
+        try harness.inboundRTP(from: Self.remote, RTPHeader(payloadType: 0, sequenceNumber: 1, timestamp: 0, ssrc: 3), [1])
+        try harness.inbound(harness.rtp, from: Self.remote) { buffer in
+            buffer.writeRTCPCompoundPacket(RTCPCompoundPacket([.receiverReport(RTCPReceiverReport(ssrc: 3))]))
+        }
+        #expect(harness.log.audio.count == 1)
+        #expect(harness.log.rtcp.count == 1)
+        #expect(harness.session.statistics.packetsReceived == 1)
+        #expect(harness.session.statistics.remoteSSRC == 3)
+        harness.loop.advanceTime(by: .milliseconds(2_053))
+        #expect(try harness.outbound(harness.rtcp).isEmpty)
+        let out = try harness.outbound(harness.rtp)
+        #expect(out.map(\.remoteAddress) == [Self.remote])
+        #expect(RTPDemultiplexer.classify(try #require(out.first).data) == .rtcp)
+    }
+
     @Test("durations convert to clock ticks without overflow", arguments: [
         (TimeAmount.milliseconds(20), UInt32(8_000), UInt32(160)),
         (.milliseconds(20), 48_000, 960),
