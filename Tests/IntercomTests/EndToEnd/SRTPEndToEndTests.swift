@@ -20,7 +20,9 @@ struct SRTPEndToEndTests {
     /// authentication, R replays dropped, S sent`, as numbers.
     static func counters(_ line: String) -> (suite: String, unprotected: Int, failures: Int, replays: Int, sent: Int)? {
         guard let range = line.range(of: "SRTP ") else { return nil }
-        let words = line[range.upperBound...].split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "," })
+        // The counters end at the first ";" (what follows describes the failures).
+        let counts = line[range.upperBound...].prefix { $0 != ";" }
+        let words = counts.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "," })
         let numbers = words.compactMap { Int($0) }
         guard let suite = words.first, numbers.count == 4 else { return nil }
         return (String(suite), numbers[0], numbers[1], numbers[2], numbers[3])
@@ -46,7 +48,9 @@ struct SRTPEndToEndTests {
         #expect(suites.contains(counters.suite), "\(line)")
         #expect(counters.unprotected > 50, "\(line)")
         #expect(counters.failures <= 1, "\(line)")
-        withKnownIssue("one SRTP authentication failure now and then when other real-time suites run beside this one (issue 7's note)", isIntermittent: true) {
+        // Never an RTP packet, and never from another source than baresip.
+        #expect(counters.failures == 0 || line.contains("first failure: RTCP from") && line.contains("(the peer)"), "\(line)")
+        withKnownIssue("now and then one SRTCP packet from baresip fails authentication (seen with AEAD_AES_256_GCM, 52 octets from its RTCP port, in short calls only; issue 7's note)", isIntermittent: true) {
             #expect(counters.failures == 0, "\(line)")
         }
         #expect(counters.replays == 0, "\(line)")
@@ -142,7 +146,8 @@ struct SRTPEndToEndTests {
                 try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
                 let line = try await scene.agent.waitForLog(containing: "packets unprotected", after: mark)
                 #expect(Self.counters(line).map { $0.failures <= 1 } == true, "\(line)")
-                withKnownIssue("one SRTP authentication failure now and then when other real-time suites run beside this one (issue 7's note)", isIntermittent: true) {
+                #expect(Self.counters(line)?.failures == 0 || line.contains("first failure: RTCP from") && line.contains("(the peer)"), "\(line)")
+                withKnownIssue("now and then one SRTCP packet from baresip fails authentication (seen with AEAD_AES_256_GCM, 52 octets from its RTCP port, in short calls only; issue 7's note)", isIntermittent: true) {
                     #expect(Self.counters(line)?.failures == 0, "\(line)")
                 }
             }
