@@ -68,6 +68,11 @@ struct EndToEndConfiguration: Sendable {
     /// `sip.requireTLS`.
     var requireTLS = false
 
+    /// `audio.playback`; nil for the WAV recording at ``loudspeaker``.
+    var playback: String?
+    /// Variables added to the agent process's environment (`ALSA_CONFIG_PATH`).
+    var environment: [String: String] = [:]
+
     /// The door's microphone (looped) and loudspeaker recording.
     var microphone: URL { directory.appendingPathComponent("door-mic.wav") }
     var loudspeaker: URL { directory.appendingPathComponent("door-speaker.wav") }
@@ -135,7 +140,7 @@ struct EndToEndConfiguration: Sendable {
         lines += [
             "audio:",
             "  capture: \(q("wav-loop:" + microphone.path))",
-            "  playback: \(q("wav:" + loudspeaker.path))",
+            "  playback: \(q(playback ?? "wav:" + loudspeaker.path))",
             "  sampleRate: \(sampleRate)",
             "  realtimePriority: null",
             "  rtpPortMin: \(rtpPorts.lowerBound)",

@@ -113,6 +113,7 @@ final class IntercomProcess: @unchecked Sendable {
         // The agent reads INTERCOM_* variables as overrides of its file's keys: the test's
         // configuration is the file alone, whatever the developer's shell exports.
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("INTERCOM_") }
+            .merging(configuration.environment) { _, test in test }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
         process.standardError = log
