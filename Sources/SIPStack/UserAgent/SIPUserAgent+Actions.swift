@@ -8,10 +8,14 @@ extension SIPUserAgent {
     /// State changes follow as events: calling, proceeding or early, then confirmed or
     /// terminated.
     ///
-    /// - Parameter headers: further headers for the INVITE (Subject, Alert-Info...).
+    /// - Parameters:
+    ///   - headers: further headers for the INVITE (Subject, Alert-Info...).
+    ///   - identity: who calls (From, proxy, credentials for the call's challenges); nil for
+    ///     the agent's configuration.
     public func call(
-        _ target: String, offer: SIPBody?, headers: [(SIPHeaderName, String)] = []
+        _ target: String, offer: SIPBody?, headers: [(SIPHeaderName, String)] = [], as identity: SIPCallIdentity? = nil
     ) throws(SIPUserAgentError) -> SIPCallHandle {
+        let identity = identity ?? configuration.defaultIdentity
         eventLoop.preconditionInEventLoop()
         guard !isShutDown else { throw SIPUserAgentError(.shutDown, "the agent is shut down") }
         // RFC 4028 §7.1: Session-Expires (no refresher: the UAS picks) and Min-SE.
@@ -19,21 +23,22 @@ extension SIPUserAgent {
             ? Self.sessionRequestHeaders(
                 interval: configuration.effectiveSessionExpires, minSE: configuration.effectiveMinSE, refresher: nil)
             : []
-        let nextHop = configuration.outboundProxy ?? target
-        let nextHopDestination = try SIPNextHop.destination(for: nextHop, defaultTransport: configuration.defaultTransport)
+        let nextHop = identity.outboundProxy ?? target
+        let nextHopDestination = try SIPNextHop.destination(for: nextHop, defaultTransport: identity.defaultTransport)
         let transport = nextHopDestination.transport
         let callID = SIPUserAgent.randomToken() + "@" + configuration.host
         let localTag = SIPUserAgent.randomToken()
         var draft = SIPRequestDraft(
             method: .invite, requestURI: target,
             via: SIPRequestDraft.via(sentBy: configuration.sentBy(for: transport), transport: transport),
-            from: "\(configuration.fromValue);tag=\(localTag)", to: "<\(target)>", callID: callID,
-            cseq: UInt32.random(in: 1...0x7FFF), contact: configuration.contactURI(for: transport),
+            from: "\(identity.fromValue);tag=\(localTag)", to: "<\(target)>", callID: callID,
+            cseq: UInt32.random(in: 1...0x7FFF), contact: configuration.contactURI(for: transport, user: identity.addressOfRecord),
             headers: standardHeaders + sessionHeaders + headers, body: offer)
-        if let proxy = configuration.outboundProxy { draft.routes = [outboundRoute(proxy)] }
+        if let proxy = identity.outboundProxy { draft.routes = [outboundRoute(proxy)] }
         let (invite, destination) = try finalize(draft, to: nextHopDestination)
         let handle = makeHandle()
         let call = Call(handle: handle, role: .outgoing, state: .calling, callID: callID, localTag: localTag, transport: transport)
+        call.identity = identity
         call.invite = invite
         call.inviteDestination = destination
         call.localBody = offer

@@ -59,6 +59,9 @@ extension SIPUserAgent {
         let transport: SIPTransportKind
 
         // Outgoing.
+        /// Who placed the call; nil for an incoming call (the agent's configuration answers
+        /// its challenges).
+        var identity: SIPCallIdentity?
         /// The initial INVITE as last sent (for CANCEL and for a retry with credentials).
         var invite: SIPMessage?
         var inviteKey: TransactionKey?

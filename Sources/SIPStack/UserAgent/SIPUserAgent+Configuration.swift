@@ -100,8 +100,14 @@ extension SIPUserAgent {
         /// The Contact URI for a dialog over `transport`: the user of the address of record
         /// at this host and port, with `transport=` for anything but UDP.
         public func contactURI(for transport: SIPTransportKind) -> String {
+            contactURI(for: transport, user: addressOfRecord)
+        }
+
+        /// The Contact URI for a dialog over `transport` with the user of `aor` (the account
+        /// a call is placed from).
+        func contactURI(for transport: SIPTransportKind, user aor: String) -> String {
             var user = ""
-            if let uri = try? SIPURI(parsing: addressOfRecord), let name = uri.user { user = name.string + "@" }
+            if let uri = try? SIPURI(parsing: aor), let name = uri.user { user = name.string + "@" }
             let scheme = transport.isSecure ? "sips" : "sip"
             var contact = "\(scheme):\(user)\(sentBy(for: transport))"
             if transport != .udp && transport != .tls { contact += ";transport=\(transport.uriParameter)" }

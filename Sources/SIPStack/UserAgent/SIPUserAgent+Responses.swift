@@ -63,16 +63,23 @@ extension SIPUserAgent {
     /// Call-ID, From tag and body, CSeq + 1, new branch. False when there are no credentials
     /// or they were refused: the 401/407 then counts as a final failure.
     private func retryWithCredentials(_ pending: ClientRequest, response: SIPMessage) -> Bool {
-        guard var client = configuration.credentials, let cseq = pending.request.cseqNumber else { return false }
+        // A call placed as another identity answers with that identity's credentials (and
+        // keeps its nonce counts there).
+        let placedAs = pending.purpose.handle.flatMap { calls[$0] }.flatMap { $0.identity == nil ? nil : $0 }
+        let credentials = placedAs.map { $0.identity?.credentials } ?? configuration.credentials
+        guard var client = credentials, let cseq = pending.request.cseqNumber else { return false }
+        func keep(_ client: DigestClient) {
+            if let placedAs { placedAs.identity?.credentials = client } else { configuration.credentials = client }
+        }
         let authorizations: [DigestAuthorization]
         do {
             authorizations = try client.authorizations(answering: response, to: pending.request)
         } catch {
             logger.notice("cannot answer a challenge: \(error)")
-            configuration.credentials = client
+            keep(client)
             return false
         }
-        configuration.credentials = client
+        keep(client)
         var nextCSeq = cseq &+ 1
         switch pending.purpose {
         case .invite(let handle), .reinvite(let handle), .bye(let handle), .inDialog(let handle):
@@ -313,6 +320,16 @@ extension SIPUserAgent {
 }
 
 extension SIPUserAgent.ClientPurpose {
+    /// The call the request belongs to, or nil for a request on its own.
+    var handle: SIPCallHandle? {
+        switch self {
+        case .invite(let handle), .cancel(let handle), .bye(let handle), .forkBye(let handle), .reinvite(let handle),
+            .inDialog(let handle):
+            handle
+        case .standalone: nil
+        }
+    }
+
     /// Whether the request belongs to an established dialog (its CSeq space is the dialog's).
     var isInDialog: Bool {
         switch self {
