@@ -29,9 +29,6 @@ public final class IntercomAgent: @unchecked Sendable {
     let transactionLayer: TransactionLayer
     /// The Contact URI for each transport.
     let contactURIs: [SIPTransportKind: String]
-    /// Which calls may be placed, over which transport (fixed at start, as the user agent's
-    /// outbound proxy is).
-    let transportPolicy: OutgoingTransportPolicy
     private let onEvent: @Sendable (AgentEvent) -> Void
 
     // Event loop only.
@@ -60,7 +57,7 @@ public final class IntercomAgent: @unchecked Sendable {
         eventLoop: any EventLoop, localAddresses: [SIPTransportKind: SocketAddress], logger: Logger,
         transport: SIPTransportLayer, userAgent: SIPUserAgent, mediaHost: String, configuration: IntercomConfiguration,
         devices: AudioDevices, contactURIs: [SIPTransportKind: String], transactionLayer: TransactionLayer,
-        transportPolicy: OutgoingTransportPolicy, onEvent: @escaping @Sendable (AgentEvent) -> Void
+        onEvent: @escaping @Sendable (AgentEvent) -> Void
     ) {
         self.eventLoop = eventLoop
         self.localAddresses = localAddresses
@@ -76,7 +73,6 @@ public final class IntercomAgent: @unchecked Sendable {
         self.onEvent = onEvent
         self.contactURIs = contactURIs
         self.transactionLayer = transactionLayer
-        self.transportPolicy = transportPolicy
     }
 
     private func contactURI(for kind: SIPTransportKind) -> String {
@@ -169,8 +165,7 @@ public final class IntercomAgent: @unchecked Sendable {
                 throw AgentError("answer.challenge: \(error)")
             }
         }
-        let transportPolicy = OutgoingTransportPolicy(configuration)
-        let defaultTransport = Self.kind(transportPolicy.defaultTransport)
+        let defaultTransport = Self.kind(OutgoingTransportPolicy(configuration).defaultTransport)
         let agentConfiguration = SIPUserAgent.Configuration(
             addressOfRecord: aor, displayName: account?.displayName ?? configuration.sip.displayName, host: advertised,
             ports: ports, defaultTransport: defaultTransport, outboundProxy: outboundProxy,
@@ -189,7 +184,7 @@ public final class IntercomAgent: @unchecked Sendable {
             eventLoop: loop, localAddresses: addresses, logger: logger, transport: transport, userAgent: userAgent,
             mediaHost: advertised, configuration: configuration, devices: devices,
             contactURIs: Dictionary(uniqueKeysWithValues: ports.keys.map { ($0, agentConfiguration.contactURI(for: $0)) }),
-            transactionLayer: layer, transportPolicy: transportPolicy, onEvent: onEvent)
+            transactionLayer: layer, onEvent: onEvent)
         userAgent.onEvent = { [weak agent] event in agent?.handle(event) }
         for account in configuration.accounts {
             try agent.addRegistration(account, layer: layer)
@@ -225,6 +220,18 @@ public final class IntercomAgent: @unchecked Sendable {
     }
 
     /// `sip:user@registrar-host` for an account.
+    /// Who a call placed from `account` is: its address of record, the PBX as its first hop,
+    /// its credentials for the PBX's challenges.
+    static func callIdentity(for account: AccountConfiguration, sip: SIPConfiguration) throws -> SIPCallIdentity {
+        guard let aor = addressOfRecord(for: account) else { throw AgentError("account \(account.name): its registrar is not a SIP URI") }
+        return SIPCallIdentity(
+            addressOfRecord: aor, displayName: account.displayName ?? sip.displayName,
+            outboundProxy: try account.outboundProxy ?? registrarProxy(for: account), defaultTransport: kind(account.transport),
+            credentials: account.password.map {
+                DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0), allowMD5: account.allowMD5)
+            })
+    }
+
     private static func addressOfRecord(for account: AccountConfiguration) -> String? {
         guard let uri = try? SIPURI(parsing: account.registrar) else { return nil }
         let scheme = uri.scheme == .sips ? "sips" : "sip"
@@ -440,7 +447,7 @@ public final class IntercomAgent: @unchecked Sendable {
             if new.buttons != old.buttons { self.openButtonInputs() }
             if new.accounts != old.accounts {
                 if new.accounts.first != old.accounts.first {
-                    notes.append("the first account's credentials for calls change after a restart")
+                    notes.append("the first account's credentials for challenges within incoming calls change after a restart")
                 }
                 self.replaceRegistrations(with: new.accounts)
                 notes.append("accounts registered anew")
@@ -972,10 +979,19 @@ public final class IntercomAgent: @unchecked Sendable {
     /// Calls `target`: binds the media port, sends the INVITE with the offer, and returns the
     /// call's id. On any thread.
     func dial(_ target: String, attempt: ButtonAttempt?) async throws -> String {
-        if let refusal = transportPolicy.refusal(toCall: target) {
+        // The account the call is placed from, by the configuration of now (a reload may
+        // have changed the accounts).
+        let configuration = try await eventLoop.submit { self.configuration }.get()
+        let accountName = attempt?.button.account
+        let calling = configuration.callingAccount(for: target, named: accountName)
+        let policy = OutgoingTransportPolicy(configuration, accountIndex: calling?.index)
+        var refusal = policy.refusal(toCall: target)
+        if let accountName, calling == nil { refusal = "no account is named '\(accountName)'" }
+        if let refusal {
             eventLoop.execute { self.emit(.callNotPlaced(to: target, reason: refusal)) }
             throw AgentError("call to \(target) refused: \(refusal)")
         }
+        let identity = try calling.map { try Self.callIdentity(for: $0.account, sip: configuration.sip) }
         let router = RTPEventRouter()
         let session = try await ports.bind(host: mediaHost, on: eventLoop, router: router)
         do {
@@ -988,7 +1004,8 @@ public final class IntercomAgent: @unchecked Sendable {
                     SDPLocalMedia(
                         address: self.mediaHost, port: UInt16(port), codecs: CallMedia.localCodecs(self.configuration.audio),
                         security: security))
-                let handle = try self.userAgent.call(target, offer: .sdp(offer.text))
+                let handle = try self.userAgent.call(target, offer: .sdp(offer.text), as: identity)
+                if let calling { self.logger.debug("calling \(target) from account \(calling.account.name)") }
                 let call = AgentCall(
                     handle: handle, direction: .outgoing, remoteURI: target, source: nil, started: self.eventLoop.now,
                     negotiator: negotiator, security: security)

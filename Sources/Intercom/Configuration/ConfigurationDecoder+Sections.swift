@@ -197,6 +197,7 @@ extension ConfigurationDecoder {
         read("strategy", map, into: &button.strategy)
         read("ringTimeoutSeconds", map, into: &button.ringTimeoutSeconds)
         read("whilePressedAgain", map, into: &button.whilePressedAgain)
+        read("account", map, into: &button.account)
         return button
     }
 

@@ -75,6 +75,7 @@ indirect enum ConfigurationSchema: Sendable {
                 "strategy": .scalar,
                 "ringTimeoutSeconds": .scalar,
                 "whilePressedAgain": .scalar,
+                "account": .scalar,
             ])),
         "doors": .list(
             .mapping([

@@ -19,13 +19,17 @@ extension ConfigurationValidator {
         for (index, account) in configuration.accounts.enumerated() {
             validateAccountSecurity(account, "accounts[\(index)]", requireTLS: sip.requireTLS)
         }
-        let policy = OutgoingTransportPolicy(configuration)
         for (index, button) in configuration.buttons.enumerated() {
             for (targetIndex, target) in button.targets.enumerated() {
                 let path = "buttons[\(index)].targets[\(targetIndex)]"
                 // checkSIPURI reported anything but a valid sip: or sips: URI.
                 guard ["sip", "sips"].contains(SIPURI.scheme(of: SIPBytes(target))), (try? SIPURI(parsing: target)) != nil else { continue }
                 checkNoPassword(target, path)
+                // The account the agent will place this call from (an unknown name is reported
+                // by validateButtons).
+                let calling = configuration.callingAccount(for: target, named: button.account)
+                if button.account != nil, calling == nil { continue }
+                let policy = OutgoingTransportPolicy(configuration, accountIndex: calling?.index)
                 if let refusal = policy.refusal(toCall: target) { fail(path, "cannot be called: \(refusal)") }
             }
         }

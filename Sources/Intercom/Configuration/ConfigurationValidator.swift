@@ -66,7 +66,7 @@ struct ConfigurationValidator {
         validateAccounts(configuration.accounts)
         validateAnswer(configuration.answer)
         validateAudio(configuration.audio, maxCalls: configuration.answer.maxCalls)
-        validateButtons(configuration.buttons)
+        validateButtons(configuration.buttons, accounts: configuration.accounts)
         validateDoors(configuration.doors)
         let lockout = configuration.lockout
         checkRange(lockout.maxWrongCodes, 1...100, "lockout.maxWrongCodes")
@@ -223,11 +223,15 @@ struct ConfigurationValidator {
         }
     }
 
-    private mutating func validateButtons(_ buttons: [ButtonConfiguration]) {
+    private mutating func validateButtons(_ buttons: [ButtonConfiguration], accounts: [AccountConfiguration]) {
         checkUnique(buttons.map(\.name), "buttons", what: "button")
         for (index, button) in buttons.enumerated() {
             let path = "buttons[\(index)]"
             check(!button.name.isEmpty, "\(path).name", "must not be empty")
+            if let account = button.account, !accounts.contains(where: { $0.name == account }) {
+                let names = accounts.map { "'\($0.name)'" }.joined(separator: ", ")
+                fail("\(path).account", accounts.isEmpty ? "'\(account)' names no account: there are none" : "'\(account)' names no account (accounts: \(names))")
+            }
             switch button.input {
             case .none: break
             case .fifo(let fifo):

@@ -68,14 +68,16 @@ extension IntercomConfiguration {
             case .gpio(let chip, let line, let activeLow):
                 input = .map([("gpio", .map([("chip", .string(chip)), ("line", .int(line)), ("activeLow", .bool(activeLow))]))])
             }
-            return .map([
+            var entries: [(String, Value)] = [
                 ("name", .string(button.name)),
                 ("input", input),
                 ("targets", .strings(button.targets)),
                 ("strategy", .string(button.strategy.rawValue)),
                 ("ringTimeoutSeconds", .int(button.ringTimeoutSeconds)),
                 ("whilePressedAgain", .string(button.whilePressedAgain.rawValue)),
-            ])
+            ]
+            if let account = button.account { entries.append(("account", .string(account))) }
+            return .map(entries)
         }
         let doors: [Value] = self.doors.map { door -> Value in
             let action: Value

@@ -231,6 +231,10 @@ public struct ButtonConfiguration: Sendable, Hashable {
     public var ringTimeoutSeconds = 30
     /// A press while its call is ringing or up.
     public var whilePressedAgain: PressAgain = .ignore
+    /// The name of the account (`accounts[].name`) the calls are placed from; nil: the
+    /// account whose registrar is the target's host, else the first (see
+    /// ``IntercomConfiguration/callingAccount(for:named:)``).
+    public var account: String?
 
     public init(name: String) {
         self.name = name

@@ -4,7 +4,7 @@ import SIPMessage
 /// configuration check and the agent ask the same questions of it, so that a target the check
 /// passed is one the agent will call.
 ///
-/// A call goes to its first hop: the first account's outbound proxy, else its registrar, else
+/// A call goes to its first hop: its account's outbound proxy, else its registrar, else
 /// (with no account) the target itself (RFC 3261 §8.1.2). The hop's transport is its URI's
 /// `transport=` parameter, else ``defaultTransport``; a `sips:` URI raises TCP (or UDP that no
 /// parameter asked for) to TLS and WS to WSS (RFC 3261 §26.2.2, RFC 5630).
@@ -29,13 +29,16 @@ struct OutgoingTransportPolicy: Sendable, Hashable {
         self.origin = origin
     }
 
-    /// The policy of `configuration` (its first account makes the calls).
-    init(_ configuration: IntercomConfiguration) {
+    /// The policy of `configuration` for calls placed from `accounts[accountIndex]` (see
+    /// ``IntercomConfiguration/callingAccount(for:named:)``); with no account, calls go straight
+    /// to their targets.
+    init(_ configuration: IntercomConfiguration, accountIndex: Int? = 0) {
         requireTLS = configuration.sip.requireTLS
-        if let account = configuration.accounts.first {
+        if let index = accountIndex, configuration.accounts.indices.contains(index) {
+            let account = configuration.accounts[index]
             firstHop = account.outboundProxy ?? account.registrar
             defaultTransport = account.transport
-            origin = account.outboundProxy == nil ? "accounts[0].registrar" : "accounts[0].outboundProxy"
+            origin = account.outboundProxy == nil ? "accounts[\(index)].registrar" : "accounts[\(index)].outboundProxy"
         } else {
             let listening = Set(configuration.sip.listen.map(\.transport))
             firstHop = nil

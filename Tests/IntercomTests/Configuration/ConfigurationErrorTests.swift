@@ -110,6 +110,10 @@ struct ConfigurationErrorTests {
             "buttons:\n  - {name: a, targets: [\"sip:x@y.z\"]}\n  - {name: a, targets: [\"sip:x@y.z\"]}\n", "buttons[1].name", line: 3,
             "button name 'a' is already used", code: .duplicate),
         Case("buttons:\n  - targets: [\"sip:x@y.z\"]\n    input: {fifo: run/press}\n", "buttons[0].input.fifo", line: 3, "expected an absolute path"),
+        Case("buttons:\n  - targets: [\"sip:x@y.z\"]\n    account: pbx\n", "buttons[0].account", line: 3, "'pbx' names no account: there are none"),
+        Case(
+            "accounts:\n  - {name: a, registrar: \"sip:a.example\", user: u}\nbuttons:\n  - targets: [\"sip:x@y.z\"]\n    account: b\n",
+            "buttons[0].account", line: 5, "'b' names no account (accounts: 'a')"),
         Case("doors:\n  - action: {gpio: {chip: gpiochip0, line: -1}}\n", "doors[0].action.gpio.line", line: 2, "is negative"),
         Case("doors:\n  - action: {gpio: {chip: gpiochip0, line: 1, pulseMs: 0}}\n", "doors[0].action.gpio.pulseMs", line: 2, "expected 1-60000"),
         Case("doors:\n  - action: {command: [open-door]}\n", "doors[0].action.command[0]", line: 2, "must be an absolute path"),

@@ -36,6 +36,9 @@ struct EndToEndConfiguration: Sendable {
         var targets: [String]
         var strategy = "sequential"
         var ringTimeoutSeconds = 2
+        /// `account`: the name of the account the calls are placed from; nil for the agent's
+        /// choice.
+        var account: String?
     }
 
     /// The run directory: config.yaml, intercom.log, the WAV files.
@@ -43,6 +46,8 @@ struct EndToEndConfiguration: Sendable {
     var sipPort: Int
     var rtpPorts: ClosedRange<Int>
     var account: Account?
+    /// Accounts after ``account``.
+    var moreAccounts: [Account] = []
     /// `answer.allow.uris`; nil: no allow list (everyone answered).
     var allowURIs: [String]?
     var maxCalls = 1
@@ -111,9 +116,10 @@ struct EndToEndConfiguration: Sendable {
             lines.append("  tls:")
             lines += sipTLS.map { "    \($0.key): \(q($0.value))" }
         }
-        if let account {
+        let accounts = (account.map { [$0] } ?? []) + moreAccounts
+        if !accounts.isEmpty { lines.append("accounts:") }
+        for account in accounts {
             lines += [
-                "accounts:",
                 "  - name: \(q(account.name))",
                 "    registrar: \(q(account.registrar))",
                 "    user: \(q(account.user))",
@@ -172,6 +178,7 @@ struct EndToEndConfiguration: Sendable {
                     "    strategy: \(button.strategy)",
                     "    ringTimeoutSeconds: \(button.ringTimeoutSeconds)",
                 ]
+                if let account = button.account { lines.append("    account: \(q(account))") }
             }
         }
         lines += ["control:", "  enabled: false", "  address: 127.0.0.1", "  port: 0"]

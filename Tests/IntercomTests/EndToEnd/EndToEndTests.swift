@@ -176,6 +176,38 @@ struct EndToEndTests {
         }
     }
 
+    @Test("two accounts: a button with account: second calls as that account (its From, its credentials for Kamailio's 407); one without calls as the first")
+    func buttonCallsFromItsAccount() async throws {
+        let fifos = (0..<2).map { FileManager.default.temporaryDirectory.appendingPathComponent("swiftsip-e2e-account\($0)-\(UUID().uuidString.prefix(8))") }
+        defer { for fifo in fifos { try? FileManager.default.removeItem(at: fifo) } }
+        // Kamailio answers an INVITE with 407 and relays it only when the credentials are the
+        // From user's own (403 "Forbidden auth ID" otherwise): a call from the second account
+        // with the first account's credentials would fail.
+        try await EndToEndScene.with({ configuration in
+            guard let registrar = configuration.account?.registrar else { return }
+            configuration.moreAccounts = [.init(name: "second", registrar: registrar, user: "visitor", password: "visitor-secret")]
+            let gate = configuration.registrarURI(user: "gate")
+            configuration.buttons = [
+                .init(name: "second-bell", fifo: fifos[0].path, targets: [gate], ringTimeoutSeconds: 10, account: "second"),
+                .init(name: "bell", fifo: fifos[1].path, targets: [gate], ringTimeoutSeconds: 10),
+            ]
+        }) { scene in
+            try await scene.agent.waitForLog(containing: "registration: account second: registered(")
+            try await scene.withCaller("gate", autoAnswer: true) { gate in
+                for (fifo, caller) in [(fifos[0], "sip:visitor@"), (fifos[1], "sip:door@")] {
+                    let mark = scene.agent.logMark()
+                    try await Self.press(fifo: fifo.path)
+                    let established = try await gate.control.waitFor(["CALL_ESTABLISHED"], seconds: 6)
+                    #expect(established.peerURI.hasPrefix(caller), "gate was called by \(established.peerURI), expected \(caller)")
+                    try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                    try await gate.control.send("hangup")
+                    try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+                    _ = try await gate.control.waitFor(["CALL_CLOSED"], seconds: 5)
+                }
+            }
+        }
+    }
+
     // MARK: - e. The registrar restarts
 
     @Test("Kamailio stops and restarts: the agent registers again by itself and can be called")
