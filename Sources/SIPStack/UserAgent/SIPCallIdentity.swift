@@ -28,7 +28,10 @@ public struct SIPCallIdentity: Sendable {
     }
 
     /// The From value without tag: `"Name" <aor>`.
-    var fromValue: String {
+    var fromValue: String { Self.fromValue(addressOfRecord, displayName: displayName) }
+
+    /// `"Name" <aor>`, or `<aor>` without a name.
+    static func fromValue(_ addressOfRecord: String, displayName: String?) -> String {
         guard let displayName, !displayName.isEmpty else { return "<\(addressOfRecord)>" }
         return "\(displayName.sipQuotedString) <\(addressOfRecord)>"
     }

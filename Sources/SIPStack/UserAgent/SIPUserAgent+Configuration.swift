@@ -115,10 +115,7 @@ extension SIPUserAgent {
         }
 
         /// The From value without tag: `"Name" <aor>`.
-        var fromValue: String {
-            guard let displayName, !displayName.isEmpty else { return "<\(addressOfRecord)>" }
-            return "\(displayName.sipQuotedString) <\(addressOfRecord)>"
-        }
+        var fromValue: String { SIPCallIdentity.fromValue(addressOfRecord, displayName: displayName) }
 
         private func bracketed(_ host: String) -> String {
             host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host

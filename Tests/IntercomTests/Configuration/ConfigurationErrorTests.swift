@@ -135,18 +135,26 @@ struct ConfigurationErrorTests {
 
     @Test("one problem: key path, line and reason", arguments: cases)
     func reported(_ testCase: Case) {
+        guard let error = Self.expectOneError(testCase) else { return }
+        #expect(error.file == "t.yaml")
+    }
+
+    /// Checks `testCase`'s file (as `t.yaml`) gives exactly one error, with its key path, line,
+    /// reason and code; returns the error for further checks, or nil (recorded) for another
+    /// count.
+    static func expectOneError(_ testCase: Case) -> ConfigurationError? {
         let (_, errors) = ConfigurationLoader.check(yaml: testCase.yaml, file: "t.yaml")
         guard errors.count == 1, let error = errors.first else {
             Issue.record(
                 "expected one error, got \(errors.count):\n\(errors.map(\.description).joined(separator: "\n"))",
                 sourceLocation: testCase.sourceLocation)
-            return
+            return nil
         }
         #expect(error.keyPath == testCase.keyPath, sourceLocation: testCase.sourceLocation)
         #expect(error.line == testCase.line, "\(error)", sourceLocation: testCase.sourceLocation)
         #expect(error.reason.contains(testCase.reason), "\(error)", sourceLocation: testCase.sourceLocation)
         #expect(error.code == testCase.code, "\(error)", sourceLocation: testCase.sourceLocation)
-        #expect(error.file == "t.yaml")
+        return error
     }
 
     @Test("every problem of a file is reported at once, in line order")

@@ -97,17 +97,7 @@ struct ConfigurationSecurityTests {
 
     @Test("one problem: key path, line and reason", arguments: cases)
     func reported(_ testCase: Case) {
-        let (_, errors) = ConfigurationLoader.check(yaml: testCase.yaml, file: "t.yaml")
-        guard errors.count == 1, let error = errors.first else {
-            Issue.record(
-                "expected one error, got \(errors.count):\n\(errors.map(\.description).joined(separator: "\n"))",
-                sourceLocation: testCase.sourceLocation)
-            return
-        }
-        #expect(error.keyPath == testCase.keyPath, sourceLocation: testCase.sourceLocation)
-        #expect(error.line == testCase.line, "\(error)", sourceLocation: testCase.sourceLocation)
-        #expect(error.reason.contains(testCase.reason), "\(error)", sourceLocation: testCase.sourceLocation)
-        #expect(error.code == testCase.code, "\(error)", sourceLocation: testCase.sourceLocation)
+        guard let error = ConfigurationErrorTests.expectOneError(testCase) else { return }
         #expect(!error.description.contains("hunter2"), "a password in an error: \(error)", sourceLocation: testCase.sourceLocation)
     }
 
