@@ -118,10 +118,10 @@ public final class AgentController: IntercomControlling {
         return "null"
     }
 
-    public func dial(_ target: String) async throws(ControlError) -> String {
+    public func dial(_ target: String, account: String?) async throws(ControlError) -> String {
         let agent = try running()
         do {
-            return try await agent.dial(target)
+            return try await agent.dial(target, account: account)
         } catch {
             throw ControlError(status: 409, reason: "\(error)")
         }

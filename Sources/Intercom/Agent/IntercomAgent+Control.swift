@@ -61,9 +61,10 @@ extension IntercomAgent {
         (try? await eventLoop.submit { self.configuration }.get()) ?? IntercomConfiguration()
     }
 
-    /// Calls `target` now; returns the call's id.
-    public func dial(_ target: String) async throws -> String {
-        try await dial(target, attempt: nil)
+    /// Calls `target` now, from the account named `account` (nil: the agent's choice);
+    /// returns the call's id.
+    public func dial(_ target: String, account: String? = nil) async throws -> String {
+        try await dial(target, attempt: nil, account: account)
     }
 
     /// Presses the configured button `name`.

@@ -978,11 +978,11 @@ public final class IntercomAgent: @unchecked Sendable {
 
     /// Calls `target`: binds the media port, sends the INVITE with the offer, and returns the
     /// call's id. On any thread.
-    func dial(_ target: String, attempt: ButtonAttempt?) async throws -> String {
+    func dial(_ target: String, attempt: ButtonAttempt?, account: String? = nil) async throws -> String {
         // The account the call is placed from, by the configuration of now (a reload may
         // have changed the accounts).
         let configuration = try await eventLoop.submit { self.configuration }.get()
-        let accountName = attempt?.button.account
+        let accountName = account ?? attempt?.button.account
         let calling = configuration.callingAccount(for: target, named: accountName)
         let policy = OutgoingTransportPolicy(configuration, accountIndex: calling?.index)
         var refusal = policy.refusal(toCall: target)

@@ -24,8 +24,8 @@ struct ControlRoutes: Sendable {
         router.post("/calls") { request, context in
             let body = try await request.body.collect(upTo: maximumBodySize)
             let dial = try DialRequest.decode(body)
-            context.logger.info("control: dial", metadata: ["target": "\(dial.target)"])
-            let id = try await agent.dial(dial.target)
+            context.logger.info("control: dial", metadata: ["target": "\(dial.target)", "account": "\(dial.account ?? "-")"])
+            let id = try await agent.dial(dial.target, account: dial.account)
             return try Self.json(["id": id], status: .created)
         }
         router.delete("/calls") { _, context in

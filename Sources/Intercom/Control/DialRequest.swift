@@ -3,9 +3,11 @@ import HTTPTypes
 import NIOCore
 import SIPMessage
 
-/// The body of `POST /calls`: `{"target": "sip:..."}`.
+/// The body of `POST /calls`: `{"target": "sip:...", "account": "office"}` (`account`
+/// optional: the name of the account that calls).
 struct DialRequest: Decodable, Sendable {
     var target: String
+    var account: String?
 
     /// Decodes and checks a body, with a 400 that names what is wrong.
     static func decode(_ body: ByteBuffer) throws(ControlHTTPError) -> DialRequest {
@@ -33,7 +35,10 @@ struct DialRequest: Decodable, Sendable {
         if let uri = try? SIPURI(parsing: target), uri.password != nil {
             throw badRequest(#""target" must not hold a password"#)
         }
-        return DialRequest(target: target)
+        if let account = request.account, account.isEmpty {
+            throw badRequest(#""account" must not be empty (leave it out for the agent's choice)"#)
+        }
+        return DialRequest(target: target, account: request.account)
     }
 
     private static func path(_ context: DecodingError.Context) -> String {

@@ -10,8 +10,9 @@
 public protocol IntercomControlling: Sendable {
     /// A snapshot of the agent's state for `GET /status`.
     func status() async -> IntercomStatus
-    /// Calls a SIP URI now; returns the call's id.
-    func dial(_ target: String) async throws(ControlError) -> String
+    /// Calls a SIP URI now, from the account named `account` (nil: the agent's choice, see
+    /// ``IntercomConfiguration/callingAccount(for:named:)``); returns the call's id.
+    func dial(_ target: String, account: String?) async throws(ControlError) -> String
     /// Presses a configured button by name.
     func press(button: String) async throws(ControlError)
     /// Hangs up one call (by id) or every call (nil).

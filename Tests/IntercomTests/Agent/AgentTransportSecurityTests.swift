@@ -69,6 +69,15 @@ struct AgentTransportSecurityTests {
         #expect(to.hasSuffix(";transport=udp"))
         #expect(reason.contains("sip.requireTLS is on"), "\(reason)")
 
+        // Asked to call from an account it does not have, it refuses too, naming it.
+        await #expect(throws: AgentError.self) { try await secure.dial("sips:flat@127.0.0.1:\(tlsPort)", account: "office") }
+        let unknown = await secureEvents.next { if case .callNotPlaced(_, let reason) = $0 { reason.contains("office") } else { false } }
+        guard case .callNotPlaced(_, let unknownReason)? = unknown else {
+            Issue.record("no call.not-placed event for the unknown account: \(secureEvents.all)")
+            return
+        }
+        #expect(unknownReason == "no account is named 'office'")
+
         // The plain agent (UDP by default) calls a sips: URI over TLS: the TLS-only agent
         // hears it (it has no other socket) and refuses it 480, auto-answer being off.
         _ = try await plain.dial("sips:door@127.0.0.1:\(tlsPort)")

@@ -48,7 +48,17 @@ struct ControlServerTests {
             #expect(response.status == .created)
             #expect(try JSONDecoder().decode([String: String].self, from: Data(response.body.readableBytesView)) == ["id": "c2"])
         }
-        #expect(agent.requests == [.dial("sip:flat3@192.0.2.1")])
+        #expect(agent.requests == [.dial("sip:flat3@192.0.2.1", account: nil)])
+    }
+
+    @Test("POST /calls with an account dials from that account")
+    func dialFromAccount() async throws {
+        try await server().application.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/calls", method: .post, body: ByteBuffer(string: #"{"target":"sip:flat3@192.0.2.1","account":"office"}"#))
+            #expect(response.status == .created)
+        }
+        #expect(agent.requests == [.dial("sip:flat3@192.0.2.1", account: "office")])
     }
 
     @Test(
@@ -61,6 +71,8 @@ struct ControlServerTests {
             (#"{"target":5}"#, #""target" must be a string"#),
             (#"{"target":null}"#, #""target" must not be null"#),
             (#"{"target":"tel:+4930123"}"#, "sip: or sips: URI"),
+            (#"{"target":"sip:a@b","account":""}"#, #""account" must not be empty"#),
+            (#"{"target":"sip:a@b","account":7}"#, #""account" must be a string"#),
         ])
     func dialMalformed(body: String, expected: String) async throws {
         try await server().application.test(.router) { client in

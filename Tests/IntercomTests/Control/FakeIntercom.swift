@@ -6,7 +6,7 @@ import Synchronization
 /// buttons and doors; anything else is a 404, the door `jammed` a 409.
 final class FakeIntercom: IntercomControlling {
     enum Request: Equatable {
-        case dial(String)
+        case dial(String, account: String?)
         case press(String)
         case hangUp(String?)
         case openDoor(String)
@@ -43,8 +43,8 @@ final class FakeIntercom: IntercomControlling {
         Self.sampleStatus
     }
 
-    func dial(_ target: String) async throws(ControlError) -> String {
-        log.withLock { $0.append(.dial(target)) }
+    func dial(_ target: String, account: String?) async throws(ControlError) -> String {
+        log.withLock { $0.append(.dial(target, account: account)) }
         return "c2"
     }
 
