@@ -62,7 +62,7 @@ public final class AgentController: IntercomControlling {
             metrics.callerLockedOut()
         case .callAudio(_, let lateCycles, _):
             metrics.audioCyclesLate(lateCycles)
-        case .callAnswered, .ignoredLockedOut, .configurationReloaded, .configurationRefused, .doorAttempt, .callNotPlaced:
+        case .callAnswered, .ignoredLockedOut, .configurationReloaded, .configurationRefused, .doorAttempt, .callNotPlaced, .callRejected:
             break
         }
     }

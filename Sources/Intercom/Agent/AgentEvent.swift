@@ -8,6 +8,10 @@ public enum AgentEvent: Sendable, Hashable {
     /// A call the agent would not place: its transport breaks `sip.requireTLS` or the `sips:`
     /// rule (see ``OutgoingTransportPolicy``).
     case callNotPlaced(to: String, reason: String)
+    /// An outgoing call the far end, or a PBX on the way, refused with a final status; the
+    /// reason says why when the agent itself could not go on (a challenge it may not answer,
+    /// such as MD5 without `allowMD5`).
+    case callRejected(id: String, to: String, status: Int, reason: String)
     case callAnswered(id: String, direction: String, codec: String)
     case callEnded(id: String, direction: String, result: String, seconds: Double)
     /// A call's audio engine when the call ended: periods processed late and frames concealed.
@@ -31,6 +35,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .callRefused: "call.refused"
         case .outgoingCall: "call.outgoing"
         case .callNotPlaced: "call.not-placed"
+        case .callRejected: "call.rejected"
         case .callAnswered: "call.answered"
         case .callEnded: "call.ended"
         case .callAudio: "call.audio"
@@ -53,6 +58,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .callRefused(let id, let from, let status, let reason): "\(id) from \(from) refused \(status) (\(reason))"
         case .outgoingCall(let id, let to, let button): "\(id) to \(to)" + (button.map { " (button \($0))" } ?? "")
         case .callNotPlaced(let to, let reason): "call to \(to) refused: \(reason)"
+        case .callRejected(let id, let to, let status, let reason): "\(id) to \(to) rejected \(status) \(reason)"
         case .callAnswered(let id, let direction, let codec): "\(id) \(direction) answered, \(codec)"
         case .callEnded(let id, let direction, let result, let seconds):
             "\(id) \(direction) ended: \(result) after \((seconds * 10).rounded() / 10) s"

@@ -818,6 +818,9 @@ public final class IntercomAgent: @unchecked Sendable {
         if let statistics = media?.engine.statistics {
             emit(.callAudio(id: call.id, lateCycles: statistics.lateCycles, concealed: statistics.framesConcealed))
         }
+        if call.direction == .outgoing, case .rejected(let status, let reason) = end {
+            emit(.callRejected(id: call.id, to: call.remoteURI, status: status, reason: reason))
+        }
         emit(.callEnded(id: call.id, direction: call.direction.rawValue, result: call.audioFailed ? "failed" : call.mediaTimedOut ? "timeout" : Self.result(end, answered: call.answered != nil), seconds: seconds))
         if call.direction == .outgoing { buttonCallEnded(call, answered: call.answered != nil) }
     }

@@ -62,6 +62,9 @@ extension SIPUserAgent {
         /// Who placed the call; nil for an incoming call (the agent's configuration answers
         /// its challenges).
         var identity: SIPCallIdentity?
+        /// Why a challenge to the INVITE could not be answered (an algorithm not allowed),
+        /// for the reason of the call's end.
+        var challengeFailure: String?
         /// The initial INVITE as last sent (for CANCEL and for a retry with credentials).
         var invite: SIPMessage?
         var inviteKey: TransactionKey?

@@ -77,6 +77,8 @@ extension SIPUserAgent {
         } catch {
             logger.notice("cannot answer a challenge: \(error)")
             keep(client)
+            // The call's end then says why its 401/407 was final.
+            if case .invite(let handle) = pending.purpose { calls[handle]?.challengeFailure = "\(error)" }
             return false
         }
         keep(client)
@@ -139,7 +141,8 @@ extension SIPUserAgent {
         }
         guard call.dialog == nil else { return }
         if status == 422, retryInviteAfter422(response, call: call) { return }
-        let reason = response.reasonPhrase?.string ?? ""
+        var reason = response.reasonPhrase?.string ?? ""
+        if status == 401 || status == 407, let failure = call.challengeFailure { reason += " (not answered: \(failure))" }
         setState(call, .terminated(call.wantsCancel && status == 487 ? .localHangUp : .rejected(status: status, reason: reason)))
     }
 

@@ -207,6 +207,15 @@ struct AgentCallTests {
                 return false
             }
             #expect(busy != nil)
+            // The caller's side says who refused it and how.
+            let rejected = pair.visitorEvents.all.first { if case .callRejected = $0 { true } else { false } }
+            guard case .callRejected(_, let to, let rejectedStatus, let reason)? = rejected else {
+                Issue.record("no call.rejected: \(pair.visitorEvents.all)")
+                return
+            }
+            #expect(to == pair.doorURI)
+            #expect(rejectedStatus == 486)
+            #expect(reason == "Busy Here")
             try await pair.visitor.hangUp(callID: first)
         }
     }

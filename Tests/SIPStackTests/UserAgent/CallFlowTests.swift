@@ -360,6 +360,49 @@ struct CallFlowTests {
         #expect(p.bob.incomingCall == nil)
         #expect(p.alice.agent.state(of: call) == .terminated(.rejected(status: 403, reason: "Forbidden")))
     }
+
+    @Test("a call placed as another identity: its From and its credentials answer the challenge, not the agent's")
+    func callAsAnotherIdentity() throws {
+        // The agent's own credentials are wrong; the identity's are right.
+        let p = try Self.challengingPair(alicePassword: "wrong", algorithms: [.sha256])
+        defer { p.wire.finish() }
+        let identity = SIPCallIdentity(
+            addressOfRecord: "sip:lobby@pbx2.example.com", displayName: "Lobby",
+            credentials: DigestClient(credentials: DigestCredentials(username: "alice", password: "s3cret")))
+        let call = try p.alice.agent.call("sip:bob@192.0.2.2", offer: Self.offer, as: identity)
+        p.wire.flush()
+        #expect(p.wire.summaries() == ["INVITE", "401/INVITE", "ACK", "INVITE"])
+        let invite = try #require(p.wire.log.last { $0.summary == "INVITE" })
+        #expect(invite.message.firstValue(.from)?.string.hasPrefix(#""Lobby" <sip:lobby@pbx2.example.com>;tag="#) == true)
+        #expect(invite.message.firstValue(.contact)?.string.contains("sip:lobby@") == true)
+        let incoming = try #require(p.bob.incomingCall)
+        #expect(incoming.authenticatedUser == "alice")
+        try p.bob.agent.answer(incoming.handle, body: Self.answer)
+        p.wire.flush()
+        #expect(p.alice.agent.state(of: call) == .confirmed(body: Self.answer))
+    }
+
+    @Test("a challenge the caller may not answer (MD5 only, MD5 not allowed) ends the call with that reason")
+    func md5OnlyChallengeRefused() throws {
+        let challenger = try DigestChallenger(configuration: .init(realm: "door", algorithms: [.md5]))
+        let p = try Pair(
+            alice: { $0.credentials = DigestClient(credentials: DigestCredentials(username: "alice", password: "s3cret"), allowMD5: false) },
+            bob: {
+                $0.challenger = challenger
+                $0.passwords = ["alice": "s3cret"]
+            })
+        defer { p.wire.finish() }
+        let call = try p.alice.agent.call("sip:bob@192.0.2.2", offer: Self.offer)
+        p.wire.flush()
+        #expect(p.wire.summaries() == ["INVITE", "401/INVITE", "ACK"])
+        guard case .terminated(.rejected(let status, let reason)) = p.alice.agent.state(of: call) else {
+            Issue.record("not rejected: \(String(describing: p.alice.agent.state(of: call)))")
+            return
+        }
+        #expect(status == 401)
+        #expect(reason.hasPrefix("Unauthorized (not answered: "), "\(reason)")
+        #expect(reason.contains("MD5"), "\(reason)")
+    }
 }
 
 @Suite("SIPUserAgent transport choice")
