@@ -49,10 +49,11 @@ public final class PacketCapture: @unchecked Sendable {
             throw InteropFailure("cannot create \(log.path)")
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: tcpdump)
         // -U: write each packet at once; -s 96: headers and the start of the payload; -Z root:
-        // keep the privileges needed to write the file.
-        process.arguments = ["-i", "lo", "-n", "-U", "-s", "96", "-Z", "root", "-w", file.path, filter]
+        // keep the privileges needed to write the file. With an empty signal mask, or SIGTERM
+        // would not stop it (tcpdumps left running after the tests, capturing on).
+        UnmaskedLaunch.configure(
+            process, executable: tcpdump, arguments: ["-i", "lo", "-n", "-U", "-s", "96", "-Z", "root", "-w", file.path, filter])
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = output
@@ -76,6 +77,8 @@ public final class PacketCapture: @unchecked Sendable {
     public func stop() async throws -> [Datagram] {
         if process.isRunning { process.terminate() }
         for _ in 0..<100 where process.isRunning { try await KamailioInterop.pause(.milliseconds(50)) }
+        // Never left running: -U wrote every packet already.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw InteropFailure("no capture file; tcpdump said:\n\(logText)")
         }

@@ -100,15 +100,9 @@ final class IntercomProcess: @unchecked Sendable {
         }
         defer { try? log.close() }
         let process = Process()
-        // Through perl, as Tests/Interop/peer-process.sh does: the test runner may block
-        // signals and a child inherits the mask, which would make the agent deaf to SIGHUP and
-        // SIGTERM. perl clears the mask and execs intercom in the same process (same PID).
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
-        process.arguments = [
-            "-MPOSIX", "-e",
-            "sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die \"sigprocmask: $!\\n\"; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\"",
-            executable.path, "run", "--config", directory.appendingPathComponent("config.yaml").path,
-        ]
+        // With an empty signal mask, so that SIGHUP and SIGTERM reach the agent.
+        UnmaskedLaunch.configure(
+            process, executable: executable.path, arguments: ["run", "--config", directory.appendingPathComponent("config.yaml").path])
         process.currentDirectoryURL = directory
         // The agent reads INTERCOM_* variables as overrides of its file's keys: the test's
         // configuration is the file alone, whatever the developer's shell exports.
