@@ -113,17 +113,7 @@ extension ConfigurationNode {
     /// The number of lines libyaml's marks count in `yaml`: one more than its line breaks,
     /// which are LF, CR, CR LF, NEL, LS and PS (YAML 1.1 §4.1.4).
     static func lineCount(of yaml: String) -> Int {
-        var count = 1
-        var afterCR = false
-        for scalar in yaml.unicodeScalars {
-            switch scalar.value {
-            case 0x0A: if !afterCR { count += 1 }
-            case 0x0D, 0x85, 0x2028, 0x2029: count += 1
-            default: break
-            }
-            afterCR = scalar.value == 0x0D
-        }
-        return count
+        lineEnds(of: yaml).count + 1
     }
 
     /// The error for a document Yams refused for a repeated key, the same on every run.
@@ -151,12 +141,14 @@ extension ConfigurationNode {
         let texts = repeated.contains("<uncovertable>") ? [] : repeated
         var candidates: [(line: Int, end: String.Index)] = []
         var lineStart = scalars.startIndex
-        for (index, end) in lineEnds(of: yaml).enumerated() where end != scalars.endIndex {
+        let ends = lineEnds(of: yaml)
+        for (index, end) in ends.enumerated() where end != scalars.endIndex {
             defer { lineStart = end }
             let text = String(scalars[lineStart..<end])
             if texts.isEmpty || texts.contains(where: { text.contains($0) }) { candidates.append((index + 1, end)) }
         }
-        candidates.append((lineCount(of: yaml) - (yaml.unicodeScalars.last.map(isLineBreak) == true ? 1 : 0), scalars.endIndex))
+        // The last line: the one a final break ends, or the one after the last break.
+        candidates.append((ends.last == scalars.endIndex ? ends.count : ends.count + 1, scalars.endIndex))
 
         // Bisection: `low` is refused for no repeated key (or is before the first candidate),
         // `high` is refused for one.
@@ -179,10 +171,6 @@ extension ConfigurationNode {
         return ConfigurationError(.syntax, keyPath: "", line: line, reason: reason)
     }
 
-    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
-        [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains(scalar.value)
-    }
-
     /// The repeated keys Yams reports for `yaml`, and the mark it gives, or nil when Yams
     /// accepts it or refuses it for another reason.
     private static func duplicateKeys(in yaml: String) -> (names: [String], mark: Mark?)? {
@@ -201,7 +189,7 @@ extension ConfigurationNode {
     }
 
     /// The index after each line break of `yaml` (LF, CR, CR LF, NEL, LS, PS), in order.
-    private static func lineEnds(of yaml: String) -> [String.Index] {
+    static func lineEnds(of yaml: String) -> [String.Index] {
         var ends: [String.Index] = []
         let scalars = yaml.unicodeScalars
         var index = scalars.startIndex
