@@ -79,12 +79,18 @@ struct EndToEndScene {
     /// after line `mark`), it hangs up and the agent logs the call's end.
     func callDoorAndHangUp(after mark: Int) async throws {
         try await withCaller("gate") { gate in
-            try await gate.control.send("dial", uri("door"))
-            _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
-            try await agent.waitForLog(containing: "call.answered:", after: mark)
+            try await dialDoor(from: gate, after: mark)
             try await gate.control.send("hangup")
             try await agent.waitForLog(containing: "call.ended:", after: mark)
         }
+    }
+
+    /// `caller` dials the door; returns once baresip says the call is up and the agent logged
+    /// its answer (after log line `mark`).
+    func dialDoor(from caller: BaresipInterop, after mark: Int) async throws {
+        try await caller.control.send("dial", uri("door"))
+        _ = try await caller.control.waitFor(["CALL_ESTABLISHED"])
+        try await agent.waitForLog(containing: "call.answered:", after: mark)
     }
 
     /// A baresip registered at Kamailio as `user` (password `USER-secret`), sending the

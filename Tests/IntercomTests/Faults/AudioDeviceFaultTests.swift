@@ -32,9 +32,7 @@ struct AudioDeviceFaultTests {
         }) { scene in
             let mark = scene.agent.logMark()
             try await scene.withCaller("gate") { gate in
-                try await gate.control.send("dial", scene.uri("door"))
-                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
-                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                try await scene.dialDoor(from: gate, after: mark)
                 // Half a second of 16 kHz 16-bit frames reached the device.
                 #expect(try await Self.wait { first.bytesRead >= 16_000 }, "the loudspeaker got \(first.bytesRead) bytes")
                 await first.hangUp()
@@ -52,9 +50,7 @@ struct AudioDeviceFaultTests {
             try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: second.path)
             let next = scene.agent.logMark()
             try await scene.withCaller("gate") { gate in
-                try await gate.control.send("dial", scene.uri("door"))
-                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"])
-                try await scene.agent.waitForLog(containing: "call.answered:", after: next)
+                try await scene.dialDoor(from: gate, after: next)
                 #expect(try await Self.wait { second.bytesRead >= 16_000 }, "the new loudspeaker got \(second.bytesRead) bytes")
                 try await gate.control.send("hangup")
                 let ended = try await scene.agent.waitForLog(containing: "call.ended:", after: next)
