@@ -27,15 +27,19 @@ extension RTPSession {
     }
 
     /// Starts the first queued digit: one packet now, then one per packet time until the
-    /// three end packets are out. The media clock then moves past the event, so that the next
-    /// event gets a new timestamp even without audio in between.
+    /// three end packets are out. An event starts at the media clock, or at the end of the
+    /// previous event when no audio moved the clock past it, so that each event has its own
+    /// timestamp. The audio's clock is left alone: it counts the samples sent, and moving it
+    /// to an event's end (when audio had fallen behind the event's timer on a busy machine)
+    /// put a jump into the audio's timestamps that the receiver played out as a gap.
     func startNextDigit() {
         guard !closed, !digitQueue.isEmpty else { return }
         let next = digitQueue.removeFirst()
         let ticks = Self.ticks(next.duration, clockRate: configuration.clockRate)
-        digitEnd = mediaTime + UInt64(ticks)
+        let start = max(mediaTime, digitEnd)
+        digitEnd = start + UInt64(ticks)
         digitSender = TelephoneEventSender(
-            event: next.event, volume: next.volume, timestamp: sender.timestamp(at: mediaTime), duration: ticks,
+            event: next.event, volume: next.volume, timestamp: sender.timestamp(at: start), duration: ticks,
             packetInterval: max(configuration.ticksPerPacket, 1))
         guard sendDigitPacket() else { return finishDigit() }
         digitTask = eventLoop.scheduleRepeatedTask(initialDelay: configuration.packetTime, delay: configuration.packetTime) {
@@ -59,7 +63,6 @@ extension RTPSession {
     func finishDigit() {
         digitTask = nil
         digitSender = nil
-        mediaTime = max(mediaTime, digitEnd)
         startNextDigit()
     }
 

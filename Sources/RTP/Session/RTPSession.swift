@@ -51,6 +51,7 @@ public final class RTPSession: @unchecked Sendable {
     var digitQueue: [(event: UInt8, duration: TimeAmount, volume: UInt8)] = []
     var digitTask: RepeatedTask?
     var digitSender: TelephoneEventSender?
+    /// The end of the last event on the media clock: the next event starts no earlier.
     var digitEnd: UInt64 = 0
     var rtcpTimer: Scheduled<Void>?
     var initialReport = true

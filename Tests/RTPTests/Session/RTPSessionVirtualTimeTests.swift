@@ -201,6 +201,33 @@ struct RTPSessionVirtualTimeTests {
         #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $0 &+ 1 == $1 })
     }
 
+    @Test("audio that fell behind a digit's timer keeps continuous timestamps: the event does not move the audio's clock")
+    func audioAfterDigitIsContinuous() throws {
+        let harness = try Harness()
+        let frame = ByteBuffer(bytes: [UInt8](repeating: 0xFF, count: 160))
+        #expect(harness.session.sendAudio(frame, samples: 160))
+        #expect(harness.session.sendDigit("5", duration: .milliseconds(100)))
+        // The digit's timer runs its course while no audio frame is sent (a stalled audio
+        // thread), then the late frames go out.
+        for _ in 0..<10 { harness.loop.advanceTime(by: .milliseconds(20)) }
+        #expect(harness.session.sendAudio(frame, samples: 160))
+        #expect(harness.session.sendAudio(frame, samples: 160))
+        let packets = try harness.outbound(harness.rtp).map { try RTPPacket(parsing: $0.data) }
+        let audio = packets.filter { $0.payloadType == 0 }
+        let events = packets.filter { $0.payloadType == 101 }
+        #expect(audio.count == 3)
+        #expect(events.count == 7)
+        let first = RTPTimestamp(audio[0].timestamp)
+        #expect(audio.map { first.distance(to: RTPTimestamp($0.timestamp)) } == [0, 160, 320])
+        // The event started where the audio's clock stood.
+        #expect(first.distance(to: RTPTimestamp(events[0].timestamp)) == 160)
+        // A second digit right away starts after the first one's end, not at the same time.
+        #expect(harness.session.sendDigit("6", duration: .milliseconds(100)))
+        let next = try harness.outbound(harness.rtp).map { try RTPPacket(parsing: $0.data) }
+        #expect(next.count == 1)
+        #expect(RTPTimestamp(events[0].timestamp).distance(to: RTPTimestamp(try #require(next.first).timestamp)) == 800)
+    }
+
     @Test("RTCP figures: LSR and DLSR echo the remote's SR; RTT from the remote's report on ours")
     func rtcpFigures() throws {
         let harness = try Harness()
