@@ -122,6 +122,7 @@ struct SRTPSessionTests {
         #expect(plainFailure.fromSignaledPeer)
         #expect(plainFailure.sequenceNumber == 4)
         #expect(plainFailure.length == 12 + 160)
+        #expect(!plainFailure.isPlainRTCP && !forgedFailure.isPlainRTCP)
         #expect(statistics.replaysDropped == 1)
         // The forger's packet did not move the latched remote.
         #expect(harness.session.remoteRTPAddress == Self.remote)
@@ -131,5 +132,15 @@ struct SRTPSessionTests {
         try harness.receive(report)
         #expect(harness.session.statistics.rtcpReceived == 1)
         #expect(harness.session.statistics.packetsUnprotected == 3)
+        // RTCP in the clear (as baresip sends its last BYE and SDES) is told apart from a
+        // protected packet.
+        let clearRTCP = ByteBuffer(bytes: [
+            0x81, 203, 0x00, 0x03, 0x11, 0x11, 0x22, 0x22, 0x04, 0x41, 0x64, 0x6A, 0x6F, 0x00, 0x00, 0x00,
+            0x81, 202, 0x00, 0x03, 0x11, 0x11, 0x22, 0x22, 0x01, 0x04, 0x67, 0x61, 0x74, 0x65, 0x00, 0x00,
+        ])
+        let clear = RTPRejectedPacket(clearRTCP, source: Self.remote, fromSignaledPeer: true, rtcp: true)
+        #expect(clear.isPlainRTCP)
+        #expect(clear.description.hasSuffix("32 octets, plain RTCP (not protected)"), "\(clear)")
+        #expect(!RTPRejectedPacket(report, source: Self.remote, fromSignaledPeer: true, rtcp: true).isPlainRTCP)
     }
 }

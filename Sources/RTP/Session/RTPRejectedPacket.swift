@@ -16,6 +16,9 @@ public struct RTPRejectedPacket: Sendable, Hashable, CustomStringConvertible {
     public var sequenceNumber: UInt16?
     /// The datagram's length in octets.
     public var length: Int
+    /// Whether it is a whole RTCP compound packet in the clear (no SRTCP trailer): a peer
+    /// that sent RTCP unprotected in an SRTP session, rather than a forged or damaged packet.
+    public var isPlainRTCP: Bool
 
     /// Reads the clear header fields of `datagram` (RTP: sequence number at octet 2, SSRC at 8;
     /// RTCP: SSRC at 4).
@@ -24,6 +27,7 @@ public struct RTPRejectedPacket: Sendable, Hashable, CustomStringConvertible {
         self.fromSignaledPeer = fromSignaledPeer
         self.rtcp = rtcp
         self.length = datagram.readableBytes
+        self.isPlainRTCP = rtcp && (try? RTCPCompoundPacket(parsing: datagram, requireReportFirst: false)) != nil
         let start = datagram.readerIndex
         if rtcp {
             ssrc = datagram.getInteger(at: start + 4, as: UInt32.self)
@@ -38,6 +42,6 @@ public struct RTPRejectedPacket: Sendable, Hashable, CustomStringConvertible {
         var text = "\(rtcp ? "RTCP" : "RTP") from \(source)\(fromSignaledPeer ? " (the peer)" : " (not the signaled peer)")"
         if let ssrc { text += ", SSRC \(ssrc)" }
         if let sequenceNumber { text += ", sequence \(sequenceNumber)" }
-        return text + ", \(length) octets"
+        return text + ", \(length) octets" + (isPlainRTCP ? ", plain RTCP (not protected)" : "")
     }
 }
