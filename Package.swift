@@ -87,6 +87,12 @@ var targets: [Target] = [
         pkgConfig: "libsrtp2",
         providers: [.apt(["libsrtp2-dev"])]
     ),
+    // glibc's link.h and elf.h (dl_iterate_phdr), which the Glibc module leaves out: the agent
+    // reads its own program headers to give start-up pages back (Intercom's ReadOnlyPages).
+    .systemLibrary(
+        name: "CDynamicLinker",
+        path: "CSupport/CDynamicLinker"
+    ),
     .systemLibrary(
         name: "CALSA",
         path: "CSupport/CALSA",
@@ -112,6 +118,7 @@ var targets: [Target] = [
             "RTP",
             "SRTP",
             "Audio",
+            "CDynamicLinker",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -244,6 +251,7 @@ var targets: [Target] = [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ],

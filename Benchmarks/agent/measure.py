@@ -6,11 +6,13 @@
 
 1. Starts the agent (a temporary YAML config: UDP on 127.0.0.1, WAV microphone looped, no
    control interface, no real-time priority) and reads its
-   resident memory (VmRSS) after 3 s idle. The loudspeaker is the null device (as a sound card
+   resident memory (VmRSS) after 5 s idle. The loudspeaker is the null device (as a sound card
    would be: nothing kept in memory).
 2. Starts a baresip caller (Tests/Interop/baresip/start.sh: headless, a sine as microphone),
    dials the agent through ctrl_tcp, and while the call is up for SECONDS samples the agent's
-   VmRSS (the highest) and its CPU time (utime + stime from /proc/PID/stat).
+   VmRSS (the highest) and its CPU time (utime + stime from /proc/PID/stat). Beside each VmRSS,
+   RssAnon: the anonymous part, which stays resident whatever the kernel needs (no swap here);
+   the rest is file pages (code, constants) the kernel may drop and fault back in.
 3. Does the same with a second baresip as the callee (answermode=auto) instead of the agent:
    the same measures of that baresip, idle and in the call.
 4. Call set-up: a raw SIP INVITE with an SDP offer over UDP to each callee, the time until its
@@ -25,6 +27,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 BARESIP = os.path.join(REPO, "Tests", "Interop", "baresip")
 TICK = os.sysconf("SC_CLK_TCK")
+# Idle means settled: the agent gives its start-up pages back 2 s after it has started
+# (ReadOnlyPages, IdlePageRelease), baresip's memory does not change after its start.
+IDLE_SECONDS = 5
 
 
 def free_port(kind=socket.SOCK_DGRAM, even=True):
@@ -44,10 +49,12 @@ def free_port(kind=socket.SOCK_DGRAM, even=True):
             return port
 
 
-def rss_kb(pid):
+def rss_kb(pid, field="VmRSS"):
+    """VmRSS (all resident pages), or RssAnon (the anonymous ones: heap, stacks, relocated
+    data, which the kernel cannot drop without swap) from /proc/PID/status [kB]."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -172,9 +179,10 @@ def measure_call(callee_pid, callee_uri, codec, seconds, workdir, snapshots=None
         control.send("dial", callee_uri)
         control.wait_for("CALL_ESTABLISHED", 15)
         time.sleep(2)
-        ticks, wall, peak, taken = cpu_ticks(callee_pid), time.time(), 0, False
+        ticks, wall, peak, anon, taken = cpu_ticks(callee_pid), time.time(), 0, 0, False
         while time.time() - wall < seconds:
             peak = max(peak, rss_kb(callee_pid))
+            anon = max(anon, rss_kb(callee_pid, "RssAnon"))
             if not taken and time.time() - wall >= seconds / 2:
                 snapshot(callee_pid, snapshots, f"{name}-call")
                 taken = True
@@ -183,7 +191,7 @@ def measure_call(callee_pid, callee_uri, codec, seconds, workdir, snapshots=None
         cpu = 100 * used / (time.time() - wall)
         control.send("hangup")
         time.sleep(1)
-        return peak, round(cpu, 2)
+        return peak, anon, round(cpu, 2)
     finally:
         stop_baresip(rundir)
 
@@ -233,8 +241,8 @@ control:
         try:
             if agent is None:
                 raise SkipCallee
-            time.sleep(3)
-            idle = rss_kb(agent.pid)
+            time.sleep(IDLE_SECONDS)
+            idle, idle_anon = rss_kb(agent.pid), rss_kb(agent.pid, "RssAnon")
             snapshot(agent.pid, snapshots, f"intercom-{codec}-idle")
             try:
                 setup = setup_time(port, codec)
@@ -242,9 +250,10 @@ control:
                 log.flush()
                 sys.stderr.write(open(os.path.join(workdir, "intercom.log")).read()[-3000:])
                 raise
-            peak, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir,
+            peak, anon, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir,
                                      snapshots, f"intercom-{codec}")
             print(json.dumps({"callee": "intercom", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
+                              "idle_anon_kb": idle_anon, "call_anon_kb": anon,
                               "call_cpu_percent": cpu, "setup_ms": setup}))
         except SkipCallee:
             pass
@@ -260,13 +269,14 @@ control:
         pid = start_baresip(rundir, callee_sip, callee_ctrl,
                             f"<sip:callee@127.0.0.1:{callee_sip}>;regint=0;answermode=auto;audio_codecs={codec}")
         try:
-            time.sleep(3)
-            idle = rss_kb(pid)
+            time.sleep(IDLE_SECONDS)
+            idle, idle_anon = rss_kb(pid), rss_kb(pid, "RssAnon")
             snapshot(pid, snapshots, f"baresip-{codec}-idle")
             setup = setup_time(callee_sip, codec)
-            peak, cpu = measure_call(pid, f"sip:callee@127.0.0.1:{callee_sip}", codec, seconds, workdir,
+            peak, anon, cpu = measure_call(pid, f"sip:callee@127.0.0.1:{callee_sip}", codec, seconds, workdir,
                                      snapshots, f"baresip-{codec}")
             print(json.dumps({"callee": "baresip", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
+                              "idle_anon_kb": idle_anon, "call_anon_kb": anon,
                               "call_cpu_percent": cpu, "setup_ms": setup}))
         finally:
             stop_baresip(rundir)

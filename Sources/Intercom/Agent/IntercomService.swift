@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import SIPStack
+import Synchronization
 import UnixSignals
 
 /// The agent as a swift-service-lifecycle `Service`: starts it, reloads the configuration on
@@ -39,11 +40,30 @@ public struct IntercomService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let agent = try await IntercomAgent.start(configuration: configuration, logger: logger, onEvent: onEvent)
+        let pageRelease = Mutex<IdlePageRelease?>(nil)
+        let onEvent = self.onEvent
+        let agent = try await IntercomAgent.start(configuration: configuration, logger: logger) { event in
+            onEvent(event)
+            switch event {
+            case .callEnded, .configurationReloaded: pageRelease.withLock { $0 }?.arm()
+            default: break
+            }
+        }
         for (kind, address) in agent.localAddresses.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             logger.notice("listening for SIP over \(kind) on \(address)")
         }
         await onStart(agent)
+        let logger = self.logger
+        let release = IdlePageRelease(
+            eventLoop: agent.eventLoop, settle: Self.settleBeforePageRelease, isIdle: { agent.calls.isEmpty },
+            release: {
+                // Not inside the log call: its message is not evaluated below debug level.
+                let released = ReadOnlyPages.release()
+                logger.debug("idle: released \(released)")
+            })
+        pageRelease.withLock { $0 = release }
+        release.arm()
+        defer { release.cancel() }
         let hangUps = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangUps.cancelOnGracefulShutdown() {
             await reload(agent)
@@ -51,6 +71,11 @@ public struct IntercomService: Service, CustomStringConvertible {
         logger.notice("shutting down: hanging up calls and unregistering")
         await agent.shutdown()
     }
+
+    /// How long the agent must have been without events (start, a call's end, a reload) before
+    /// the pages start-up and the last call faulted in are given back (``ReadOnlyPages``):
+    /// long enough for the registrations' first answers.
+    static let settleBeforePageRelease = TimeAmount.seconds(2)
 
     /// SIGHUP: the new configuration, or the old one kept with the reasons.
     func reload(_ agent: IntercomAgent) async {
