@@ -212,6 +212,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         mic: UnsafePointer<Float>, error: UnsafePointer<Float>, echo: UnsafePointer<Float>, farActive: Bool,
         doubleTalk: Bool,
         delayedFarPower: UnsafePointer<Float>, tailDecay: Float,
+        talkerShare: UnsafePointer<Float>, doubleTalkHeld: Bool = false,
         output: UnsafeMutablePointer<Float>
     ) {
         let B = blockSamples, K = bins
@@ -286,9 +287,15 @@ struct ResidualEchoSuppressor: ~Copyable {
                     // A bin the residual estimate explains (error within a few times of it)
                     // holds no talker: it is suppressed as in single talk.
                     let expected = unboosted + (noiseSuppression ? noise[k] : 0) + 1e-14
-                    echoPart = (pe < Self.doubleTalkBinGate * expected ? Self.singleTalkBoost : boost) * unboosted
+                    let noTalker = pe < Self.doubleTalkBinGate * expected
+                        || ((doubleTalkHeld || talkerTauMode == 0) && talkerShare[k] < talkerTau)
+                    echoPart = (noTalker ? Self.singleTalkBoost : boost) * unboosted
                 } else {
                     echoPart = max(boost * unboosted, Self.echoHold * heldEcho[k])
+                    // EXPERIMENT: a bin far louder than even the boosted estimate holds a talker.
+                    if talkerGate > 0 && pe > talkerGate * (echoPart + (noiseSuppression ? noise[k] : 0) + 1e-14) {
+                        echoPart = unboosted
+                    }
                 }
                 heldEcho[k] = echoPart
             }
@@ -407,4 +414,7 @@ struct ResidualEchoSuppressor: ~Copyable {
     }
 
     static let coherenceSmoothing: Float = 0.8
+    let talkerTau: Float = AdaptiveEchoFilter.knobF("AEC5_TAU", 0)
+    let talkerTauMode: Int = AdaptiveEchoFilter.knob("AEC5_TAUMODE", 0)
+    let talkerGate: Float = AdaptiveEchoFilter.knobF("AEC5_PFGATE", 0)
 }
