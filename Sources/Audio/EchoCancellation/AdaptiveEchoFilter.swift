@@ -25,7 +25,10 @@ import Glibc
 /// circular half) is applied to a few partitions per block in turn. The leakage (residual echo
 /// over echo-estimate power) is estimated by regressing the error power on the echo-estimate
 /// power over time (as in J.-M. Valin, IEEE TASLP 2007) for statistics and double-talk
-/// detection.
+/// detection. Double talk is the error far above that residual once the filter has matured,
+/// or, from much earlier, a clear share of the microphone that neither filter's echo estimate
+/// explains (``DoubleTalkCoherence``), which also vetoes the first test when it finds nothing
+/// unexplained.
 ///
 /// All storage is allocated at init; a block allocates nothing. Samples are floats of full
 /// scale 1. Non-finite input is replaced by silence; a diverged or non-finite filter restarts.
@@ -97,35 +100,20 @@ struct AdaptiveEchoFilter: ~Copyable {
     private let micBlockImaginary: UnsafeMutablePointer<Float>
     private let backgroundErrorReal: UnsafeMutablePointer<Float>
     private let backgroundErrorImaginary: UnsafeMutablePointer<Float>
-    /// Smoothed per-bin error powers of both filters (double-talk copy rule).
-    private let foregroundErrorAuto: UnsafeMutablePointer<Float>
-    private let backgroundErrorAuto: UnsafeMutablePointer<Float>
-    /// Whether the echo estimates have once explained most of the microphone (latched).
+    /// Whether the echo estimates have once explained ``coherenceReadyShare`` of the
+    /// microphone above the noise since the last (re)start (latched): the coherence test is
+    /// used from then on.
     private var coherenceReady = false
-    private var doubleTalkLeads = 0
-    private(set) var doubleTalkCopies = 0
-    // EXPERIMENT knobs (read once at init).
-    private let dtdMode: Int = Self.knob("AEC5_DTD", 0)
-    private let dtdTheta: Float = Self.knobF("AEC5_THETA", 1)
-    private let readyShare: Float = Self.knobF("AEC5_READY", 0.6)
-    private let fgdt: Int = Self.knob("AEC5_FGDT", 0)
-    private let fgRatio: Float = Self.knobF("AEC5_FGRATIO", 0.5)
-    private let fgHold: Int = Self.knob("AEC5_FGHOLD", 5)
-    private let dtStep: Int = Self.knob("AEC5_DTSTEP", 0)
-    private let vetoTheta: Float = Self.knobF("AEC5_VETO", 0.05)
-    private let loudFactor: Float = Self.knobF("AEC5_LOUD", 4)
-    private let kappa: Float = Self.knobF("AEC5_KAPPA", 3)
-    /// Slow mean of the coherence ratio over far-active blocks not judged double talk (-1 unset).
+    /// Slow mean of the coherence measure's near-to-echo ratio over far-active blocks not
+    /// judged double talk (-1 until the first): what the filter leaves unexplained by itself.
     private var ratioBaseline: Float = -1
-    private let copyThreshold: Float = Self.knobF("AEC5_COPYTH", 0)
-    static func knobF(_ name: String, _ fallback: Float) -> Float {
-        guard let raw = getenv(name), let value = Float(String(cString: raw)) else { return fallback }
-        return value
-    }
-    static func knob(_ name: String, _ fallback: Int) -> Int {
-        guard let raw = getenv(name), let value = Int(String(cString: raw)) else { return fallback }
-        return value
-    }
+    static let coherenceReadyShare: Float = 0.6
+    /// The coherence test: unexplained over explained power above this, and above
+    /// ``coherenceBaselineFactor`` times the baseline, with the microphone at least
+    /// ``coherenceAudibleFactor`` times the noise.
+    static let coherenceRatio: Float = 0.5
+    static let coherenceBaselineFactor: Float = 3
+    static let coherenceAudibleFactor: Float = 4
     /// First partition the filters use: the estimated bulk delay less ``delayMargin``, 0 until
     /// a delay is found. Partitions before it hold zeros and cost nothing.
     private(set) var activeStart = 0
@@ -262,13 +250,10 @@ struct AdaptiveEchoFilter: ~Copyable {
         micPowerNow = zeros(stride)
         delayEstimator = EchoDelayEstimator(bins: blockSamples + 1, maximumDelayBlocks: self.partitions)
         coherence = DoubleTalkCoherence(bins: blockSamples + 1)
-        coherence.noiseBias = Self.knobF("AEC5_NBIAS", 2)
         micBlockReal = zeros(stride)
         micBlockImaginary = zeros(stride)
         backgroundErrorReal = zeros(stride)
         backgroundErrorImaginary = zeros(stride)
-        foregroundErrorAuto = zeros(stride)
-        backgroundErrorAuto = zeros(stride)
         reset()
     }
 
@@ -308,8 +293,6 @@ struct AdaptiveEchoFilter: ~Copyable {
         micBlockImaginary.deallocate()
         backgroundErrorReal.deallocate()
         backgroundErrorImaginary.deallocate()
-        foregroundErrorAuto.deallocate()
-        backgroundErrorAuto.deallocate()
     }
 
     /// Forgets the echo path and the far history.
@@ -331,6 +314,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         errorEnergySmoothed = 0
         errorFloor = 0
         doubleTalk = false
+        doubleTalkHeld = false
         clipped = false
         farActive = false
     }
@@ -362,9 +346,6 @@ struct AdaptiveEchoFilter: ~Copyable {
         matured = false
         coherenceReady = false
         ratioBaseline = -1
-        doubleTalkLeads = 0
-        foregroundErrorAuto.update(repeating: 0, count: stride)
-        backgroundErrorAuto.update(repeating: 0, count: stride)
         peakPartition = 0
         tailDecay = Self.initialTailDecay
         blocksSinceShape = 0
@@ -485,12 +466,12 @@ struct AdaptiveEchoFilter: ~Copyable {
             }
             return
         }
-        if dtdMode != 0 || fgdt != 0 || dtStep != 0 || copyThreshold > 0 {
-            for i in 0..<B { scratch[i] = 0 }
-            for i in 0..<B { scratch[B + i] = micBlock[i] }
-            fft.forward(scratch, real: micBlockReal, imaginary: micBlockImaginary)
-            coherence.trackNoise(micReal: micBlockReal, micImaginary: micBlockImaginary)
-        }
+        // The microphone block's spectrum (zero-padded like the errors'), and the capture
+        // noise in it, for the coherence measure.
+        for i in 0..<B { scratch[i] = 0 }
+        for i in 0..<B { scratch[B + i] = micBlock[i] }
+        fft.forward(scratch, real: micBlockReal, imaginary: micBlockImaginary)
+        coherence.trackNoise(micReal: micBlockReal, micImaginary: micBlockImaginary)
         // Divergence of the output: an error much louder than the microphone, both smoothed
         // over about 80 ms, for 16 blocks on end.
         micEnergyDivergence = 0.9 * micEnergyDivergence + 0.1 * micEnergy
@@ -525,6 +506,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         }
         guard farActive else {
             doubleTalk = false
+            doubleTalkHeld = false
             return
         }
         estimateLeakage(error: error, echo: echo)
@@ -533,22 +515,12 @@ struct AdaptiveEchoFilter: ~Copyable {
         for i in 0..<B { scratch[i] = 0 }
         for i in 0..<B { scratch[B + i] = backgroundError[i] }
         fft.forward(scratch, real: backgroundErrorReal, imaginary: backgroundErrorImaginary)
-        let coherent = dtdMode != 0 || fgdt != 0 || dtStep != 0 || copyThreshold > 0
-        if coherent {
-            coherence.update(
-                micReal: micBlockReal, micImaginary: micBlockImaginary,
-                foregroundEchoReal: echoReal, foregroundEchoImaginary: echoImaginary,
-                backgroundErrorReal: backgroundErrorReal, backgroundErrorImaginary: backgroundErrorImaginary,
-                foregroundSet: foregroundSet)
-            let a = DoubleTalkCoherence.smoothing, b = 1 - a
-            for k in 0..<bins {
-                let fr = errorReal[k], fi = errorImaginary[k]
-                let br = backgroundErrorReal[k], bi = backgroundErrorImaginary[k]
-                foregroundErrorAuto[k] = a * foregroundErrorAuto[k] + b * (fr * fr + fi * fi)
-                backgroundErrorAuto[k] = a * backgroundErrorAuto[k] + b * (br * br + bi * bi)
-            }
-            if isAdapted && coherence.explainedShare >= readyShare { coherenceReady = true }
-        }
+        coherence.update(
+            micReal: micBlockReal, micImaginary: micBlockImaginary,
+            foregroundEchoReal: echoReal, foregroundEchoImaginary: echoImaginary,
+            backgroundErrorReal: backgroundErrorReal, backgroundErrorImaginary: backgroundErrorImaginary,
+            foregroundSet: foregroundSet)
+        if isAdapted && coherence.explainedShare >= Self.coherenceReadyShare { coherenceReady = true }
         // Double talk: the output error far above what the residual echo and noise explain.
         // Not while the filter is young: an error it cannot explain yet is most likely echo.
         // And only when the microphone is no longer mostly explained by the echo estimate
@@ -558,21 +530,17 @@ struct AdaptiveEchoFilter: ~Copyable {
         let energyTest = matured
             && explainedShare < Self.doubleTalkCoherence
             && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
-        let coherenceTest = coherenceReady && coherence.nearToEchoRatio > dtdTheta
-        let unexplained: Bool
-        switch dtdMode {
-        case 1: unexplained = coherenceTest
-        case 2: unexplained = energyTest || coherenceTest
-        case 3: unexplained = energyTest && (coherenceTest || !coherenceReady)
-        case 5:
-            // The energy test unless the echo estimates explain nearly all of the microphone
-            // (a damaged foreground, not a talker), or a clear coherence test on its own.
-            let ratio = coherence.nearToEchoRatio
-            let audible = coherence.explainedPower + coherence.unexplainedPower > loudFactor * coherence.noisePower
-            unexplained = (energyTest && (!coherenceReady || ratio > vetoTheta))
-                || (coherenceReady && audible && ratio > max(dtdTheta, kappa * ratioBaseline))
-        default: unexplained = energyTest
-        }
+        // Or the coherence test, which needs neither a mature filter nor a leakage estimate:
+        // the microphone holds, above the noise, a clear share that neither filter's echo
+        // estimate explains, well above what the filter leaves unexplained by itself. The
+        // energy test is not taken when the coherence measure finds nothing unexplained at
+        // all (a foreground made worse by the last talker, not a talker).
+        let ratio = coherence.nearToEchoRatio
+        let audible = coherence.explainedPower + coherence.unexplainedPower
+            > Self.coherenceAudibleFactor * coherence.noisePower
+        let coherenceTest = coherenceReady && audible
+            && ratio > max(Self.coherenceRatio, Self.coherenceBaselineFactor * ratioBaseline)
+        let unexplained = (energyTest && (!coherenceReady || ratio > 0)) || coherenceTest
         if unexplained {
             doubleTalkHangover = Self.doubleTalkHangoverBlocks
             doubleTalkRun += 1
@@ -583,35 +551,10 @@ struct AdaptiveEchoFilter: ~Copyable {
         }
         doubleTalk = doubleTalkHangover > 0
         doubleTalkHeld = doubleTalk && !unexplained
-        if coherent && !doubleTalk {
-            let ratio = min(coherence.nearToEchoRatio, 4)
-            ratioBaseline = ratioBaseline < 0 ? ratio : 0.99 * ratioBaseline + 0.01 * ratio
-        }
         if !doubleTalk {
-            doubleTalkLeads = 0
+            let capped = min(ratio, 4)
+            ratioBaseline = ratioBaseline < 0 ? capped : 0.99 * ratioBaseline + 0.01 * capped
             compareFilters(backgroundEnergy: backgroundEnergy, foregroundEnergy: errorEnergy, micEnergy: micEnergy)
-        } else if fgdt != 0 && foregroundSet {
-            // In double talk: the residual echo each filter leaves, its error less the talker
-            // and the noise the coherence measure sees; the foreground follows a background
-            // that has been clearly better for a few blocks.
-            var residualForeground: Float = 0, residualBackground: Float = 0
-            for k in 0..<bins {
-                let other = coherence.unexplained[k] + coherence.noise[k]
-                residualForeground += max(foregroundErrorAuto[k] - other, 0)
-                residualBackground += max(backgroundErrorAuto[k] - other, 0)
-            }
-            if residualBackground < fgRatio * residualForeground
-                && residualForeground > 0.1 * coherence.unexplainedPower {
-                doubleTalkLeads += 1
-                if doubleTalkLeads >= fgHold {
-                    copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
-                    for p in 0..<partitions { self.foregroundEnergy[p] = partitionEnergy[p] }
-                    doubleTalkLeads = 0
-                    doubleTalkCopies += 1
-                }
-            } else {
-                doubleTalkLeads = 0
-            }
         }
 
         // Background update: per-bin normalised step on E_b, shared by proportion.
@@ -625,15 +568,8 @@ struct AdaptiveEchoFilter: ~Copyable {
         // noise is left, which keeps the misadjustment low.
         let noiseShare = Self.noiseFloorFactor * errorFloor / max(backgroundErrorSmoothed, 1e-20)
         let step = min(Self.maximumStep, max(Self.minimumStep, 1 - noiseShare))
-        let limitStep = dtStep != 0 && doubleTalk && coherenceReady
         for k in 0..<bins {
-            var scale = step / (farPower[k] + regularisation)
-            if limitStep {
-                // In double talk, only the residual echo's share of the error drives the step.
-                let total = backgroundErrorAuto[k]
-                let residual = total - coherence.unexplained[k] - coherence.noise[k]
-                scale *= total > 1e-20 ? min(max(residual / total, 0), 1) : 0
-            }
+            let scale = step / (farPower[k] + regularisation)
             stepReal[k] = scale * errorReal[k]
             stepImaginary[k] = scale * errorImaginary[k]
         }
@@ -744,7 +680,6 @@ struct AdaptiveEchoFilter: ~Copyable {
         // microphone, noise aside): with a near-end talker in the error it cannot.
         // And only while the microphone is mostly echo (the suppressor's coherence measure).
         let cancels = backgroundErrorSmoothed < Self.copyRatio * micEnergyShort + 2 * errorFloor
-            && (copyThreshold <= 0 || !coherenceReady || coherence.nearToEchoRatio < copyThreshold)
             && (!foregroundSet || explainedShare >= Self.copyCoherence
                 // A foreground worse than none, or far behind, explains little of anything.
                 || foregroundErrorSmoothed > micEnergyShort

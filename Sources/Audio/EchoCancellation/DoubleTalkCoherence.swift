@@ -47,7 +47,7 @@ struct DoubleTalkCoherence: ~Copyable {
     /// Per-block rise of the noise minimum (about 1.7 dB/s at 8 ms blocks) and its bias.
     static let noiseRise: Float = 1.002
     static let noiseSmoothing: Float = 0.9
-    var noiseBias: Float = 2
+    static let noiseBias: Float = 2
 
     init(bins: Int) {
         self.bins = bins
@@ -104,8 +104,8 @@ struct DoubleTalkCoherence: ~Copyable {
             let pd = micReal[k] * micReal[k] + micImaginary[k] * micImaginary[k]
             let s = first ? pd : a * noiseSmoothed[k] + b * pd
             noiseSmoothed[k] = s
-            let floor = noise[k] / noiseBias
-            noise[k] = noiseBias * (first || s < floor ? s : floor * Self.noiseRise)
+            let floor = noise[k] / Self.noiseBias
+            noise[k] = Self.noiseBias * (first || s < floor ? s : floor * Self.noiseRise)
         }
     }
 

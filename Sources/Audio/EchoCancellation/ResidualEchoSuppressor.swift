@@ -92,6 +92,9 @@ struct ResidualEchoSuppressor: ~Copyable {
     /// In double talk, a bin whose error power is below this many times its unboosted residual
     /// echo and noise estimate holds no talker, and gets the single-talk boost.
     static let doubleTalkBinGate: Float = 4
+    /// In the double-talk hangover (no talker seen in the block), a bin whose talker share
+    /// (``AdaptiveEchoFilter/talkerShare``) is below this holds no talker either.
+    static let heldTalkerShare: Float = 0.1
     /// Residual-echo over-estimation factor.
     static let echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
@@ -287,15 +290,13 @@ struct ResidualEchoSuppressor: ~Copyable {
                     // A bin the residual estimate explains (error within a few times of it)
                     // holds no talker: it is suppressed as in single talk.
                     let expected = unboosted + (noiseSuppression ? noise[k] : 0) + 1e-14
+                    // In the hangover after a talker, also a bin the canceller's coherence
+                    // measure finds (nearly) all explained by the echo estimate.
                     let noTalker = pe < Self.doubleTalkBinGate * expected
-                        || ((doubleTalkHeld || talkerTauMode == 0) && talkerShare[k] < talkerTau)
+                        || (doubleTalkHeld && talkerShare[k] < Self.heldTalkerShare)
                     echoPart = (noTalker ? Self.singleTalkBoost : boost) * unboosted
                 } else {
                     echoPart = max(boost * unboosted, Self.echoHold * heldEcho[k])
-                    // EXPERIMENT: a bin far louder than even the boosted estimate holds a talker.
-                    if talkerGate > 0 && pe > talkerGate * (echoPart + (noiseSuppression ? noise[k] : 0) + 1e-14) {
-                        echoPart = unboosted
-                    }
                 }
                 heldEcho[k] = echoPart
             }
@@ -414,7 +415,4 @@ struct ResidualEchoSuppressor: ~Copyable {
     }
 
     static let coherenceSmoothing: Float = 0.8
-    let talkerTau: Float = AdaptiveEchoFilter.knobF("AEC5_TAU", 0)
-    let talkerTauMode: Int = AdaptiveEchoFilter.knob("AEC5_TAUMODE", 0)
-    let talkerGate: Float = AdaptiveEchoFilter.knobF("AEC5_PFGATE", 0)
 }
