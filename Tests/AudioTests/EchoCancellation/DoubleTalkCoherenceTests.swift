@@ -11,9 +11,10 @@ struct DoubleTalkCoherenceTests {
 
     /// Feeds the measure, block by block, a microphone of `echo` + `noise` + `near` and an echo
     /// estimate `estimate` (as both filters' estimates), and returns its near-to-echo ratio
-    /// after each block from `from` seconds on where the echo is active.
+    /// after each block from `from` seconds on where the echo is active (and, with
+    /// `talking`, the near end at least as loud as the echo).
     static func ratios(
-        echo: [Double], estimate: [Double], noise: [Double], near: [Double], from: Double
+        echo: [Double], estimate: [Double], noise: [Double], near: [Double], from: Double, talking: Bool = false
     ) -> [Float] {
         let B = block, bins = B + 1
         let fft = RealFFT(count: 2 * B)
@@ -63,7 +64,9 @@ struct DoubleTalkCoherenceTests {
             }
             let echoPower = echo[start..<(start + B)].reduce(0) { $0 + $1 * $1 } / Double(B)
             let noisePower = noise[start..<(start + B)].reduce(0) { $0 + $1 * $1 } / Double(B)
-            if Double(start) >= from * Double(EchoSignals.rate) && echoPower > 10 * noisePower {
+            let nearPower = near[start..<(start + B)].reduce(0) { $0 + $1 * $1 } / Double(B)
+            if Double(start) >= from * Double(EchoSignals.rate) && echoPower > 10 * noisePower
+                && (!talking || nearPower >= echoPower) {
                 out.append(measure.nearToEchoRatio)
             }
         }
@@ -72,46 +75,72 @@ struct DoubleTalkCoherenceTests {
 
     static func median(_ x: [Float]) -> Float { x.sorted()[x.count / 2] }
 
-    /// A far talker through a room; the estimate is a young filter's: half the gain and only
-    /// the first 20 ms of the path (the rest of the tail unmodelled).
-    static func scene(noiseLevel: Double, seconds: Double = 6) -> (echo: [Double], estimate: [Double], noise: [Double]) {
-        let far = EchoSignals.talker(seconds: seconds, pitch: 115, seed: 11, level: -24)
+    /// A far talker through a room of 250 ms RT60, the echo at -32 dBFS, and an estimate of
+    /// it through the first `modelledMilliseconds` of the path (10 ms of bulk delay included)
+    /// at half the gain: a filter still far from the room's path.
+    static func scene(noiseLevel: Double, modelledMilliseconds: Double) -> (echo: [Double], estimate: [Double], noise: [Double]) {
+        let far = EchoSignals.talker(seconds: 6, pitch: 115, seed: 11, level: -24)
         let path = EchoSignals.room(rt60: 0.25, bulkMilliseconds: 10, seed: 12)
-        // The echo 8 dB below the far end (-32 dBFS), as in the reference sets.
         let raw = EchoSignals.convolve(far, path)
         let gain = -8 - (EchoSignals.levelDBFS(raw[...]) - EchoSignals.levelDBFS(far[...]))
         let echo = EchoSignals.gained(raw, gain)
-        let young = path.enumerated().map { $0.offset < 320 ? 0.5 * $0.element : 0 }
+        let taps = Int(modelledMilliseconds * Double(EchoSignals.rate) / 1_000)
+        let young = path.enumerated().map { $0.offset < taps ? 0.5 * $0.element : 0 }
         let estimate = EchoSignals.gained(EchoSignals.convolve(far, young), gain)
         let noise = EchoSignals.noise(count: far.count, level: noiseLevel, seed: 13)
         return (echo, estimate, noise)
     }
 
-    @Test("a far-end-only echo, modelled by a young filter, is explained; a talker is not")
+    /// A talker as loud as the echo over their active parts (0 dB signal-to-echo ratio) from
+    /// 1 s on.
+    static func talker(like echo: [Double]) -> [Double] {
+        var near = EchoSignals.talker(seconds: 6, pitch: 210, seed: 17, level: EchoSignals.activeDBFS(echo))
+        for i in 0..<Int(1.0 * Double(EchoSignals.rate)) { near[i] = 0 }
+        return near
+    }
+
+    @Test("an echo estimated with half the gain is explained; a talker as loud as the echo is not")
     func talkerAgainstEcho() {
-        let room = Self.scene(noiseLevel: -60)
+        let room = Self.scene(noiseLevel: -60, modelledMilliseconds: 1_000)
         let silence = [Double](repeating: 0, count: room.echo.count)
         let farOnly = Self.ratios(echo: room.echo, estimate: room.estimate, noise: room.noise, near: silence, from: 1)
-        // A talker as loud as the echo (0 dB signal-to-echo ratio) from 1 s on.
-        var near = EchoSignals.talker(seconds: 6, pitch: 210, seed: 17, level: EchoSignals.activeDBFS(room.echo))
-        for i in 0..<Int(1.0 * Double(EchoSignals.rate)) { near[i] = 0 }
-        let talk = Self.ratios(echo: room.echo, estimate: room.estimate, noise: room.noise, near: near, from: 1)
+        let talk = Self.ratios(
+            echo: room.echo, estimate: room.estimate, noise: room.noise, near: Self.talker(like: room.echo), from: 1,
+            talking: true)
         let threshold = AdaptiveEchoFilter.coherenceRatio
         let farMedian = Self.median(farOnly), talkMedian = Self.median(talk)
         #expect(farMedian < threshold / 4, "far-end only: median ratio \(farMedian)")
         let falseAlarms = farOnly.filter { $0 > threshold }.count
         #expect(Double(falseAlarms) <= 0.02 * Double(farOnly.count), "far-end only: \(falseAlarms) of \(farOnly.count) above \(threshold)")
-        #expect(talkMedian > threshold, "with a talker: median ratio \(talkMedian)")
+        #expect(talkMedian > threshold, "talker at least as loud as the echo: median ratio \(talkMedian)")
     }
 
     @Test("capture noise 15 dB below the echo is not taken for a talker")
     func noisyRoom() {
-        let room = Self.scene(noiseLevel: -47)
+        let room = Self.scene(noiseLevel: -47, modelledMilliseconds: 1_000)
         let silence = [Double](repeating: 0, count: room.echo.count)
         let farOnly = Self.ratios(echo: room.echo, estimate: room.estimate, noise: room.noise, near: silence, from: 2)
         let threshold = AdaptiveEchoFilter.coherenceRatio
         let falseAlarms = farOnly.filter { $0 > threshold }.count
         #expect(!farOnly.isEmpty)
         #expect(Double(falseAlarms) <= 0.05 * Double(farOnly.count), "\(falseAlarms) of \(farOnly.count) above \(threshold)")
+    }
+
+    @Test("with a young filter (60 ms of the path) a talker still stands out against the filter's own ratio")
+    func youngFilter() {
+        let room = Self.scene(noiseLevel: -60, modelledMilliseconds: 60)
+        let silence = [Double](repeating: 0, count: room.echo.count)
+        let farOnly = Self.ratios(echo: room.echo, estimate: room.estimate, noise: room.noise, near: silence, from: 1)
+        let talk = Self.ratios(
+            echo: room.echo, estimate: room.estimate, noise: room.noise, near: Self.talker(like: room.echo), from: 1,
+            talking: true)
+        let mean = farOnly.reduce(0, +) / Float(farOnly.count)
+        let factor = AdaptiveEchoFilter.coherenceBaselineFactor
+        // The canceller's baseline is the mean ratio outside double talk: the talker must pass
+        // `factor` times it most of the time, the far end alone rarely.
+        let threshold = max(AdaptiveEchoFilter.coherenceRatio, factor * mean)
+        let hits = talk.filter { $0 > threshold }.count, falseAlarms = farOnly.filter { $0 > threshold }.count
+        #expect(Double(falseAlarms) <= 0.05 * Double(farOnly.count), "far-end only: \(falseAlarms) of \(farOnly.count) above \(threshold) (mean \(mean))")
+        #expect(Double(hits) >= 0.4 * Double(talk.count), "with a talker: \(hits) of \(talk.count) above \(threshold)")
     }
 }
