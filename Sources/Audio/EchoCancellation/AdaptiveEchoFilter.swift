@@ -25,7 +25,10 @@ import Glibc
 /// circular half) is applied to a few partitions per block in turn. The leakage (residual echo
 /// over echo-estimate power) is estimated by regressing the error power on the echo-estimate
 /// power over time (as in J.-M. Valin, IEEE TASLP 2007) for statistics and double-talk
-/// detection.
+/// detection. Double talk is the error far above that residual once the filter has matured,
+/// or, from much earlier, a clear share of the microphone that neither filter's echo estimate
+/// explains (``DoubleTalkCoherence``), which also vetoes the first test when it finds nothing
+/// unexplained.
 ///
 /// All storage is allocated at init; a block allocates nothing. Samples are floats of full
 /// scale 1. Non-finite input is replaced by silence; a diverged or non-finite filter restarts.
@@ -90,6 +93,27 @@ struct AdaptiveEchoFilter: ~Copyable {
     private let micPowerNow: UnsafeMutablePointer<Float>
     /// Finds the bulk delay from the envelopes, so that the filter spans the path after it.
     private var delayEstimator: EchoDelayEstimator
+    /// The coherence double-talk measure, and the spectra of the zero-padded newest
+    /// microphone block and of the background's error it is fed.
+    private var coherence: DoubleTalkCoherence
+    private let micBlockReal: UnsafeMutablePointer<Float>
+    private let micBlockImaginary: UnsafeMutablePointer<Float>
+    private let backgroundErrorReal: UnsafeMutablePointer<Float>
+    private let backgroundErrorImaginary: UnsafeMutablePointer<Float>
+    /// Whether the echo estimates have once explained ``coherenceReadyShare`` of the
+    /// microphone above the noise since the last (re)start (latched): the coherence test is
+    /// used from then on.
+    private var coherenceReady = false
+    /// Slow mean of the coherence measure's near-to-echo ratio over far-active blocks not
+    /// judged double talk (-1 until the first): what the filter leaves unexplained by itself.
+    private var ratioBaseline: Float = -1
+    static let coherenceReadyShare: Float = 0.6
+    /// The coherence test: unexplained over explained power above this, and above
+    /// ``coherenceBaselineFactor`` times the baseline, with the microphone at least
+    /// ``coherenceAudibleFactor`` times the noise.
+    static let coherenceRatio: Float = 0.5
+    static let coherenceBaselineFactor: Float = 3
+    static let coherenceAudibleFactor: Float = 4
     /// First partition the filters use: the estimated bulk delay less ``delayMargin``, 0 until
     /// a delay is found. Partitions before it hold zeros and cost nothing.
     private(set) var activeStart = 0
@@ -149,6 +173,8 @@ struct AdaptiveEchoFilter: ~Copyable {
     static let longestDoubleTalkSeconds: Float = 4
     /// Whether the last block was judged double talk.
     private(set) var doubleTalk = false
+    /// Whether the last block was double talk only by the hangover (no talker seen in it).
+    private(set) var doubleTalkHeld = false
     /// Whether the last block's input was clipped.
     private(set) var clipped = false
     /// Whether the far end was active (and not clipped) in the last block.
@@ -223,6 +249,11 @@ struct AdaptiveEchoFilter: ~Copyable {
         farPowerNow = zeros(stride)
         micPowerNow = zeros(stride)
         delayEstimator = EchoDelayEstimator(bins: blockSamples + 1, maximumDelayBlocks: self.partitions)
+        coherence = DoubleTalkCoherence(bins: blockSamples + 1)
+        micBlockReal = zeros(stride)
+        micBlockImaginary = zeros(stride)
+        backgroundErrorReal = zeros(stride)
+        backgroundErrorImaginary = zeros(stride)
         reset()
     }
 
@@ -258,6 +289,10 @@ struct AdaptiveEchoFilter: ~Copyable {
         micImaginary.deallocate()
         farPowerNow.deallocate()
         micPowerNow.deallocate()
+        micBlockReal.deallocate()
+        micBlockImaginary.deallocate()
+        backgroundErrorReal.deallocate()
+        backgroundErrorImaginary.deallocate()
     }
 
     /// Forgets the echo path and the far history.
@@ -269,6 +304,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         newest = 0
         micTime.update(repeating: 0, count: 2 * blockSamples)
         delayEstimator.reset()
+        coherence.reset()
         activeStart = 0
         laterStartBlocks = 0
         restartFilter()
@@ -278,6 +314,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         errorEnergySmoothed = 0
         errorFloor = 0
         doubleTalk = false
+        doubleTalkHeld = false
         clipped = false
         farActive = false
     }
@@ -307,6 +344,8 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundLeads = 0
         foregroundSet = false
         matured = false
+        coherenceReady = false
+        ratioBaseline = -1
         peakPartition = 0
         tailDecay = Self.initialTailDecay
         blocksSinceShape = 0
@@ -427,6 +466,12 @@ struct AdaptiveEchoFilter: ~Copyable {
             }
             return
         }
+        // The microphone block's spectrum (zero-padded like the errors'), and the capture
+        // noise in it, for the coherence measure.
+        for i in 0..<B { scratch[i] = 0 }
+        for i in 0..<B { scratch[B + i] = micBlock[i] }
+        fft.forward(scratch, real: micBlockReal, imaginary: micBlockImaginary)
+        coherence.trackNoise(micReal: micBlockReal, micImaginary: micBlockImaginary)
         // Divergence of the output: an error much louder than the microphone, both smoothed
         // over about 80 ms, for 16 blocks on end.
         micEnergyDivergence = 0.9 * micEnergyDivergence + 0.1 * micEnergy
@@ -461,18 +506,41 @@ struct AdaptiveEchoFilter: ~Copyable {
         }
         guard farActive else {
             doubleTalk = false
+            doubleTalkHeld = false
             return
         }
         estimateLeakage(error: error, echo: echo)
+        // The background's error spectrum (zero-padded block): the update's gradient, and
+        // with the microphone's the coherence measure.
+        for i in 0..<B { scratch[i] = 0 }
+        for i in 0..<B { scratch[B + i] = backgroundError[i] }
+        fft.forward(scratch, real: backgroundErrorReal, imaginary: backgroundErrorImaginary)
+        coherence.update(
+            micReal: micBlockReal, micImaginary: micBlockImaginary,
+            foregroundEchoReal: echoReal, foregroundEchoImaginary: echoImaginary,
+            backgroundErrorReal: backgroundErrorReal, backgroundErrorImaginary: backgroundErrorImaginary,
+            foregroundSet: foregroundSet)
+        if isAdapted && coherence.explainedShare >= Self.coherenceReadyShare { coherenceReady = true }
         // Double talk: the output error far above what the residual echo and noise explain.
         // Not while the filter is young: an error it cannot explain yet is most likely echo.
         // And only when the microphone is no longer mostly explained by the echo estimate
         // (the suppressor's coherence measure, one block old): a poorly modelled echo stays
         // coherent with the estimate, a near-end talker is not.
         if isAdapted && erleDecibels >= Self.doubleTalkMinimumERLE { matured = true }
-        let unexplained = matured
+        let energyTest = matured
             && explainedShare < Self.doubleTalkCoherence
             && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
+        // Or the coherence test, which needs neither a mature filter nor a leakage estimate:
+        // the microphone holds, above the noise, a clear share that neither filter's echo
+        // estimate explains, well above what the filter leaves unexplained by itself. The
+        // energy test is not taken when the coherence measure finds nothing unexplained at
+        // all (a foreground made worse by the last talker, not a talker).
+        let ratio = coherence.nearToEchoRatio
+        let audible = coherence.explainedPower + coherence.unexplainedPower
+            > Self.coherenceAudibleFactor * coherence.noisePower
+        let coherenceTest = coherenceReady && audible
+            && ratio > max(Self.coherenceRatio, Self.coherenceBaselineFactor * ratioBaseline)
+        let unexplained = (energyTest && (!coherenceReady || ratio > 0)) || coherenceTest
         if unexplained {
             doubleTalkHangover = Self.doubleTalkHangoverBlocks
             doubleTalkRun += 1
@@ -482,14 +550,16 @@ struct AdaptiveEchoFilter: ~Copyable {
             doubleTalkRun = 0
         }
         doubleTalk = doubleTalkHangover > 0
+        doubleTalkHeld = doubleTalk && !unexplained
         if !doubleTalk {
+            let capped = min(ratio, 4)
+            ratioBaseline = ratioBaseline < 0 ? capped : 0.99 * ratioBaseline + 0.01 * capped
             compareFilters(backgroundEnergy: backgroundEnergy, foregroundEnergy: errorEnergy, micEnergy: micEnergy)
         }
 
         // Background update: per-bin normalised step on E_b, shared by proportion.
-        for i in 0..<B { scratch[i] = 0 }
-        for i in 0..<B { scratch[B + i] = backgroundError[i] }
-        fft.forward(scratch, real: errorReal, imaginary: errorImaginary)
+        errorReal.update(from: backgroundErrorReal, count: S)
+        errorImaginary.update(from: backgroundErrorImaginary, count: S)
         var farPowerSum: Float = 0
         for k in 0..<bins { farPowerSum += farPower[k] }
         let regularisation = Self.regularisationShare * farPowerSum / Float(bins) + Float(2 * B) * 1e-8
@@ -563,6 +633,9 @@ struct AdaptiveEchoFilter: ~Copyable {
             laterStartBlocks = 0
         }
     }
+
+    /// Per-bin talker share of the microphone (coherence measure; 1 when unknown).
+    var talkerShare: UnsafeMutablePointer<Float> { coherence.talkerShare }
 
     /// The estimated bulk delay [blocks], nil until one stands out.
     var bulkDelayBlocks: Int? { delayEstimator.delayBlocks }

@@ -161,6 +161,7 @@ public struct CaptureProcessor: ~Copyable {
             mic: mic, error: errorBlock, echo: echoBlock, farActive: configuration.echoCancellation && canceller.farActive && !canceller.doubleTalk,
             doubleTalk: configuration.echoCancellation && canceller.doubleTalk,
             delayedFarPower: canceller.delayedFarPower, tailDecay: canceller.tailDecay,
+            talkerShare: canceller.talkerShare, doubleTalkHeld: canceller.doubleTalkHeld,
             output: outputQueue + outputQueued)
         outputQueued += block
     }

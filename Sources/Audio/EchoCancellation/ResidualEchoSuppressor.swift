@@ -92,6 +92,9 @@ struct ResidualEchoSuppressor: ~Copyable {
     /// In double talk, a bin whose error power is below this many times its unboosted residual
     /// echo and noise estimate holds no talker, and gets the single-talk boost.
     static let doubleTalkBinGate: Float = 4
+    /// In the double-talk hangover (no talker seen in the block), a bin whose talker share
+    /// (``AdaptiveEchoFilter/talkerShare``) is below this holds no talker either.
+    static let heldTalkerShare: Float = 0.1
     /// Residual-echo over-estimation factor.
     static let echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
@@ -212,6 +215,7 @@ struct ResidualEchoSuppressor: ~Copyable {
         mic: UnsafePointer<Float>, error: UnsafePointer<Float>, echo: UnsafePointer<Float>, farActive: Bool,
         doubleTalk: Bool,
         delayedFarPower: UnsafePointer<Float>, tailDecay: Float,
+        talkerShare: UnsafePointer<Float>, doubleTalkHeld: Bool = false,
         output: UnsafeMutablePointer<Float>
     ) {
         let B = blockSamples, K = bins
@@ -286,7 +290,11 @@ struct ResidualEchoSuppressor: ~Copyable {
                     // A bin the residual estimate explains (error within a few times of it)
                     // holds no talker: it is suppressed as in single talk.
                     let expected = unboosted + (noiseSuppression ? noise[k] : 0) + 1e-14
-                    echoPart = (pe < Self.doubleTalkBinGate * expected ? Self.singleTalkBoost : boost) * unboosted
+                    // In the hangover after a talker, also a bin the canceller's coherence
+                    // measure finds (nearly) all explained by the echo estimate.
+                    let noTalker = pe < Self.doubleTalkBinGate * expected
+                        || (doubleTalkHeld && talkerShare[k] < Self.heldTalkerShare)
+                    echoPart = (noTalker ? Self.singleTalkBoost : boost) * unboosted
                 } else {
                     echoPart = max(boost * unboosted, Self.echoHold * heldEcho[k])
                 }

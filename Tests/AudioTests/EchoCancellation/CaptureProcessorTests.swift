@@ -129,12 +129,16 @@ struct CaptureProcessorTests {
                         echo.withUnsafeMutableBufferPointer { y in
                             canceller.process(far: f.baseAddress!, mic: m.baseAddress!, error: e.baseAddress!, echo: y.baseAddress!)
                             var delayed = [Float](repeating: .nan, count: block + 8)
+                            let talkerShare = [Float](repeating: .nan, count: block + 8)
                             delayed.withUnsafeMutableBufferPointer { d in
-                                out.withUnsafeMutableBufferPointer { o in
-                                    suppressor.process(
-                                        mic: m.baseAddress!, error: UnsafePointer(e.baseAddress!), echo: UnsafePointer(y.baseAddress!),
-                                        farActive: true, doubleTalk: false,
-                                        delayedFarPower: UnsafePointer(d.baseAddress!), tailDecay: .nan, output: o.baseAddress!)
+                                talkerShare.withUnsafeBufferPointer { t in
+                                    out.withUnsafeMutableBufferPointer { o in
+                                        suppressor.process(
+                                            mic: m.baseAddress!, error: UnsafePointer(e.baseAddress!), echo: UnsafePointer(y.baseAddress!),
+                                            farActive: true, doubleTalk: false,
+                                            delayedFarPower: UnsafePointer(d.baseAddress!), tailDecay: .nan,
+                                            talkerShare: t.baseAddress!, output: o.baseAddress!)
+                                    }
                                 }
                             }
                         }
