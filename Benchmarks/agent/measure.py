@@ -2,7 +2,7 @@
 """Resident memory and CPU of `intercom` next to baresip's, on loopback, without Kamailio.
 
     Benchmarks/agent/measure.py INTERCOM_BINARY [--codec opus|pcmu] [--seconds 20]
-                                [--only intercom|baresip] [--snapshots DIR]
+                                [--only intercom|baresip] [--snapshots DIR] [--no-processing]
 
 1. Starts the agent (a temporary YAML config: UDP on 127.0.0.1, WAV microphone looped, no
    control interface, no real-time priority) and reads its
@@ -17,7 +17,9 @@
    the same measures of that baresip, idle and in the call.
 4. Call set-up: a raw SIP INVITE with an SDP offer over UDP to each callee, the time until its
    200 OK (median of 5, each call then ACKed and ended with BYE).
-Prints one JSON line per callee. `--only` measures one callee. `--snapshots DIR` copies each
+`--no-processing` turns the agent's echo cancellation and noise suppression off, which is what
+baresip runs here (Debian's baresip 1.0.0 has no echo canceller module): the same work on both
+sides. Prints one JSON line per callee. `--only` measures one callee. `--snapshots DIR` copies each
 callee's /proc/PID/smaps, status and thread names into DIR when idle and midway through the call
 (DIR/CALLEE-CODEC-idle.smaps, ...-call.smaps, ...), for a per-mapping breakdown.
 """
@@ -210,6 +212,7 @@ def main():
     seconds = float(args[args.index("--seconds") + 1]) if "--seconds" in args else 20
     only = args[args.index("--only") + 1] if "--only" in args else None
     snapshots = os.path.abspath(args[args.index("--snapshots") + 1]) if "--snapshots" in args else None
+    processing = "false" if "--no-processing" in args else "true"
     workdir = tempfile.mkdtemp(prefix="intercom-measure-")
     try:
         with wave.open(os.path.join(workdir, "mic.wav"), "wb") as w:
@@ -233,6 +236,8 @@ audio:
   playback: "null"
   realtimePriority: null
   codecs: [{codec}]
+  echoCancellation: {processing}
+  noiseSuppression: {processing}
 control:
   enabled: false
 """)
@@ -252,7 +257,7 @@ control:
                 raise
             peak, anon, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir,
                                      snapshots, f"intercom-{codec}")
-            print(json.dumps({"callee": "intercom", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
+            print(json.dumps({"callee": "intercom", "codec": codec, "processing": processing == "true", "idle_rss_kb": idle, "call_rss_kb": peak,
                               "idle_anon_kb": idle_anon, "call_anon_kb": anon,
                               "call_cpu_percent": cpu, "setup_ms": setup}))
         except SkipCallee:
