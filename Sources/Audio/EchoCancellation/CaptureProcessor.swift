@@ -42,6 +42,8 @@ public struct CaptureProcessor: ~Copyable {
     private let outputPrefill: Int
     private let errorBlock: UnsafeMutablePointer<Float>
     private let echoBlock: UnsafeMutablePointer<Float>
+    /// With both stages off: the last block, so that the output keeps the suppressor's delay.
+    private let bypassBlock: UnsafeMutablePointer<Float>
 
     /// A processor for `configuration`.
     ///
@@ -67,11 +69,13 @@ public struct CaptureProcessor: ~Copyable {
         outputQueue = .allocate(capacity: 2 * (block + frame))
         errorBlock = .allocate(capacity: block)
         echoBlock = .allocate(capacity: block)
+        bypassBlock = .allocate(capacity: block)
         farQueue.initialize(repeating: 0, count: block + frame)
         micQueue.initialize(repeating: 0, count: block + frame)
         outputQueue.initialize(repeating: 0, count: 2 * (block + frame))
         errorBlock.initialize(repeating: 0, count: block)
         echoBlock.initialize(repeating: 0, count: block)
+        bypassBlock.initialize(repeating: 0, count: block)
         outputQueued = outputPrefill
     }
 
@@ -81,6 +85,7 @@ public struct CaptureProcessor: ~Copyable {
         outputQueue.deallocate()
         errorBlock.deallocate()
         echoBlock.deallocate()
+        bypassBlock.deallocate()
     }
 
     /// Processes one frame.
@@ -136,6 +141,15 @@ public struct CaptureProcessor: ~Copyable {
     /// One internal block through the canceller and the suppressor, onto the output queue.
     private mutating func processBlock(far: UnsafeMutablePointer<Float>, mic: UnsafeMutablePointer<Float>) {
         let block = blockSamples
+        guard configuration.echoCancellation || configuration.noiseSuppression else {
+            // Nothing to cancel or suppress (a speakerphone that cancels its own echo): the
+            // microphone as it is, one block late like the suppressor's overlap-add, without
+            // its FFTs.
+            (outputQueue + outputQueued).update(from: bypassBlock, count: block)
+            bypassBlock.update(from: mic, count: block)
+            outputQueued += block
+            return
+        }
         if configuration.echoCancellation {
             canceller.explainedShare = suppressor.explainedShare
             canceller.process(far: far, mic: mic, error: errorBlock, echo: echoBlock)
@@ -172,6 +186,7 @@ public struct CaptureProcessor: ~Copyable {
         suppressor.reset()
         queued = 0
         outputQueue.update(repeating: 0, count: 2 * (blockSamples + frameSamples))
+        bypassBlock.update(repeating: 0, count: blockSamples)
         outputQueued = outputPrefill
         statistics = CaptureProcessorStatistics()
     }

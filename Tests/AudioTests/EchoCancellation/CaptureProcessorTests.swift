@@ -48,6 +48,33 @@ struct CaptureProcessorTests {
         #expect(erle >= 20, "ERLE after double talk \(erle) dB")
     }
 
+    @Test("both stages off: the microphone comes out unchanged, latencySamples late, also after a reset")
+    func bypass() throws {
+        var processor = try CaptureProcessor(.init(echoCancellation: false, noiseSuppression: false))
+        let frame = processor.frameSamples
+        let mic = (0..<(frame * 40)).map { Int16(truncatingIfNeeded: ($0 * 7_919) % 60_000 - 30_000) }
+        let far = [Int16](repeating: 12_000, count: frame)
+        for round in 0..<2 {
+            var out = [Int16]()
+            for start in stride(from: 0, to: mic.count, by: frame) {
+                var frameOut = [Int16](repeating: 0, count: frame)
+                mic.withUnsafeBufferPointer { micBuffer in
+                    far.withUnsafeBufferPointer { farBuffer in
+                        frameOut.withUnsafeMutableBufferPointer { outBuffer in
+                            processor.process(
+                                far: farBuffer, mic: UnsafeBufferPointer(rebasing: micBuffer[start..<(start + frame)]), out: outBuffer)
+                        }
+                    }
+                }
+                out += frameOut
+            }
+            let latency = processor.latencySamples
+            #expect(out.prefix(latency).allSatisfy { $0 == 0 }, "round \(round)")
+            #expect(Array(out[latency...]) == Array(mic[..<(mic.count - latency)]), "round \(round)")
+            processor.reset()
+        }
+    }
+
     @Test("far end silent: near speech passes nearly untouched")
     func nearAlone() throws {
         var scene = EchoScene(seconds: 3, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 0.5...2.8)
