@@ -30,8 +30,9 @@ extension IntercomAgent {
             public var replaysDropped = 0
         }
 
-        /// Per account: its state in words and its phase.
-        public var registrations: [(name: String, state: String, phase: RegistrationPhase)]
+        /// Per account: its state in words, its phase, and why it last failed (kept through the
+        /// retries until it registers again).
+        public var registrations: [(name: String, state: String, phase: RegistrationPhase, lastError: String?)]
         public var calls: [Call]
         public var doors: [(name: String, opens: Int, lastOpenedSecondsAgo: Double?)]
         public var lockedOutCallers: Int

@@ -41,6 +41,9 @@ public final class IntercomAgent: @unchecked Sendable {
     /// Why each account's registration failed, in words (a TLS handshake's error, MD5 not
     /// allowed...), when its state alone does not say.
     private(set) var registrationReasons: [String: String] = [:]
+    /// Per account, its last failure in words, until it registers again: the status keeps
+    /// saying why while the retry is on its way (the state itself goes back to registering).
+    private(set) var registrationLastErrors: [String: String] = [:]
     private(set) var calls: [SIPCallHandle: AgentCall] = [:]
     private var attempts: [String: ButtonAttempt] = [:]
     private var doorOpens: [String: (count: Int, last: NIODeadline?)] = [:]
@@ -309,7 +312,13 @@ public final class IntercomAgent: @unchecked Sendable {
             registrationStates[name] = state
             let reason = registrationFailureReason(state, destination: destination)
             registrationReasons[name] = reason
-            emit(.registrationChanged(account: name, state: "\(state)" + (reason.map { ": \($0)" } ?? ""), phase: RegistrationPhase(state)))
+            let described = "\(state)" + (reason.map { ": \($0)" } ?? "")
+            switch RegistrationPhase(state) {
+            case .failed: registrationLastErrors[name] = described
+            case .registered: registrationLastErrors[name] = nil
+            case .registering, .unregistered: break
+            }
+            emit(.registrationChanged(account: name, state: described, phase: RegistrationPhase(state)))
         }
         userAgent.addRegistration(client)
         registrations.append((name, client))
@@ -382,7 +391,10 @@ public final class IntercomAgent: @unchecked Sendable {
             registrations: registrations.map { registration in
                 let state = registrationStates[registration.name]
                 let reason = registrationReasons[registration.name].map { ": \($0)" } ?? ""
-                return (registration.name, state.map { "\($0)\(reason)" } ?? "starting", RegistrationPhase(state))
+                return (
+                    registration.name, state.map { "\($0)\(reason)" } ?? "starting", RegistrationPhase(state),
+                    registrationLastErrors[registration.name]
+                )
             },
             calls: calls.values.sorted { $0.started < $1.started }.map { call in
                 let engine = call.media.map { media in
@@ -466,6 +478,7 @@ public final class IntercomAgent: @unchecked Sendable {
         registrations = []
         registrationStates = [:]
         registrationReasons = [:]
+        registrationLastErrors = [:]
         var started = false
         let startNew = { [weak self] in
             guard let self, !started, !self.shuttingDown else { return }

@@ -8,7 +8,8 @@ public struct RegistrationStatus: Sendable, Codable, Hashable {
     public var state: String
     /// Time left until the binding expires [s]; nil when not registered.
     public var expiresInSeconds: Int?
-    /// The last failure (a status line or a transport error); nil when none.
+    /// The last failure (a status line or a transport error), kept while the registration
+    /// retries; nil once registered, or when it never failed.
     public var lastError: String?
 
     public init(
