@@ -87,9 +87,9 @@ var targets: [Target] = [
         pkgConfig: "libsrtp2",
         providers: [.apt(["libsrtp2-dev"])]
     ),
-    // glibc's link.h and elf.h (dl_iterate_phdr), which the Glibc module leaves out: the agent
-    // reads its own program headers to give start-up pages back (Intercom's ReadOnlyPages).
-    .systemLibrary(
+    // glibc's dl_iterate_phdr and elf.h, which the Glibc module leaves out: the agent reads
+    // its own program headers to give start-up pages back (Intercom's ReadOnlyPages).
+    .target(
         name: "CDynamicLinker",
         path: "CSupport/CDynamicLinker"
     ),

@@ -17,9 +17,10 @@ import Glibc
 /// Nothing is lost: only segments the program headers mark not writable are dropped, minus the
 /// `PT_GNU_RELRO` range (relocated by the loader, then made read-only: those pages hold data
 /// the file does not have), and never in an object with text relocations. Such a page is the
-/// file's bytes, which a fault maps again. The walk runs inside `dl_iterate_phdr`, which holds
-/// the loader's lock, so no library is being loaded or unloaded meanwhile. Under `mlockall`
-/// `madvise` refuses (counted in ``Release/failures``) and nothing changes.
+/// file's bytes, which a fault maps again. The walk runs inside `dl_iterate_phdr` (through the
+/// `CDynamicLinker` shim), which holds the loader's lock, so no library is being loaded or
+/// unloaded meanwhile. Under `mlockall` `madvise` refuses (counted in ``Release/failures``) and
+/// nothing changes.
 public enum ReadOnlyPages {
     /// What one ``release()`` did.
     public struct Release: Sendable, Equatable, CustomStringConvertible {
@@ -45,10 +46,9 @@ public enum ReadOnlyPages {
         var result = Release()
         #if canImport(Glibc)
         _ = withUnsafeMutablePointer(to: &result) { pointer in
-            dl_iterate_phdr({ info, _, context in
-                guard let info, let context else { return 0 }
-                let release = context.assumingMemoryBound(to: Release.self)
-                ReadOnlyPages.release(object: info.pointee, into: &release.pointee)
+            cdynamiclinker_iterate({ object, context in
+                guard let object, let context else { return 0 }
+                ReadOnlyPages.release(object: object.pointee, into: &context.assumingMemoryBound(to: Release.self).pointee)
                 return 0
             }, pointer)
         }
@@ -58,11 +58,12 @@ public enum ReadOnlyPages {
 
     #if canImport(Glibc)
     /// One loaded object: its read-only `PT_LOAD` segments minus its RELRO range.
-    private static func release(object: dl_phdr_info, into result: inout Release) {
-        guard let headers = object.dlpi_phdr, object.dlpi_phnum > 0 else { return }
-        if let name = object.dlpi_name, strstr(name, "linux-vdso") != nil || strstr(name, "linux-gate") != nil { return }
-        let count = Int(object.dlpi_phnum)
-        let base = UInt(object.dlpi_addr)
+    private static func release(object: cdynamiclinker_object, into result: inout Release) {
+        guard let rawHeaders = object.headers, object.headerCount > 0 else { return }
+        if let name = object.name, strstr(name, "linux-vdso") != nil || strstr(name, "linux-gate") != nil { return }
+        let count = Int(object.headerCount)
+        let headers = rawHeaders.assumingMemoryBound(to: ProgramHeader.self)
+        let base = UInt(object.address)
         let page = UInt(max(sysconf(Int32(_SC_PAGESIZE)), 4096))
         var relro: Range<UInt> = 0..<0
         for index in 0..<count {
@@ -115,8 +116,10 @@ public enum ReadOnlyPages {
     }
 
     #if arch(x86_64) || arch(arm64)
+    private typealias ProgramHeader = Elf64_Phdr
     private typealias DynamicEntry = Elf64_Dyn
     #else
+    private typealias ProgramHeader = Elf32_Phdr
     private typealias DynamicEntry = Elf32_Dyn
     #endif
     #endif
