@@ -198,6 +198,30 @@ def measure_call(callee_pid, callee_uri, codec, seconds, workdir, snapshots=None
         stop_baresip(rundir)
 
 
+def agent_config(port, codec, capture, playback, processing="true", level="warning"):
+    """The agent's YAML for these measurements: UDP on loopback, every caller answered at once,
+    no real-time priority, no control interface."""
+    return f"""log:
+  level: {level}
+sip:
+  listen:
+    - {{transport: udp, address: 127.0.0.1, port: {port}}}
+  advertise: 127.0.0.1
+answer:
+  delayMs: 0
+  maxCalls: 4
+audio:
+  capture: {capture}
+  playback: {playback}
+  realtimePriority: null
+  codecs: [{codec}]
+  echoCancellation: {processing}
+  noiseSuppression: {processing}
+control:
+  enabled: false
+"""
+
+
 class SkipCallee(Exception):
     pass
 
@@ -222,25 +246,7 @@ def main():
         port = free_port()
         config = os.path.join(workdir, "intercom.yaml")
         with open(config, "w") as f:
-            f.write(f"""log:
-  level: warning
-sip:
-  listen:
-    - {{transport: udp, address: 127.0.0.1, port: {port}}}
-  advertise: 127.0.0.1
-answer:
-  delayMs: 0
-  maxCalls: 4
-audio:
-  capture: wav-loop:{workdir}/mic.wav
-  playback: "null"
-  realtimePriority: null
-  codecs: [{codec}]
-  echoCancellation: {processing}
-  noiseSuppression: {processing}
-control:
-  enabled: false
-""")
+            f.write(agent_config(port, codec, f"wav-loop:{workdir}/mic.wav", '"null"', processing))
         log = open(os.path.join(workdir, "intercom.log"), "w")
         agent = None if only == "baresip" else subprocess.Popen([binary, "run", "--config", config], stdout=log, stderr=subprocess.STDOUT)
         try:

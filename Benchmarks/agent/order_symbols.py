@@ -50,23 +50,7 @@ def main():
         port = measure.free_port()
         config = os.path.join(work, "intercom.yaml")
         with open(config, "w") as f:
-            f.write(f"""log:
-  level: notice
-sip:
-  listen:
-    - {{transport: udp, address: 127.0.0.1, port: {port}}}
-  advertise: 127.0.0.1
-answer:
-  delayMs: 0
-  maxCalls: 4
-audio:
-  capture: alsa:null
-  playback: alsa:null
-  realtimePriority: null
-  codecs: [{codec}]
-control:
-  enabled: false
-""")
+            f.write(measure.agent_config(port, codec, "alsa:null", "alsa:null", level="notice"))
         prefix = os.path.join(work, "callgrind.out")
         log_path = os.path.join(work, "intercom.log")
         with open(log_path, "w") as log:

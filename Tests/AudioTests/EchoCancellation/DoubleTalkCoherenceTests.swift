@@ -99,14 +99,20 @@ struct DoubleTalkCoherenceTests {
         return near
     }
 
+    /// The block ratios of `room` with no talker (far end only) and with ``talker(like:)``, both
+    /// from 1 s on.
+    static func farOnlyAndTalk(_ room: (echo: [Double], estimate: [Double], noise: [Double])) -> (farOnly: [Float], talk: [Float]) {
+        let silence = [Double](repeating: 0, count: room.echo.count)
+        let farOnly = ratios(echo: room.echo, estimate: room.estimate, noise: room.noise, near: silence, from: 1)
+        let talk = ratios(
+            echo: room.echo, estimate: room.estimate, noise: room.noise, near: talker(like: room.echo), from: 1,
+            talking: true)
+        return (farOnly, talk)
+    }
+
     @Test("an echo estimated with half the gain is explained; a talker as loud as the echo is not")
     func talkerAgainstEcho() {
-        let room = Self.scene(noiseLevel: -60, modelledMilliseconds: 1_000)
-        let silence = [Double](repeating: 0, count: room.echo.count)
-        let farOnly = Self.ratios(echo: room.echo, estimate: room.estimate, noise: room.noise, near: silence, from: 1)
-        let talk = Self.ratios(
-            echo: room.echo, estimate: room.estimate, noise: room.noise, near: Self.talker(like: room.echo), from: 1,
-            talking: true)
+        let (farOnly, talk) = Self.farOnlyAndTalk(Self.scene(noiseLevel: -60, modelledMilliseconds: 1_000))
         let threshold = AdaptiveEchoFilter.coherenceRatio
         let farMedian = Self.median(farOnly), talkMedian = Self.median(talk)
         #expect(farMedian < threshold / 4, "far-end only: median ratio \(farMedian)")
@@ -128,12 +134,7 @@ struct DoubleTalkCoherenceTests {
 
     @Test("with a young filter (60 ms of the path) a talker still stands out against the filter's own ratio")
     func youngFilter() {
-        let room = Self.scene(noiseLevel: -60, modelledMilliseconds: 60)
-        let silence = [Double](repeating: 0, count: room.echo.count)
-        let farOnly = Self.ratios(echo: room.echo, estimate: room.estimate, noise: room.noise, near: silence, from: 1)
-        let talk = Self.ratios(
-            echo: room.echo, estimate: room.estimate, noise: room.noise, near: Self.talker(like: room.echo), from: 1,
-            talking: true)
+        let (farOnly, talk) = Self.farOnlyAndTalk(Self.scene(noiseLevel: -60, modelledMilliseconds: 60))
         let mean = farOnly.reduce(0, +) / Float(farOnly.count)
         let factor = AdaptiveEchoFilter.coherenceBaselineFactor
         // The canceller's baseline is the mean ratio outside double talk: the talker must pass

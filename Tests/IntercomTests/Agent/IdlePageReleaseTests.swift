@@ -6,20 +6,20 @@ import Testing
 
 @Suite("IdlePageRelease: start-up pages given back once the agent has settled, never under a call")
 struct IdlePageReleaseTests {
+    /// A release settling for 2 s on a virtual-time loop, with the agent's idleness and the
+    /// releases it made in plain variables.
     final class Probe {
+        let loop = EmbeddedEventLoop()
         var idle = true
         var releases = 0
-    }
-
-    func make(_ loop: EmbeddedEventLoop, _ probe: Probe) -> IdlePageRelease {
-        IdlePageRelease(eventLoop: loop, settle: .seconds(2), isIdle: { probe.idle }, release: { probe.releases += 1 })
+        private(set) lazy var release = IdlePageRelease(
+            eventLoop: loop, settle: .seconds(2), isIdle: { [unowned self] in idle }, release: { [unowned self] in releases += 1 })
     }
 
     @Test("one release, exactly the settling time after arming")
     func settles() {
-        let loop = EmbeddedEventLoop()
         let probe = Probe()
-        let release = make(loop, probe)
+        let (loop, release) = (probe.loop, probe.release)
         release.arm()
         loop.advanceTime(by: .milliseconds(1_999))
         #expect(probe.releases == 0)
@@ -31,9 +31,8 @@ struct IdlePageReleaseTests {
 
     @Test("arming again before it fires moves it later: a burst of events gives one release")
     func rearming() {
-        let loop = EmbeddedEventLoop()
         let probe = Probe()
-        let release = make(loop, probe)
+        let (loop, release) = (probe.loop, probe.release)
         release.arm()
         loop.advanceTime(by: .milliseconds(1_500))
         release.arm()
@@ -46,9 +45,8 @@ struct IdlePageReleaseTests {
 
     @Test("a call in progress when it fires: no release until the call's end arms it again")
     func underACall() {
-        let loop = EmbeddedEventLoop()
         let probe = Probe()
-        let release = make(loop, probe)
+        let (loop, release) = (probe.loop, probe.release)
         release.arm()
         probe.idle = false
         loop.advanceTime(by: .seconds(5))
@@ -63,9 +61,8 @@ struct IdlePageReleaseTests {
 
     @Test("cancelled at shutdown: nothing runs afterwards")
     func cancelled() {
-        let loop = EmbeddedEventLoop()
         let probe = Probe()
-        let release = make(loop, probe)
+        let (loop, release) = (probe.loop, probe.release)
         release.arm()
         loop.advanceTime(by: .seconds(1))
         release.cancel()
