@@ -89,7 +89,7 @@ public final class AgentController: IntercomControlling {
                     account: registration.name,
                     registrar: configuration.accounts.first { $0.name == registration.name }?.registrar ?? "",
                     state: registration.phase.rawValue,
-                    expiresInSeconds: nil, lastError: registration.phase == .registered ? nil : registration.lastError)
+                    expiresInSeconds: nil, lastError: registration.lastError)
             },
             calls: snapshot.calls.map { call in
                 CallStatus(
