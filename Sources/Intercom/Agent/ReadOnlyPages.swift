@@ -20,7 +20,8 @@ import Glibc
 /// file's bytes, which a fault maps again. The walk runs inside `dl_iterate_phdr` (through the
 /// `CDynamicLinker` shim), which holds the loader's lock, so no library is being loaded or
 /// unloaded meanwhile. Under `mlockall` `madvise` refuses (counted in ``Release/failures``) and
-/// nothing changes.
+/// nothing changes. Under a debugger nothing is dropped: its breakpoints are written into code
+/// pages, and a dropped page would come back from the file without them.
 public enum ReadOnlyPages {
     /// What one ``release()`` did.
     public struct Release: Sendable, Equatable, CustomStringConvertible {
@@ -32,11 +33,14 @@ public enum ReadOnlyPages {
         public var bytes = 0
         /// Ranges `madvise` refused (memory locked, or not a plain file mapping).
         public var failures = 0
+        /// The process of the debugger or tracer attached, when one was: nothing was dropped.
+        public var tracer: Int?
 
         public init() {}
 
         public var description: String {
-            "\(bytes / 1024) kB of read-only pages in \(ranges) ranges of \(objects) objects" + (failures > 0 ? ", \(failures) refused" : "")
+            if let tracer { return "nothing: process \(tracer) traces this one (a debugger's breakpoints live in code pages)" }
+            return "\(bytes / 1024) kB of read-only pages in \(ranges) ranges of \(objects) objects" + (failures > 0 ? ", \(failures) refused" : "")
         }
     }
 
@@ -45,6 +49,10 @@ public enum ReadOnlyPages {
     public static func release() -> Release {
         var result = Release()
         #if canImport(Glibc)
+        if let tracer = tracerProcess(status: readStatus()) {
+            result.tracer = tracer
+            return result
+        }
         _ = withUnsafeMutablePointer(to: &result) { pointer in
             cdynamiclinker_iterate({ object, context in
                 guard let object, let context else { return 0 }
@@ -56,7 +64,27 @@ public enum ReadOnlyPages {
         return result
     }
 
+    /// The `TracerPid` of a `/proc/PID/status` text when it is not 0: the process tracing this
+    /// one (a debugger, strace).
+    static func tracerProcess(status: String) -> Int? {
+        for line in status.split(separator: "\n") where line.hasPrefix("TracerPid:") {
+            guard let pid = Int(line.dropFirst("TracerPid:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" })), pid != 0 else { return nil }
+            return pid
+        }
+        return nil
+    }
+
     #if canImport(Glibc)
+    /// This process's `/proc/self/status` (a few hundred bytes), or "" when it cannot be read.
+    private static func readStatus() -> String {
+        let descriptor = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 4_096)
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        return count > 0 ? String(decoding: bytes[..<count], as: UTF8.self) : ""
+    }
+
     /// One loaded object: its read-only `PT_LOAD` segments minus its RELRO range.
     private static func release(object: cdynamiclinker_object, into result: inout Release) {
         guard let rawHeaders = object.headers, object.headerCount > 0 else { return }

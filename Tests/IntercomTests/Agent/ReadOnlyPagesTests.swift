@@ -39,6 +39,7 @@ struct ReadOnlyPagesTests {
         // Measured at once: only the code of the measurement itself is back.
         let after = try Self.residentKilobytes(permissions: "r-xp")
         #expect(after < before, "resident code \(before) kB before, \(after) kB after")
+        #expect(release.tracer == nil)
         #expect(release.objects >= 2)  // the executable and at least libc
         #expect(release.ranges >= release.objects)
         #expect(release.bytes > 1_000_000)
@@ -62,5 +63,17 @@ struct ReadOnlyPagesTests {
         #expect(second.failures == 0)
         #expect(second.objects == first.objects)
         #expect(second.bytes == first.bytes)
+    }
+
+    @Test("under a debugger nothing is dropped: the tracer is read from TracerPid")
+    func tracer() {
+        let status = "Name:\tintercom\nState:\tS (sleeping)\nTgid:\t812\nPid:\t812\nPPid:\t1\nTracerPid:\t%@\nUid:\t0\t0\t0\t0\n"
+        #expect(ReadOnlyPages.tracerProcess(status: status.replacingOccurrences(of: "%@", with: "0")) == nil)
+        #expect(ReadOnlyPages.tracerProcess(status: status.replacingOccurrences(of: "%@", with: "4711")) == 4711)
+        #expect(ReadOnlyPages.tracerProcess(status: "") == nil)
+        #expect(ReadOnlyPages.tracerProcess(status: "TracerPid:\tgarbage\n") == nil)
+        var release = ReadOnlyPages.Release()
+        release.tracer = 4711
+        #expect("\(release)".contains("nothing: process 4711"))
     }
 }
