@@ -75,7 +75,8 @@ public enum ReadOnlyPages {
     }
 
     #if canImport(Glibc)
-    /// This process's `/proc/self/status` (a few hundred bytes), or "" when it cannot be read.
+    /// This process's `/proc/self/status` (about 1.5 kB; `TracerPid` is in its first lines), or ""
+    /// when it cannot be read.
     private static func readStatus() -> String {
         let descriptor = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return "" }
