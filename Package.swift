@@ -143,13 +143,15 @@ var targets: [Target] = [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
+        exclude: ["rodata.ld"],
         swiftSettings: swiftSettings,
         // Release builds link the Swift runtime, Foundation and Dispatch statically, with lld,
         // packed relative relocations and unused sections dropped: the shared libraries were
         // about 18 MB of the idle agent's resident memory (docs/benchmarks.md, "Agent footprint").
+        // rodata.ld keeps the constants in the read-only segment (why: in the file).
         linkerSettings: [
             .unsafeFlags(
-                ["-static-stdlib", "-lCoreFoundation", "-l_FoundationCollections", "-l_FoundationCShims", "-l_FoundationICU", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--gc-sections", "-Xlinker", "--no-export-dynamic"],
+                ["-static-stdlib", "-lCoreFoundation", "-l_FoundationCollections", "-l_FoundationCShims", "-l_FoundationICU", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--gc-sections", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-T", "-Xlinker", Context.packageDirectory + "/Sources/IntercomCLI/rodata.ld"],
                 .when(configuration: .release))
         ]
     ),
