@@ -174,7 +174,7 @@ var targets: [Target] = [
             .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
         ],
         path: "Benchmarks",
-        exclude: ["corpus", "c-parsers", "aec-rooms"],
+        exclude: ["corpus", "c-parsers", "aec-rooms", "agent"],
         swiftSettings: swiftSettings
     ),
     // What the interop and end-to-end tests of several test targets share: Kamailio and baresip
