@@ -45,7 +45,11 @@ struct WAVFileTests {
         let directory = try TemporaryDirectory()
         try original.write(to: directory.file("a.wav"))
         #expect(try WAVFile(contentsOf: directory.file("a.wav")) == original)
-        #expect(throws: WAVFileError.self) { try WAVFile(contentsOf: directory.file("missing.wav")) }
+        let missing = #expect(throws: WAVFileError.self) { try WAVFile(contentsOf: directory.file("missing.wav")) }
+        #expect(missing?.description.contains("cannot open \(directory.file("missing.wav")): No such file") == true)
+        let notAFile = #expect(throws: WAVFileError.self) { try WAVFile(contentsOf: directory.file("")) }
+        #expect(notAFile?.description.contains("cannot read") == true, "a directory opens but does not read")
+        #expect(try WAVFile(contentsOf: directory.file("a.wav")).floatSamples == original.samples.map { Float($0) / 32_768 })
     }
 
     @Test("32-bit float files scale to 16 bits, clip, and map NaN to 0")

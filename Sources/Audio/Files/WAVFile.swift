@@ -19,8 +19,12 @@ public struct WAVFile: Sendable, Hashable {
     public var encoding: Encoding
     /// The samples, interleaved, as 16-bit integers (floats scaled by 32768 and clipped).
     public var samples: [Int16]
-    /// The samples, interleaved, as floats of full scale ±1.0 (16-bit divided by 32768).
-    public var floatSamples: [Float]
+    /// The samples, interleaved, as floats of full scale ±1.0: a float file's own values (which
+    /// may exceed ±1.0), or the 16-bit samples divided by 32768 (made on each use).
+    public var floatSamples: [Float] { floats ?? samples.map { Float($0) / 32_768 } }
+    /// A float file's values as read; nil for a 16-bit file, whose floats follow from `samples`
+    /// (a copy of every sample kept for nothing would double a clip's memory).
+    private var floats: [Float]?
 
     /// Frames (samples per channel).
     public var frameCount: Int { format.channels == 0 ? 0 : samples.count / format.channels }
@@ -30,7 +34,6 @@ public struct WAVFile: Sendable, Hashable {
         self.format = format
         self.encoding = .pcm16
         self.samples = samples
-        self.floatSamples = samples.map { Float($0) / 32_768 }
     }
 
     /// Parses a whole file's bytes.
@@ -44,9 +47,8 @@ public struct WAVFile: Sendable, Hashable {
         switch parsed.encoding {
         case .pcm16:
             self.samples = parsed.pcm
-            self.floatSamples = parsed.pcm.map { Float($0) / 32_768 }
         case .float32:
-            self.floatSamples = parsed.float
+            self.floats = parsed.float
             self.samples = parsed.float.map { value in
                 let scaled = (value * 32_768).rounded()
                 if !(scaled == scaled) { return 0 }
@@ -57,10 +59,33 @@ public struct WAVFile: Sendable, Hashable {
 
     /// Reads and parses the file at `path`.
     public init(contentsOf path: String) throws(WAVFileError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WAVFileError(offset: 0, reason: "cannot read \(path)")
+        try self.init(bytes: try Self.bytes(ofFile: path))
+    }
+
+    /// The whole file at `path` read into one array, without an intermediate `Data` (which,
+    /// converted, held the file twice: a device opened for each call left that much more heap).
+    static func bytes(ofFile path: String) throws(WAVFileError) -> [UInt8] {
+        func failure(_ what: String) -> WAVFileError {
+            WAVFileError(offset: 0, reason: "cannot \(what) \(path): \(String(cString: strerror(errno)))")
         }
-        try self.init(bytes: [UInt8](data))
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw failure("stat") }
+        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw failure("read") }
+            if count == 0 { break }  // shorter than it was a moment ago: parse what is there
+            filled += count
+        }
+        if filled < bytes.count { bytes.removeLast(bytes.count - filled) }
+        return bytes
     }
 
     /// The canonical 16-bit PCM encoding of this file (44-byte header, then the samples).
