@@ -9,10 +9,14 @@
    resident memory (VmRSS) after 5 s idle. The loudspeaker is the null device (as a sound card
    would be: nothing kept in memory).
 2. Starts a baresip caller (Tests/Interop/baresip/start.sh: headless, a sine as microphone),
-   dials the agent through ctrl_tcp, and while the call is up for SECONDS samples the agent's
-   VmRSS (the highest) and its CPU time (utime + stime from /proc/PID/stat). Beside each VmRSS,
+   dials the agent through ctrl_tcp, and while the call is up for SECONDS (from 2 s after it was
+   established) samples the agent's VmRSS every 0.5 s (call_rss_kb: the median, what the call
+   holds once it runs; call_peak_rss_kb: the highest) and its CPU time (utime + stime from
+   /proc/PID/stat). Beside each VmRSS,
    RssAnon: the anonymous part, which stays resident whatever the kernel needs (no swap here);
-   the rest is file pages (code, constants) the kernel may drop and fault back in.
+   the rest is file pages (code, constants) the kernel may drop and fault back in. For the
+   agent, late_periods: the audio periods of that call its engine finished after their deadline
+   (from its call.audio log line).
 3. Does the same with a second baresip as the callee (answermode=auto) instead of the agent:
    the same measures of that baresip, idle and in the call.
 4. Call set-up: a raw SIP INVITE with an SDP offer over UDP to each callee, the time until its
@@ -30,7 +34,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 BARESIP = os.path.join(REPO, "Tests", "Interop", "baresip")
 TICK = os.sysconf("SC_CLK_TCK")
 # Idle means settled: the agent gives its start-up pages back 2 s after it has started
-# (ReadOnlyPages, IdlePageRelease), baresip's memory does not change after its start.
+# (ReadOnlyPages, SettledPageRelease), baresip's memory does not change after its start.
 IDLE_SECONDS = 5
 
 
@@ -181,9 +185,9 @@ def measure_call(callee_pid, callee_uri, codec, seconds, workdir, snapshots=None
         control.send("dial", callee_uri)
         control.wait_for("CALL_ESTABLISHED", 15)
         time.sleep(2)
-        ticks, wall, peak, anon, taken = cpu_ticks(callee_pid), time.time(), 0, 0, False
+        ticks, wall, samples, anon, taken = cpu_ticks(callee_pid), time.time(), [], 0, False
         while time.time() - wall < seconds:
-            peak = max(peak, rss_kb(callee_pid))
+            samples.append(rss_kb(callee_pid))
             anon = max(anon, rss_kb(callee_pid, "RssAnon"))
             if not taken and time.time() - wall >= seconds / 2:
                 snapshot(callee_pid, snapshots, f"{name}-call")
@@ -193,12 +197,12 @@ def measure_call(callee_pid, callee_uri, codec, seconds, workdir, snapshots=None
         cpu = 100 * used / (time.time() - wall)
         control.send("hangup")
         time.sleep(1)
-        return peak, anon, round(cpu, 2)
+        return sorted(samples)[len(samples) // 2], max(samples), anon, round(cpu, 2)
     finally:
         stop_baresip(rundir)
 
 
-def agent_config(port, codec, capture, playback, processing="true", level="warning"):
+def agent_config(port, codec, capture, playback, processing="true", level="info"):
     """The agent's YAML for these measurements: UDP on loopback, every caller answered at once,
     no real-time priority, no control interface."""
     return f"""log:
@@ -220,6 +224,16 @@ audio:
 control:
   enabled: false
 """
+
+
+def late_periods(log_path):
+    """The audio periods the agent's engine finished after their deadline in the last call, from
+    its `call.audio` log line (info level), or None when there is none."""
+    late = None
+    for line in open(log_path, errors="replace"):
+        if "call.audio:" in line and "late audio periods" in line:
+            late = int(line.split("late audio periods")[0].split()[-1])
+    return late
 
 
 class SkipCallee(Exception):
@@ -261,11 +275,13 @@ def main():
                 log.flush()
                 sys.stderr.write(open(os.path.join(workdir, "intercom.log")).read()[-3000:])
                 raise
-            peak, anon, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir,
+            rss, peak, anon, cpu = measure_call(agent.pid, f"sip:intercom@127.0.0.1:{port}", codec, seconds, workdir,
                                      snapshots, f"intercom-{codec}")
-            print(json.dumps({"callee": "intercom", "codec": codec, "processing": processing == "true", "idle_rss_kb": idle, "call_rss_kb": peak,
+            log.flush()
+            print(json.dumps({"callee": "intercom", "codec": codec, "processing": processing == "true", "idle_rss_kb": idle, "call_rss_kb": rss, "call_peak_rss_kb": peak,
                               "idle_anon_kb": idle_anon, "call_anon_kb": anon,
-                              "call_cpu_percent": cpu, "setup_ms": setup}))
+                              "call_cpu_percent": cpu, "setup_ms": setup,
+                              "late_periods": late_periods(os.path.join(workdir, "intercom.log"))}))
         except SkipCallee:
             pass
         finally:
@@ -284,9 +300,9 @@ def main():
             idle, idle_anon = rss_kb(pid), rss_kb(pid, "RssAnon")
             snapshot(pid, snapshots, f"baresip-{codec}-idle")
             setup = setup_time(callee_sip, codec)
-            peak, anon, cpu = measure_call(pid, f"sip:callee@127.0.0.1:{callee_sip}", codec, seconds, workdir,
+            rss, peak, anon, cpu = measure_call(pid, f"sip:callee@127.0.0.1:{callee_sip}", codec, seconds, workdir,
                                      snapshots, f"baresip-{codec}")
-            print(json.dumps({"callee": "baresip", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": peak,
+            print(json.dumps({"callee": "baresip", "codec": codec, "idle_rss_kb": idle, "call_rss_kb": rss, "call_peak_rss_kb": peak,
                               "idle_anon_kb": idle_anon, "call_anon_kb": anon,
                               "call_cpu_percent": cpu, "setup_ms": setup}))
         finally:

@@ -40,26 +40,23 @@ public struct IntercomService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let pageRelease = Mutex<IdlePageRelease?>(nil)
+        let pageRelease = Mutex<SettledPageRelease?>(nil)
         let onEvent = self.onEvent
         let agent = try await IntercomAgent.start(configuration: configuration, logger: logger) { event in
             onEvent(event)
-            switch event {
-            case .callEnded, .configurationReloaded: pageRelease.withLock { $0 }?.arm()
-            default: break
-            }
+            if Self.settlesPages(event) { pageRelease.withLock { $0 }?.arm() }
         }
         for (kind, address) in agent.localAddresses.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             logger.notice("listening for SIP over \(kind) on \(address)")
         }
         await onStart(agent)
         let logger = self.logger
-        let release = IdlePageRelease(
-            eventLoop: agent.eventLoop, settle: Self.settleBeforePageRelease, isIdle: { agent.calls.isEmpty },
+        let release = SettledPageRelease(
+            eventLoop: agent.eventLoop, settle: Self.settleBeforePageRelease,
             release: {
                 // Not inside the log call: its message is not evaluated below debug level.
                 let released = ReadOnlyPages.release()
-                logger.debug("idle: released \(released)")
+                logger.debug("settled: released \(released)")
             })
         pageRelease.withLock { $0 = release }
         release.arm()
@@ -72,10 +69,19 @@ public struct IntercomService: Service, CustomStringConvertible {
         await agent.shutdown()
     }
 
-    /// How long the agent must have been without events (start, a call's end, a reload) before
-    /// the pages start-up and the last call faulted in are given back (``ReadOnlyPages``):
-    /// long enough for the registrations' first answers.
+    /// How long the agent must have been without events (start, a call's set-up, answer or end,
+    /// a reload) before the pages start-up and calls faulted in are given back
+    /// (``ReadOnlyPages``, ``SettledPageRelease``): long enough for the registrations' first
+    /// answers and for a call's media to be running.
     static let settleBeforePageRelease = TimeAmount.seconds(2)
+
+    /// The events after which the agent runs code it will not run again soon.
+    static func settlesPages(_ event: AgentEvent) -> Bool {
+        switch event {
+        case .incomingCall, .outgoingCall, .callAnswered, .callEnded, .configurationReloaded: true
+        default: false
+        }
+    }
 
     /// SIGHUP: the new configuration, or the old one kept with the reasons.
     func reload(_ agent: IntercomAgent) async {

@@ -4,16 +4,15 @@ import Testing
 
 @testable import Intercom
 
-@Suite("IdlePageRelease: start-up pages given back once the agent has settled, never under a call")
-struct IdlePageReleaseTests {
-    /// A release settling for 2 s on a virtual-time loop, with the agent's idleness and the
-    /// releases it made in plain variables.
+@Suite("SettledPageRelease: pages given back once the agent has settled, also under a call")
+struct SettledPageReleaseTests {
+    /// A release settling for 2 s on a virtual-time loop, with the releases it made in a plain
+    /// variable.
     final class Probe {
         let loop = EmbeddedEventLoop()
-        var idle = true
         var releases = 0
-        private(set) lazy var release = IdlePageRelease(
-            eventLoop: loop, settle: .seconds(2), isIdle: { [unowned self] in idle }, release: { [unowned self] in releases += 1 })
+        private(set) lazy var release = SettledPageRelease(
+            eventLoop: loop, settle: .seconds(2), release: { [unowned self] in releases += 1 })
     }
 
     @Test("one release, exactly the settling time after arming")
@@ -43,20 +42,22 @@ struct IdlePageReleaseTests {
         #expect(probe.releases == 1)
     }
 
-    @Test("a call in progress when it fires: no release until the call's end arms it again")
-    func underACall() {
-        let probe = Probe()
-        let (loop, release) = (probe.loop, probe.release)
-        release.arm()
-        probe.idle = false
-        loop.advanceTime(by: .seconds(5))
-        #expect(probe.releases == 0)
-        probe.idle = true
-        loop.advanceTime(by: .seconds(5))
-        #expect(probe.releases == 0)
-        release.arm()
-        loop.advanceTime(by: .seconds(2))
-        #expect(probe.releases == 1)
+    @Test("a call's set-up, answer and end each move it later; what happens during a call does not")
+    func callEvents() {
+        let settling: [AgentEvent] = [
+            .incomingCall(id: "call#1", from: "sip:a@example.org", source: "127.0.0.1:5062"),
+            .outgoingCall(id: "call#2", to: "sip:b@example.org", button: "bell"),
+            .callAnswered(id: "call#1", direction: "incoming", codec: "PCMU"),
+            .callEnded(id: "call#1", direction: "incoming", result: "ended", seconds: 3),
+            .configurationReloaded(notes: []),
+        ]
+        for event in settling { #expect(IntercomService.settlesPages(event), "\(event.kind)") }
+        let other: [AgentEvent] = [
+            .callAudio(id: "call#1", lateCycles: 0, concealed: 0),
+            .wrongCode(caller: "sip:a@example.org", count: 1),
+            .configurationRefused(errors: ["x"]),
+        ]
+        for event in other { #expect(!IntercomService.settlesPages(event), "\(event.kind)") }
     }
 
     @Test("cancelled at shutdown: nothing runs afterwards")
