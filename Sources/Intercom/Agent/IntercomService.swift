@@ -56,7 +56,8 @@ public struct IntercomService: Service, CustomStringConvertible {
             release: {
                 // Not inside the log call: its message is not evaluated below debug level.
                 let released = ReadOnlyPages.release()
-                logger.debug("settled: released \(released)")
+                let trimmed = FreeHeapPages.release()
+                logger.debug("settled: released \(released)\(trimmed ? ", and free heap pages" : "")")
             })
         pageRelease.withLock { $0 = release }
         release.arm()
