@@ -111,10 +111,10 @@ struct AgentCallTests {
             let ignored = await pair.doorEvents.next { if case .ignoredLockedOut = $0 { true } else { false } }
             #expect(ignored != nil)
 
-            // Let 1.5 s of audio flow, then hang up.
-            for _ in 0..<100 {
+            // Let 4 s of audio flow (the microphone files loop every 2 s), then hang up.
+            for _ in 0..<200 {
                 let cycles = await pair.door.snapshot().calls.first?.engine?.cycles ?? 0
-                if cycles >= 100 { break }
+                if cycles >= 200 { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             try await pair.visitor.hangUp(callID: id)
@@ -137,15 +137,20 @@ struct AgentCallTests {
                 var heard: [Int16] = []
                 for _ in 0..<100 {
                     heard = (try? WAVFile(contentsOf: path).samples) ?? []
-                    if heard.count > 24_000 { break }
+                    if heard.count > 60_000 { break }
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 let spoken = try WAVFile(contentsOf: "\(pair.directory)/\(source)").samples
                 // Three 250 ms pieces of the source, each searched on its own (a loaded machine
                 // can stretch the playout delay mid-call, or conceal a frame inside one piece);
-                // audio that does not flow matches none of them.
+                // audio that does not flow matches none of them. Searched in the microphone's
+                // second pass (2 s = 32,000 samples later), after the echo cancellers' first
+                // second: the door's recording of the visitor's voice matched 0.66-0.87 there
+                // (0.49-0.54 on a loaded machine), 0.87-0.88 a pass later but for the first
+                // piece (0.69-0.73 in both passes; 0.89 with the visitor's processing off: the
+                // suppressor takes some of the near-end voice while the far end plays).
                 let matches = stride(from: 8_000, to: 20_000, by: 4_000).map { start in
-                    TestSignals.bestCorrelation(Array(spoken[start..<start + 4_000]), in: heard, from: start, lags: 0..<8_000)
+                    TestSignals.bestCorrelation(Array(spoken[start..<start + 4_000]), in: heard, from: start + 32_000, lags: 0..<8_000)
                 }
                 #expect(matches.filter { $0 > 0.6 }.count >= 2, "\(recording) (\(heard.count) samples) against \(source): \(matches)")
             }
