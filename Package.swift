@@ -93,6 +93,12 @@ var targets: [Target] = [
         name: "CDynamicLinker",
         path: "CSupport/CDynamicLinker"
     ),
+    // The kernel's GPIO character device (linux/gpio.h uAPI v2): the agent's GPIO buttons and
+    // door outputs (Intercom's GPIOLine, ButtonGPIO). ioctl is variadic, so Swift needs a shim.
+    .target(
+        name: "CGPIO",
+        path: "CSupport/CGPIO"
+    ),
     .systemLibrary(
         name: "CALSA",
         path: "CSupport/CALSA",
@@ -119,6 +125,7 @@ var targets: [Target] = [
             "SRTP",
             "Audio",
             "CDynamicLinker",
+            "CGPIO",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
