@@ -5,7 +5,7 @@ import Synchronization
 /// A button input on a named pipe: every line written to the FIFO (`echo > /run/intercom/bell`)
 /// is one press. The FIFO is created when missing and opened read-write, so that it stays open
 /// between writers; a thread of its own blocks in `read` and hands presses to the agent.
-final class ButtonFIFO: @unchecked Sendable {
+final class ButtonFIFO: ButtonSource, @unchecked Sendable {
     let path: String
     private let descriptor: Int32
     private let thread: Thread

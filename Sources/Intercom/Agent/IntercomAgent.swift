@@ -48,7 +48,7 @@ public final class IntercomAgent: @unchecked Sendable {
     private var attempts: [String: ButtonAttempt] = [:]
     private var doorOpens: [String: (count: Int, last: NIODeadline?)] = [:]
     private var shuttingDown = false
-    private var buttonInputs: [ButtonFIFO] = []
+    private var buttonInputs: [any ButtonSource] = []
     /// An RTP session bound ahead of the next incoming call, with the router its handler feeds,
     /// so that answering an INVITE binds nothing: binding two sockets through NIO's bootstrap
     /// (a name resolution and hops between threads) took most of the INVITE to 200 OK time.
@@ -325,33 +325,38 @@ public final class IntercomAgent: @unchecked Sendable {
         client.start()
     }
 
-    /// Opens the inputs of the configured buttons (closing the previous ones).
+    /// Opens the inputs of the configured buttons (closing the previous ones). An input that
+    /// does not open is logged and left out; the button still works from the control interface.
     func openButtonInputs() {
         for input in buttonInputs { input.close() }
         buttonInputs = []
+        func open(_ name: String, _ make: (Logger, @escaping @Sendable () -> Void) throws -> any ButtonSource) {
+            do {
+                buttonInputs.append(
+                    try make(logger) { [weak self] in
+                        guard let agent = self else { return }
+                        agent.eventLoop.execute {
+                            do {
+                                try agent.press(button: name)
+                            } catch {
+                                agent.logger.warning("button \(name): \(error)")
+                            }
+                        }
+                    })
+            } catch {
+                logger.error("button \(name): \(error)")
+            }
+        }
         for button in configuration.buttons {
             switch button.input {
             case .none:
                 break
             case .fifo(let path):
-                let name = button.name
-                do {
-                    buttonInputs.append(
-                        try ButtonFIFO(path: path, logger: logger) { [weak self] in
-                            guard let agent = self else { return }
-                            agent.eventLoop.execute {
-                                do {
-                                    try agent.press(button: name)
-                                } catch {
-                                    agent.logger.warning("button \(name): \(error)")
-                                }
-                            }
-                        })
-                } catch {
-                    logger.error("button \(name): \(error)")
+                open(button.name) { logger, press in try ButtonFIFO(path: path, logger: logger, press: press) }
+            case .gpio(let chip, let line, let activeLow):
+                open(button.name) { logger, press in
+                    try ButtonGPIO(chip: chip, line: line, activeLow: activeLow, logger: logger, press: press)
                 }
-            case .gpio(let chip, let line, _):
-                logger.error("button \(button.name): GPIO input \(chip) line \(line): libgpiod support is not built in this version; use a FIFO or the control interface")
             }
         }
     }

@@ -247,7 +247,8 @@ public enum ButtonInput: Sendable, Hashable {
     case none
     /// A line written to this FIFO (created if missing) is a press.
     case fifo(path: String)
-    /// A GPIO input line through libgpiod, pressed on its active edge.
+    /// A GPIO input line of the kernel's GPIO character device, pressed on its active edge
+    /// (debounced by the kernel for 10 ms where the chip allows, and 200 ms between presses).
     case gpio(chip: String, line: Int, activeLow: Bool)
 }
 
@@ -278,7 +279,7 @@ public struct DoorConfiguration: Sendable, Hashable {
 
 /// How a door opens.
 public enum DoorAction: Sendable, Hashable {
-    /// Drives a GPIO output line active for `pulseMs` through libgpiod.
+    /// Drives a GPIO output line (the kernel's GPIO character device) active for `pulseMs`.
     case gpio(chip: String, line: Int, pulseMs: Int, activeLow: Bool)
     /// Runs the program with these arguments (no shell); the caller is in its environment
     /// (`INTERCOM_CALLER`, `INTERCOM_DOOR`, `INTERCOM_SOURCE`).
