@@ -24,6 +24,8 @@ final class ButtonGPIO: ButtonSource, @unchecked Sendable {
     private let wakeWrite: Int32
     private let thread: Thread
     private let stopping = StopFlag()
+    /// Signalled by the thread once it has released the line.
+    private let released = DispatchSemaphore(value: 0)
 
     /// Requests the line; `press` runs on the reading thread.
     ///
@@ -50,6 +52,7 @@ final class ButtonGPIO: ButtonSource, @unchecked Sendable {
         self.wakeWrite = wakeWrite
         let startLevel = cgpio_get_value(descriptor)
         let stopping = self.stopping
+        let released = self.released
         let name = "GPIO \(path) line \(line)"
         thread = Thread {
             var polls = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
@@ -80,22 +83,26 @@ final class ButtonGPIO: ButtonSource, @unchecked Sendable {
             }
             Glibc.close(descriptor)
             Glibc.close(wakeRead)
+            released.signal()
         }
         thread.name = "button \(name)"
         thread.start()
         logger.info("button input: \(name) (\(activeLow ? "active low" : "active high"), \(debounce)) presses it")
     }
 
+    /// Stops reading and waits (a few microseconds, at most a second) until the thread has
+    /// released the line: a reload that opens the same line again right after would find it
+    /// still held (EBUSY).
     func close() {
         stopping.value.store(true, ordering: .releasing)
         var wake: UInt8 = 0
         _ = write(wakeWrite, &wake, 1)
+        _ = released.wait(timeout: .now() + .seconds(1))
         Glibc.close(wakeWrite)
     }
 
+    /// CLOCK_MONOTONIC, through Dispatch.
     private static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+        DispatchTime.now().uptimeNanoseconds
     }
 }
