@@ -512,7 +512,8 @@ public final class IntercomAgent: @unchecked Sendable {
             }
             client.stop()
         }
-        eventLoop.scheduleTask(in: .seconds(5)) { startNew() }
+        // On the event loop (reload submits this): the closure and its state stay there.
+        eventLoop.assumeIsolated().scheduleTask(in: .seconds(5)) { startNew() }
     }
 
     // MARK: - Events
