@@ -30,7 +30,7 @@ final class ButtonGPIO: ButtonSource, @unchecked Sendable {
     /// Requests the line; `press` runs on the reading thread.
     ///
     /// - Throws: ``AgentError`` naming the chip, the line and what to do about it.
-    init(chip: String, line: Int, activeLow: Bool, logger: Logger, press: @escaping @Sendable () -> Void) throws {
+    convenience init(chip: String, line: Int, activeLow: Bool, logger: Logger, press: @escaping @Sendable () -> Void) throws {
         let path = GPIOLine.devicePath(chip)
         guard let offset = UInt32(exactly: line) else { throw AgentError("buttons: GPIO \(path) line \(line): not a line number") }
         var requested = cgpio_request_input(path, offset, activeLow ? 1 : 0, Self.kernelDebounceMicroseconds, "intercom button")
@@ -42,18 +42,37 @@ final class ButtonGPIO: ButtonSource, @unchecked Sendable {
         }
         let descriptor = requested
         guard descriptor >= 0 else { throw AgentError("buttons: \(GPIOLine.reason(-descriptor, path: path, line: line))") }
+        try self.init(
+            descriptor: descriptor, name: "GPIO \(path) line \(line)", logger: logger,
+            level: { cgpio_get_value($0) },
+            nextLevel: { descriptor in
+                let event = cgpio_read_event(descriptor)
+                return event > 0 ? cgpio_get_value(descriptor) : event
+            },
+            press: press)
+        logger.info("button input: GPIO \(path) line \(line) (\(activeLow ? "active low" : "active high"), \(debounce)) presses it")
+    }
+
+    /// Watches `descriptor` (a requested line, owned from here on): `level` reads its logical
+    /// level (0 or 1, or -errno) at start, `nextLevel` consumes one pending edge event and reads
+    /// the level after it, `release` closes it when the thread ends. Tests pass a pipe and
+    /// closures of their own.
+    init(
+        descriptor: Int32, name: String, logger: Logger, level: @escaping @Sendable (Int32) -> Int32,
+        nextLevel: @escaping @Sendable (Int32) -> Int32, release: @escaping @Sendable (Int32) -> Void = { _ = Glibc.close($0) },
+        press: @escaping @Sendable () -> Void
+    ) throws {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else {
-            Glibc.close(descriptor)
-            throw AgentError("buttons: GPIO \(path) line \(line): cannot make a pipe: \(String(cString: strerror(errno)))")
+            release(descriptor)
+            throw AgentError("buttons: \(name): cannot make a pipe: \(String(cString: strerror(errno)))")
         }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         let (wakeRead, wakeWrite) = (ends[0], ends[1])
         self.wakeWrite = wakeWrite
-        let startLevel = cgpio_get_value(descriptor)
+        let startLevel = level(descriptor)
         let stopping = self.stopping
         let released = self.released
-        let name = "GPIO \(path) line \(line)"
         thread = Thread {
             var polls = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
             var failure: String?
@@ -70,8 +89,7 @@ final class ButtonGPIO: ButtonSource, @unchecked Sendable {
                     failure = "the line reported an error (revents \(polls[0].revents))"
                     break
                 }
-                let event = cgpio_read_event(descriptor)
-                let level = event > 0 ? cgpio_get_value(descriptor) : event
+                let level = nextLevel(descriptor)
                 guard level >= 0 else {
                     failure = String(cString: strerror(-level))
                     break
@@ -81,13 +99,12 @@ final class ButtonGPIO: ButtonSource, @unchecked Sendable {
             if let failure, !stopping.value.load(ordering: .acquiring) {
                 logger.error("button input \(name) stopped: \(failure)")
             }
-            Glibc.close(descriptor)
+            release(descriptor)
             Glibc.close(wakeRead)
             released.signal()
         }
         thread.name = "button \(name)"
         thread.start()
-        logger.info("button input: \(name) (\(activeLow ? "active low" : "active high"), \(debounce)) presses it")
     }
 
     /// Stops reading and waits (a few microseconds, at most a second) until the thread has

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @testable import Intercom
@@ -72,5 +73,65 @@ import Testing
         var filter = ButtonEdgeFilter(active: true, holdOffNanoseconds: 200_000_000)
         // The first press after the start has no hold-off to wait for.
         #expect(Self.presses(&filter, [(true, 1), (false, 2), (true, 3)]) == [false, false, true])
+    }
+
+    /// A line stand-in: a pipe whose read end the button watches; each byte written is one
+    /// edge event, and its value (0 or 1) the level after it.
+    final class FakeLine: Sendable {
+        let read: Int32, write: Int32
+        init() throws {
+            var ends: [Int32] = [0, 0]
+            guard pipe(&ends) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            (read, write) = (ends[0], ends[1])
+        }
+        func edge(to level: UInt8) {
+            var byte = level
+            _ = Glibc.write(write, &byte, 1)
+        }
+        static func nextLevel(_ descriptor: Int32) -> Int32 {
+            var byte: UInt8 = 0
+            return Glibc.read(descriptor, &byte, 1) == 1 ? Int32(byte) : -EIO
+        }
+    }
+
+    @Test("the reading thread: one press per push, and close() returns once it has released the line")
+    func readingThread() async throws {
+        let line = try FakeLine()
+        defer { Glibc.close(line.write) }
+        let presses = Atomic<Int>(0)
+        let released = Atomic<Bool>(false)
+        let button = try ButtonGPIO(
+            descriptor: line.read, name: "fake line", logger: Logger(label: "test"), level: { _ in 0 },
+            nextLevel: FakeLine.nextLevel,
+            release: { descriptor in
+                // Slow, so that a close() that did not wait would return before it.
+                usleep(50_000)
+                Glibc.close(descriptor)
+                released.store(true, ordering: .releasing)
+            },
+            press: { presses.add(1, ordering: .relaxed) })
+        line.edge(to: 1)
+        line.edge(to: 0)
+        for _ in 0..<200 where presses.load(ordering: .relaxed) < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(presses.load(ordering: .relaxed) == 1, "one push, one press")
+
+        // close() waits for the thread to release the line (a reload may request it again at
+        // once), and no longer than that: the thread saw the wake-up.
+        let elapsed = ContinuousClock().measure { button.close() }
+        let releasedBeforeReturn = released.load(ordering: .acquiring)
+        #expect(releasedBeforeReturn, "the line was released before close() returned")
+        #expect(elapsed < .milliseconds(500), "close took \(elapsed)")
+    }
+
+    @Test("a line that fails ends the thread (the reason logged); close() returns at once")
+    func failingLine() throws {
+        let line = try FakeLine()
+        defer { Glibc.close(line.write) }
+        let button = try ButtonGPIO(
+            descriptor: line.read, name: "fake line", logger: Logger(label: "test"), level: { _ in 0 },
+            nextLevel: { _ in -EIO }, press: {})
+        line.edge(to: 1)
+        let elapsed = ContinuousClock().measure { button.close() }
+        #expect(elapsed < .milliseconds(500), "close took \(elapsed)")
     }
 }
