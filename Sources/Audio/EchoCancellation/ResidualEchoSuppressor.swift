@@ -19,7 +19,7 @@ import Glibc
 ///   estimate explains (no talker there), which are suppressed as in single talk.
 ///
 /// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored at
-/// -25 dB where echo dominates and -15 dB where noise does. The suppressor also measures how
+/// -25 dB where echo dominates and -20 dB where noise does. The suppressor also measures how
 /// much of the microphone the echo estimate explains (``explainedShare``, from the coherence
 /// of the two), which the canceller uses to tell double talk from a poorly modelled echo.
 /// Allocates nothing after init.
@@ -99,9 +99,9 @@ struct ResidualEchoSuppressor: ~Copyable {
     static let echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
     static let echoHold: Float = 0.6
-    /// Gain floors where echo or noise dominates (-25 dB, -15 dB).
+    /// Gain floors where echo or noise dominates (-25 dB, -20 dB).
     static let echoFloor: Float = 0.056
-    static let noiseFloor: Float = 0.18
+    static let noiseFloor: Float = 0.1
     /// Bias compensation of the minimum-statistics noise estimate.
     static let noiseBias: Float = 1.8
 
