@@ -246,8 +246,13 @@ struct ResidualEchoSuppressor: ~Copyable {
         let closeSubwindow = blockInSubwindow >= subwindowBlocks
         let minima = windowMinima + subwindowIndex * K
         if echoSuppression {
-            updateLeakage(farActive: farActive)
-            updateReverb(farActive: farActive, delayedFarPower: delayedFarPower, tailDecay: tailDecay)
+            // The residual-echo models learn only where the echo estimate explains part of
+            // the microphone. With no echo at all (a sealed housing, a headset), or while a
+            // talker the detector has not flagged speaks, |E|² follows the talker, and a slope
+            // learnt from it would suppress the talker whenever the far end speaks.
+            let learn = farActive && explainedShare >= Self.learningExplainedShare
+            updateLeakage(farActive: learn)
+            updateReverb(farActive: learn, delayedFarPower: delayedFarPower, tailDecay: tailDecay)
         }
         let suppress = echoSuppression || noiseSuppression
         let weight = Self.decisionDirectedWeight
@@ -415,4 +420,6 @@ struct ResidualEchoSuppressor: ~Copyable {
     }
 
     static let coherenceSmoothing: Float = 0.8
+    /// The least ``explainedShare`` at which the residual-echo regressions learn.
+    static let learningExplainedShare: Float = 0.2
 }

@@ -92,6 +92,26 @@ struct CaptureProcessorTests {
         #expect(abs(level) <= 1, "near level \(level) dB")
     }
 
+    /// A housing that seals the loudspeaker from the microphone, or a headset: the far end
+    /// talks, nothing of it reaches the microphone, and the visitor talks over it. No residual
+    /// echo may be learnt from the visitor's voice.
+    @Test("far end talking but no echo at all: the near talker passes untouched")
+    func nearWithoutEcho() throws {
+        var scene = EchoScene(seconds: 8, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 1.0...7.5)
+        scene.echo = [Double](repeating: 0, count: scene.far.count)
+        scene.mic = EchoSignals.sum(scene.near, scene.noise)
+        let out = try Self.process(scene)
+        var nn = 0.0, on = 0.0, distortion = 0.0
+        for i in scene.from(2.0) where scene.far[i] != 0 {
+            nn += scene.near[i] * scene.near[i]
+            on += out[i] * scene.near[i]
+            distortion += (out[i] - scene.near[i]) * (out[i] - scene.near[i])
+        }
+        let level = 10 * log10(on / nn), snr = 10 * log10(nn / distortion)
+        #expect(abs(level) <= 0.5, "near level \(level) dB")
+        #expect(snr >= 18, "near talker over what the processing changed: \(snr) dB")
+    }
+
     @Test("echoCancellation = false leaves the echo; noiseSuppression = false leaves the noise")
     func switches() throws {
         let scene = EchoScene(seconds: 5, rt60: 0.25, bulkMilliseconds: 30)
