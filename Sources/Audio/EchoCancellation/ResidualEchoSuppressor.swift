@@ -14,8 +14,8 @@ import Glibc
 ///   decay the filter shows, regressed the same way), which covers what a young filter has
 ///   not yet modelled and the tail after the far end stops; and the last value held with a
 ///   decay (the unboosted value). Outside double talk the estimate is boosted 30× (and that is
-///   held too), so that far-end single talk is suppressed to the floor; in double talk it is not
-///   boosted, from the first block on, so that the talker passes, except in bins whose error the
+///   held too), so that far-end single talk is suppressed to the floor; in double talk it enters
+///   the gain unbiased, from the first block on, so that the talker passes, except in bins whose error the
 ///   estimate explains (no talker there), which are suppressed as in single talk.
 ///
 /// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored at
@@ -86,9 +86,9 @@ struct ResidualEchoSuppressor: ~Copyable {
     static let singleTalkBoost: Float = 30
     /// Error-over-microphone power ratio above which a bin falls back to the microphone.
     static let amplificationLimit: Float = 10
-    /// Residual-echo over-estimation in double talk: none beyond ``echoOverestimation``, so
-    /// that the talker passes.
-    static let doubleTalkBoost: Float = 1
+    /// Residual-echo scaling in double talk: it takes back ``echoOverestimation``, so that the
+    /// estimate enters the gain unbiased and the talker passes.
+    static let doubleTalkBoost: Float = 0.5
     /// In double talk, a bin whose error power is below this many times its unboosted residual
     /// echo and noise estimate holds no talker, and gets the single-talk boost.
     static let doubleTalkBinGate: Float = 4
