@@ -18,10 +18,11 @@ import Glibc
 ///   the gain unbiased, from the first block on, so that the talker passes, except in bins whose error the
 ///   estimate explains (no talker there), which are suppressed as in single talk.
 ///
-/// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored at
-/// -25 dB where echo dominates and -20 dB where noise does. The suppressor also measures how
-/// much of the microphone the echo estimate explains (``explainedShare``, from the coherence
-/// of the two), which the canceller uses to tell double talk from a poorly modelled echo.
+/// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored
+/// where echo dominates at -40 dB (-25 dB in double talk) and where noise does at -20 dB.
+/// The suppressor also measures how much of the microphone the echo estimate explains
+/// (``explainedShare``, from the coherence of the two), which the canceller uses to tell
+/// double talk from a poorly modelled echo.
 /// Allocates nothing after init.
 struct ResidualEchoSuppressor: ~Copyable {
     let blockSamples: Int
@@ -99,7 +100,9 @@ struct ResidualEchoSuppressor: ~Copyable {
     static let echoOverestimation: Float = 2
     /// Per-block decay of the held residual echo (about 60 ms at 8 ms blocks).
     static let echoHold: Float = 0.6
-    /// Gain floors where echo or noise dominates (-25 dB, -20 dB).
+    /// Gain floors where echo dominates: -40 dB outside double talk, where no talker can lose
+    /// anything by it, and -25 dB in double talk; and where noise dominates, -20 dB.
+    static let singleTalkEchoFloor: Float = 0.01
     static let echoFloor: Float = 0.056
     static let noiseFloor: Float = 0.1
     /// Bias compensation of the minimum-statistics noise estimate.
@@ -309,7 +312,8 @@ struct ResidualEchoSuppressor: ~Copyable {
             let interference = echoPart + noisePart + 1e-14
             let posterior = pe / interference
             let prior = weight * previousClean[k] / interference + (1 - weight) * max(posterior - 1, 0)
-            let floor = echoPart > noisePart ? Self.echoFloor : Self.noiseFloor
+            let floor = echoPart > noisePart
+                ? (doubleTalk ? Self.echoFloor : Self.singleTalkEchoFloor) : Self.noiseFloor
             var gain = prior / (1 + prior)
             if !(gain >= floor) { gain = floor }
             previousClean[k] = gain * gain * pe
