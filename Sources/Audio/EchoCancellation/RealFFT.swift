@@ -168,6 +168,30 @@ struct RealFFT: ~Copyable {
             let halfSize = size / 2
             let wr = stageCos + offset, wi = stageSin + offset
             var start = 0
+            if halfSize >= SIMDMemory.lanes {
+                // Eight butterflies at a time (halfSize is a multiple of eight from here on).
+                while start < half {
+                    let ra = zr + start, ia = zi + start
+                    let rb = ra + halfSize, ib = ia + halfSize
+                    var k = 0
+                    while k < halfSize {
+                        let cr = SIMDMemory.load(wr, k), ci = SIMDMemory.load(wi, k)
+                        let br = SIMDMemory.load(rb, k), bi = SIMDMemory.load(ib, k)
+                        let tr = br * cr - bi * ci
+                        let ti = br * ci + bi * cr
+                        let ar = SIMDMemory.load(ra, k), ai = SIMDMemory.load(ia, k)
+                        SIMDMemory.store(ar - tr, rb, k)
+                        SIMDMemory.store(ai - ti, ib, k)
+                        SIMDMemory.store(ar + tr, ra, k)
+                        SIMDMemory.store(ai + ti, ia, k)
+                        k += SIMDMemory.lanes
+                    }
+                    start += size
+                }
+                offset += halfSize
+                size *= 2
+                continue
+            }
             while start < half {
                 let ra = zr + start, ia = zi + start
                 let rb = ra + halfSize, ib = ia + halfSize

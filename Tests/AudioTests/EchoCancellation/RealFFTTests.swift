@@ -7,7 +7,7 @@ import Glibc
 
 @Suite("RealFFT")
 struct RealFFTTests {
-    @Test("matches a direct DFT and inverts exactly", arguments: [16, 256])
+    @Test("matches a direct DFT and inverts exactly", arguments: [16, 32, 256, 512])
     func transform(count: Int) {
         let fft = RealFFT(count: count)
         var random = EchoSignals.Random(seed: UInt64(count))
