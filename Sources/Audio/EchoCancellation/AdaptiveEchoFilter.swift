@@ -505,8 +505,12 @@ struct AdaptiveEchoFilter: ~Copyable {
             measureShape()
         }
         guard farActive else {
-            doubleTalk = false
-            doubleTalkHeld = false
+            // A pause of the far end (between its words, while their echo still arrives over
+            // a long path) does not end double talk: the last decision holds through its
+            // hangover, so that the post-filter stays gentle on a talker the echo overlaps.
+            if doubleTalkHangover > 0 { doubleTalkHangover -= 1 }
+            doubleTalk = doubleTalkHangover > 0
+            doubleTalkHeld = doubleTalk
             return
         }
         estimateLeakage(error: error, echo: echo)

@@ -48,6 +48,41 @@ struct CaptureProcessorTests {
         #expect(erle >= 20, "ERLE after double talk \(erle) dB")
     }
 
+    /// On a long echo path the echo of a word still arrives while the far end already pauses
+    /// before the next: a pause of the far end must not end double talk at once (the
+    /// post-filter would crush the talker under the arriving echo), only after the hangover.
+    @Test("double talk holds through a pause of the far end, for its hangover only")
+    func doubleTalkThroughFarPause() throws {
+        let scene = EchoScene(seconds: 8, rt60: 0.25, bulkMilliseconds: 30, nearSpan: 4.0...7.5)
+        var processor = try CaptureProcessor(.init(maximumEchoPathMilliseconds: 300))
+        let frame = processor.frameSamples
+        let far = scene.farPCM, mic = scene.micPCM
+        let silence = [Int16](repeating: 0, count: frame)
+        var out = [Int16](repeating: 0, count: frame)
+        var pauseFrom: Int?
+        var duringPause = [Bool]()
+        for start in stride(from: 0, to: mic.count - frame + 1, by: frame) {
+            let paused = pauseFrom.map { start >= $0 } ?? false
+            let farFrame = paused ? silence[...] : far[start..<(start + frame)]
+            farFrame.withUnsafeBufferPointer { f in
+                mic[start..<(start + frame)].withUnsafeBufferPointer { m in
+                    out.withUnsafeMutableBufferPointer { processor.process(far: f, mic: m, out: $0) }
+                }
+            }
+            if paused {
+                duringPause.append(processor.statistics.doubleTalkActive)
+                if duringPause.count == 40 { break }
+            } else if pauseFrom == nil, start >= 5 * EchoSignals.rate, processor.statistics.doubleTalkActive {
+                pauseFrom = start + frame
+            }
+        }
+        try #require(pauseFrom != nil, "no double talk flagged during the talker")
+        #expect(duringPause.count == 40)
+        // The hangover is 25 blocks of 8 ms: 200 ms, 20 frames.
+        #expect(duringPause.prefix(15).allSatisfy { $0 }, "\(duringPause)")
+        #expect(duringPause.suffix(15).allSatisfy { !$0 }, "\(duringPause)")
+    }
+
     @Test("both stages off: the microphone comes out unchanged, latencySamples late, also after a reset")
     func bypass() throws {
         var processor = try CaptureProcessor(.init(echoCancellation: false, noiseSuppression: false))
