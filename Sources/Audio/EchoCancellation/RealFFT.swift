@@ -168,11 +168,11 @@ struct RealFFT: ~Copyable {
             let halfSize = size / 2
             let wr = stageCos + offset, wi = stageSin + offset
             var start = 0
-            if halfSize >= SIMDMemory.lanes {
-                // Eight butterflies at a time (halfSize is a multiple of eight from here on).
-                while start < half {
-                    let ra = zr + start, ia = zi + start
-                    let rb = ra + halfSize, ib = ia + halfSize
+            while start < half {
+                let ra = zr + start, ia = zi + start
+                let rb = ra + halfSize, ib = ia + halfSize
+                if halfSize >= SIMDMemory.lanes {
+                    // Eight butterflies at a time (halfSize is a multiple of eight from here on).
                     var k = 0
                     while k < halfSize {
                         let cr = SIMDMemory.load(wr, k), ci = SIMDMemory.load(wi, k)
@@ -186,24 +186,17 @@ struct RealFFT: ~Copyable {
                         SIMDMemory.store(ai + ti, ia, k)
                         k += SIMDMemory.lanes
                     }
-                    start += size
-                }
-                offset += halfSize
-                size *= 2
-                continue
-            }
-            while start < half {
-                let ra = zr + start, ia = zi + start
-                let rb = ra + halfSize, ib = ia + halfSize
-                for k in 0..<halfSize {
-                    let br = rb[k], bi = ib[k]
-                    let tr = br * wr[k] - bi * wi[k]
-                    let ti = br * wi[k] + bi * wr[k]
-                    let ar = ra[k], ai = ia[k]
-                    rb[k] = ar - tr
-                    ib[k] = ai - ti
-                    ra[k] = ar + tr
-                    ia[k] = ai + ti
+                } else {
+                    for k in 0..<halfSize {
+                        let br = rb[k], bi = ib[k]
+                        let tr = br * wr[k] - bi * wi[k]
+                        let ti = br * wi[k] + bi * wr[k]
+                        let ar = ra[k], ai = ia[k]
+                        rb[k] = ar - tr
+                        ib[k] = ai - ti
+                        ra[k] = ar + tr
+                        ia[k] = ai + ti
+                    }
                 }
                 start += size
             }

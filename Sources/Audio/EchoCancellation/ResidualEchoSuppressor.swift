@@ -15,8 +15,8 @@ import Glibc
 ///   not yet modelled and the tail after the far end stops; and the last value held with a
 ///   decay (the unboosted value). Outside double talk the estimate is boosted 30× (and that is
 ///   held too), so that far-end single talk is suppressed to the floor; in double talk it enters
-///   the gain unbiased, from the first block on, so that the talker passes, except in bins whose error the
-///   estimate explains (no talker there), which are suppressed as in single talk.
+///   the gain unbiased, from the first block on, so that the talker passes, except in bins whose
+///   error the estimate explains (no talker there), which are suppressed as in single talk.
 ///
 /// The gain is a Wiener gain of a decision-directed a-priori SNR (Ephraim-Malah), floored
 /// where echo dominates at -40 dB (-25 dB in double talk) and where noise does at -20 dB.
