@@ -69,7 +69,8 @@ public final class BaresipInterop: Sendable {
     }
 
     /// Starts baresip on a random even SIP port of 23000-29998 (it also binds the next one
-    /// for TLS) with a ctrl_tcp port beside it, trying other ports up to three times.
+    /// for TLS) with a ctrl_tcp port on an odd port of 30001-32601 (never another instance's
+    /// SIP port), trying other ports up to three times (start.sh fails when a port is taken).
     /// `account` gets the SIP port.
     public static func start(account: (Int) -> String, audio: Audio = .sine) async throws -> BaresipInterop {
         guard KamailioInterop.executable(named: "baresip") != nil else {
@@ -78,7 +79,7 @@ public final class BaresipInterop: Sendable {
         var failures: [String] = []
         for _ in 0..<3 {
             let sipPort = Int.random(in: 11_500...14_999) * 2
-            let ctrlPort = sipPort + 2_000 + Int.random(in: 0...500) * 2
+            let ctrlPort = 30_001 + Int.random(in: 0...1_300) * 2
             let runDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("swiftsip-baresip-\(UUID().uuidString.prefix(8))")
             var environment = [

@@ -92,11 +92,20 @@ start_detached "$log" "$baresip" -f "$rundir"
 pid=$DETACHED_PID
 echo "$pid" >"$rundir/baresip.pid"
 
-# Whether 127.0.0.1:port is a listening TCP socket.
+# Whether baresip itself listens on 127.0.0.1:port (TCP). Another program listening there
+# would accept the tests' connections in its place (seen in CI: ctrl_tcp's bind failed on a
+# port taken by another test's peer, and the test talked to that peer), so the socket's inode
+# must be one of baresip's descriptors.
 listening() {
-    local hex
+    local hex inode
     hex=$(printf '0100007F:%04X' "$1")
-    awk -v local="$hex" '$2 == local && $4 == "0A" { found = 1 } END { exit !found }' /proc/net/tcp
+    inode=$(awk -v local="$hex" '$2 == local && $4 == "0A" { print $10; exit }' /proc/net/tcp)
+    [[ -n $inode ]] || return 1
+    local fd
+    for fd in /proc/"$pid"/fd/*; do
+        [[ $(readlink "$fd" 2>/dev/null) == "socket:[$inode]" ]] && return 0
+    done
+    return 1
 }
 
 deadline=$((SECONDS + timeout))
@@ -110,6 +119,12 @@ while :; do
     if listening "$ctrlport" && listening "$sipport"; then
         echo "$pid"
         exit 0
+    fi
+    if grep -q 'Address already in use' "$log" 2>/dev/null; then
+        say "a port of baresip's is taken (SIP $sipport or ctrl_tcp $ctrlport); its log ($log):"
+        cat "$log" >&2
+        "$here/stop.sh" "$rundir" >&2 || true
+        exit 1
     fi
     if ((SECONDS >= deadline)); then
         say "baresip did not listen on 127.0.0.1:$ctrlport within ${timeout}s; its log ($log):"
