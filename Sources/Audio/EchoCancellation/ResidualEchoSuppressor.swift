@@ -103,7 +103,7 @@ struct ResidualEchoSuppressor: ~Copyable {
     /// Gain floors where echo dominates: -40 dB outside double talk, where no talker can lose
     /// anything by it, and -25 dB in double talk; and where noise dominates, -20 dB.
     static let singleTalkEchoFloor: Float = 0.01
-    static let echoFloor: Float = 0.056
+    static let doubleTalkEchoFloor: Float = 0.056
     static let noiseFloor: Float = 0.1
     /// Bias compensation of the minimum-statistics noise estimate.
     static let noiseBias: Float = 1.8
@@ -313,7 +313,7 @@ struct ResidualEchoSuppressor: ~Copyable {
             let posterior = pe / interference
             let prior = weight * previousClean[k] / interference + (1 - weight) * max(posterior - 1, 0)
             let floor = echoPart > noisePart
-                ? (doubleTalk ? Self.echoFloor : Self.singleTalkEchoFloor) : Self.noiseFloor
+                ? (doubleTalk ? Self.doubleTalkEchoFloor : Self.singleTalkEchoFloor) : Self.noiseFloor
             var gain = prior / (1 + prior)
             if !(gain >= floor) { gain = floor }
             previousClean[k] = gain * gain * pe
