@@ -99,6 +99,13 @@ var targets: [Target] = [
         name: "CGPIO",
         path: "CSupport/CGPIO"
     ),
+    // The kernel's userfaultfd: a code range registered with one faults in page by page, not
+    // in 64 KB windows (Intercom's SinglePageFaults). Creating one and its requests are variadic
+    // syscall/ioctl calls, so Swift needs a shim.
+    .target(
+        name: "CUserfaultfd",
+        path: "CSupport/CUserfaultfd"
+    ),
     .systemLibrary(
         name: "CALSA",
         path: "CSupport/CALSA",
@@ -126,6 +133,7 @@ var targets: [Target] = [
             "Audio",
             "CDynamicLinker",
             "CGPIO",
+            "CUserfaultfd",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -51,11 +51,18 @@ public struct IntercomService: Service, CustomStringConvertible {
         }
         await onStart(agent)
         let logger = self.logger
+        let singlePage: SinglePageFaults?
+        do {
+            singlePage = try SinglePageFaults()
+        } catch {
+            singlePage = nil
+            logger.info("code given back faults in again in 64 KB windows: \(error)")
+        }
         let release = SettledPageRelease(
             eventLoop: agent.eventLoop, settle: Self.settleBeforePageRelease,
             release: {
                 // Not inside the log call: its message is not evaluated below debug level.
-                let released = ReadOnlyPages.release()
+                let released = ReadOnlyPages.release(singlePage: singlePage)
                 let trimmed = FreeHeapPages.release()
                 logger.debug("settled: released \(released)\(trimmed ? ", and free heap pages" : "")")
             })

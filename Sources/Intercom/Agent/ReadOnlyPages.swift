@@ -33,6 +33,11 @@ public enum ReadOnlyPages {
         public var bytes = 0
         /// Ranges `madvise` refused (memory locked, or not a plain file mapping).
         public var failures = 0
+        /// Ranges registered to fault back in page by page (``SinglePageFaults``), when the
+        /// release had one.
+        public var singlePageRanges = 0
+        /// Ranges the userfaultfd refused to register; they fault around as before.
+        public var singlePageFailures = 0
         /// The process of the debugger or tracer attached, when one was: nothing was dropped.
         public var tracer: Int?
 
@@ -41,27 +46,38 @@ public enum ReadOnlyPages {
         public var description: String {
             if let tracer { return "nothing: process \(tracer) traces this one (a debugger's breakpoints live in code pages)" }
             return "\(bytes / 1024) kB of read-only pages in \(ranges) ranges of \(objects) objects" + (failures > 0 ? ", \(failures) refused" : "")
+                + (singlePageRanges > 0 ? ", \(singlePageRanges) ranges faulting in page by page" : "")
+                + (singlePageFailures > 0 ? " (\(singlePageFailures) ranges refused by userfaultfd)" : "")
         }
     }
 
     /// Drops the read-only, file-backed pages of every loaded object from the resident set.
-    /// On any thread; a few hundred microseconds. Elsewhere than on Linux it does nothing.
-    public static func release() -> Release {
-        var result = Release()
+    /// With `singlePage`, each range is first registered with it, so that what runs again
+    /// faults back in page by page rather than in 64 KB windows (objects loaded since the last
+    /// release included). On any thread; a few hundred microseconds. Elsewhere than on Linux it
+    /// does nothing.
+    public static func release(singlePage: SinglePageFaults? = nil) -> Release {
+        var walk = Walk(singlePage: singlePage)
         #if canImport(Glibc)
         if let tracer = tracerProcess(status: readStatus()) {
-            result.tracer = tracer
-            return result
+            walk.result.tracer = tracer
+            return walk.result
         }
-        _ = withUnsafeMutablePointer(to: &result) { pointer in
+        _ = withUnsafeMutablePointer(to: &walk) { pointer in
             cdynamiclinker_iterate({ object, context in
                 guard let object, let context else { return 0 }
-                ReadOnlyPages.release(object: object.pointee, into: &context.assumingMemoryBound(to: Release.self).pointee)
+                ReadOnlyPages.release(object: object.pointee, into: &context.assumingMemoryBound(to: Walk.self).pointee)
                 return 0
             }, pointer)
         }
         #endif
-        return result
+        return walk.result
+    }
+
+    /// What the walk over the loaded objects carries.
+    private struct Walk {
+        let singlePage: SinglePageFaults?
+        var result = Release()
     }
 
     /// The `TracerPid` of a `/proc/PID/status` text when it is not 0: the process tracing this
@@ -87,7 +103,7 @@ public enum ReadOnlyPages {
     }
 
     /// One loaded object: its read-only `PT_LOAD` segments minus its RELRO range.
-    private static func release(object: cdynamiclinker_object, into result: inout Release) {
+    private static func release(object: cdynamiclinker_object, into walk: inout Walk) {
         guard let rawHeaders = object.headers, object.headerCount > 0 else { return }
         if let name = object.name, strstr(name, "linux-vdso") != nil || strstr(name, "linux-gate") != nil { return }
         let count = Int(object.headerCount)
@@ -109,7 +125,7 @@ public enum ReadOnlyPages {
                 break
             }
         }
-        result.objects += 1
+        walk.result.objects += 1
         for index in 0..<count {
             let header = headers[index]
             guard header.p_type == UInt32(PT_LOAD), header.p_flags & UInt32(PF_W) == 0 else { continue }
@@ -122,10 +138,17 @@ public enum ReadOnlyPages {
                 pieces = [start..<max(start, relro.lowerBound), min(end, relro.upperBound)..<end]
             }
             for piece in pieces where !piece.isEmpty {
-                result.ranges += 1
-                result.bytes += Int(piece.count)
+                if let singlePage = walk.singlePage {
+                    if singlePage.register(piece) == 0 {
+                        walk.result.singlePageRanges += 1
+                    } else {
+                        walk.result.singlePageFailures += 1
+                    }
+                }
+                walk.result.ranges += 1
+                walk.result.bytes += Int(piece.count)
                 if madvise(UnsafeMutableRawPointer(bitPattern: piece.lowerBound), Int(piece.count), MADV_DONTNEED) != 0 {
-                    result.failures += 1
+                    walk.result.failures += 1
                 }
             }
         }
