@@ -1,9 +1,10 @@
 import Synchronization
 
 /// A WAV file played as the microphone: tests, the echo benchmark, and an agent with no sound
-/// card. The file's rate must be the requested one; a mono file feeds every channel of a
-/// multichannel request, and a multichannel file is averaged into a mono request. Other
-/// mismatches fail the open with an error naming the file and both formats.
+/// card. A file of another rate is converted to the requested one when it is opened; a mono
+/// file feeds every channel of a multichannel request, and a multichannel file is averaged into
+/// a mono request. Other channel layouts fail the open with an error naming the file and both
+/// formats.
 ///
 /// At the end of the file the device either starts over (`looping`) or reads silence, and
 /// `read` then returns how many frames of the buffer were real (``realFramesRead`` in total).
@@ -32,7 +33,7 @@ public final class WAVCaptureDevice: AudioCaptureDevice, @unchecked Sendable {
 
     /// Plays `file` (already read; `name` is what errors call it) as a microphone of `format`.
     ///
-    /// - Throws: ``AudioDeviceError`` when the rates differ or the channels cannot be converted.
+    /// - Throws: ``AudioDeviceError`` when the channels or the rate cannot be converted.
     public init(
         file: WAVFile, name: String, format: AudioFormat, looping: Bool = false, pacing: AudioDevicePacing = .paced
     ) throws(AudioDeviceError) {
@@ -40,22 +41,21 @@ public final class WAVCaptureDevice: AudioCaptureDevice, @unchecked Sendable {
             throw AudioDeviceError(device: name, operation: "open", reason: "cannot capture \(format)")
         }
         let fileChannels = file.format.channels
-        guard file.format.sampleRate == format.sampleRate,
-            fileChannels == format.channels || fileChannels == 1 || format.channels == 1
-        else {
+        guard fileChannels == format.channels || fileChannels == 1 || format.channels == 1 else {
             throw AudioDeviceError(
                 device: name, operation: "open",
                 reason: "the file is \(file.format), the device was asked for \(format)")
         }
+        var converted: [Int16]
         if fileChannels == format.channels {
-            samples = file.samples
+            converted = file.samples
         } else if fileChannels == 1 {
             var spread: [Int16] = []
             spread.reserveCapacity(file.samples.count * format.channels)
             for sample in file.samples {
                 for _ in 0..<format.channels { spread.append(sample) }
             }
-            samples = spread
+            converted = spread
         } else {
             var mixed: [Int16] = []
             mixed.reserveCapacity(file.frameCount)
@@ -64,8 +64,18 @@ public final class WAVCaptureDevice: AudioCaptureDevice, @unchecked Sendable {
                 for channel in 0..<fileChannels { sum += Int(file.samples[frame * fileChannels + channel]) }
                 mixed.append(Int16(sum / fileChannels))
             }
-            samples = mixed
+            converted = mixed
         }
+        if file.format.sampleRate != format.sampleRate {
+            do {
+                converted = try Resampler.convert(converted, channels: format.channels, from: file.format.sampleRate, to: format.sampleRate)
+            } catch {
+                throw AudioDeviceError(
+                    device: name, operation: "open",
+                    reason: "the file is \(file.format), the device was asked for \(format): \(error)")
+            }
+        }
+        samples = converted
         self.format = format
         self.name = name
         self.looping = looping

@@ -47,23 +47,8 @@ public struct SoundClip: Sendable, Hashable {
             for channel in 0..<channels { sum += Int(wav.samples[frame * channels + channel]) }
             mono[frame] = Int16(sum / channels)
         }
-        guard wav.format.sampleRate != sampleRate else {
-            self.init(samples: mono, sampleRate: sampleRate, loops: loops)
-            return
-        }
-        let resampler = try Resampler(inputRate: UInt32(wav.format.sampleRate), outputRate: UInt32(sampleRate), quality: 6)
-        let latency = resampler.inputLatency
-        let input = mono + [Int16](repeating: 0, count: latency)
-        var output = [Int16](repeating: 0, count: input.count * sampleRate / wav.format.sampleRate + 64)
-        var produced = 0
-        try input.withUnsafeBufferPointer { (source) throws(ResamplerError) in
-            try output.withUnsafeMutableBufferPointer { (target) throws(ResamplerError) in
-                produced = try resampler.process(source, into: target).produced
-            }
-        }
-        let skip = min(produced, latency * sampleRate / wav.format.sampleRate)
-        let wanted = mono.count * sampleRate / wav.format.sampleRate
-        self.init(samples: Array(output[skip..<min(produced, skip + wanted)]), sampleRate: sampleRate, loops: loops)
+        let converted = try Resampler.convert(mono, channels: 1, from: wav.format.sampleRate, to: sampleRate)
+        self.init(samples: converted, sampleRate: sampleRate, loops: loops)
     }
 
     /// Length [ms].

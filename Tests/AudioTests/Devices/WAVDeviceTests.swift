@@ -55,22 +55,40 @@ struct WAVDeviceTests {
         #expect(try Self.read(monoDevice, frames: 3, reads: 1).samples == [15, -20, 32_767])
     }
 
-    @Test("a file of another rate or channel layout is refused naming the file and both formats")
-    func formatMismatch() throws {
+    @Test("a file of another rate is converted at open: same tone, same length, no delay; both channels of a stereo file")
+    func rateConversion() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("door.wav")
-        try WAVFile(format: AudioFormat(sampleRate: 8_000, channels: 2), samples: [0, 0]).write(to: path)
-        let error = #expect(throws: AudioDeviceError.self) {
-            try WAVCaptureDevice(path: path, format: AudioFormat(sampleRate: 16_000, channels: 2))
-        }
-        #expect(error?.device == path)
-        #expect(error?.reason.contains("8000 Hz, 2 ch") == true)
-        #expect(error?.reason.contains("16000 Hz, 2 ch") == true)
+        let stereo = AudioFormat(sampleRate: 16_000, channels: 2)
+        try WAVFile(format: stereo, samples: Signals.sine(frequency: 440, rate: 16_000, seconds: 1, channels: 2)).write(to: path)
+        let device = try WAVCaptureDevice(path: path, format: AudioFormat(sampleRate: 48_000, channels: 2), pacing: .unpaced)
+        #expect(abs(device.fileFrames - 48_000) <= 2)
+        let (read, _) = try Self.read(device, frames: 960, reads: 50)
+        let left = read.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let right = read.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        #expect(left == right)
+        #expect(abs(Signals.zeroCrossingsPerSecond(left[480..<47_000], rate: 48_000) - 880) < 10)
+        // The resampler's delay is taken off: the tone is there from the first millisecond.
+        #expect(Signals.rms(left[0..<96]) > 1_000)
 
+        let down = try WAVCaptureDevice(
+            file: WAVFile(format: AudioFormat(sampleRate: 48_000), samples: Signals.sine(frequency: 1_000, rate: 48_000, seconds: 0.5)),
+            name: "48k", format: AudioFormat(sampleRate: 8_000), pacing: .unpaced)
+        #expect(abs(down.fileFrames - 4_000) <= 2)
+        let (downRead, _) = try Self.read(down, frames: 160, reads: 25)
+        #expect(abs(Signals.zeroCrossingsPerSecond(downRead[100..<3_900], rate: 8_000) - 2_000) < 20)
+    }
+
+    @Test("a file of another channel layout is refused naming the file and both formats")
+    func formatMismatch() throws {
+        let directory = try TemporaryDirectory()
         let three = WAVFile(format: AudioFormat(sampleRate: 16_000, channels: 3), samples: [0, 0, 0])
-        #expect(throws: AudioDeviceError.self) {
+        let error = #expect(throws: AudioDeviceError.self) {
             try WAVCaptureDevice(file: three, name: "three", format: AudioFormat(sampleRate: 16_000, channels: 2))
         }
+        #expect(error?.device == "three")
+        #expect(error?.reason.contains("16000 Hz, 3 ch") == true)
+        #expect(error?.reason.contains("16000 Hz, 2 ch") == true)
         let missing = #expect(throws: AudioDeviceError.self) {
             try WAVCaptureDevice(path: directory.file("missing.wav"), format: Self.mono16k)
         }
