@@ -52,6 +52,10 @@ extension RTPSession {
     func sendReport(goodbye: Bool = false) {
         // Muxed (RFC 5761 §5.1.1): from the RTP port, the one the peer knows us by.
         guard let remote = remoteRTCP, let channel = configuration.rtcpMux ? rtpChannel : (rtcpChannel ?? rtpChannel) else { return }
+        guard localProtocol == nil || remote.protocol == localProtocol else {
+            stats.rtcpUnsendable += 1
+            return
+        }
         var buffer = channel.allocator.buffer(capacity: 128)
         buffer.writeRTCPCompoundPacket(makeReport(goodbye: goodbye))
         if let protector {

@@ -70,6 +70,10 @@ extension RTPSession {
     @discardableResult
     func send(payloadType: UInt8, timestamp: UInt32, marker: Bool, payload: ByteBuffer) -> Bool {
         guard !closed, let remote = remoteRTP, let channel = rtpChannel else { return false }
+        guard localProtocol == nil || remote.protocol == localProtocol else {
+            stats.packetsUnsendable += 1
+            return false
+        }
         let header = sender.nextHeader(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payload.readableBytes)
         sendBuffer.clear()
         sendBuffer.writeRTPPacket(header, payload: payload)

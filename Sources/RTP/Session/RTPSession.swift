@@ -31,6 +31,10 @@ public final class RTPSession: @unchecked Sendable {
 
     let handler: @Sendable (RTPSessionEvent) -> Void
     var rtpChannel: (any Channel)?
+    /// The address family both sockets were bound in. A datagram to an address of the other
+    /// family fails in `sendmsg`, and NIO closes a datagram channel on such a failure: the
+    /// call's media would be gone for good, incoming included. Set by ``attach(rtp:rtcp:addHandlers:)``.
+    var localProtocol: NIOBSDSocket.ProtocolFamily?
     var rtcpChannel: (any Channel)?
     var sender: RTPSenderState
     /// Ticks of media sent so far (the next packet's timestamp offset).
@@ -145,6 +149,7 @@ public final class RTPSession: @unchecked Sendable {
         }
         rtpChannel = rtp
         rtcpChannel = rtcp
+        localProtocol = rtp.localAddress?.protocol
         scheduleReport()
     }
 

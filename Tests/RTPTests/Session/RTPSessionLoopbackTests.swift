@@ -128,6 +128,29 @@ struct RTPSessionLoopbackTests {
         }
     }
 
+    @Test("a remote signaled in the other address family (linphone's IPv6 c= line to an IPv4 socket) is not sent to; the socket stays open and latching finds the peer")
+    func otherFamilySignaled() async throws {
+        try await Self.withPair(host: "127.0.0.1", rtcpMux: false) { a, logA, b, logB, loop in
+            let signaled = try SocketAddress(ipAddress: "fd00::2", port: 23_072)
+            try await loop.submit { a.setRemote(rtp: signaled, rtcp: nil) }.get()
+            // Before the peer's first packet a has nowhere it can send: nothing goes out, and
+            // the attempt must not close its socket (a failed sendmsg closes a NIO datagram channel).
+            try await Self.sendFrames(3, from: a, on: loop)
+            let before = try await loop.submit { a.statistics }.get()
+            #expect(before.packetsSent == 0)
+            #expect(before.packetsUnsendable == 3)
+            try await Self.sendFrames(5, from: b, on: loop)
+            try await logA.wait { $0.audio.count == 5 }
+            let latched = try await loop.submit { (a.remoteRTPAddress, b.localRTPAddress) }.get()
+            #expect(latched.0 == latched.1)
+            try await Self.sendFrames(4, from: a, on: loop)
+            try await logB.wait { $0.audio.count == 4 }
+            #expect(try await loop.submit { a.statistics.packetsSent }.get() == 4)
+            // a's RTCP latches to b's RTCP port as well, and its reports reach b.
+            try await logB.wait(timeout: .seconds(20)) { !$0.rtcp.isEmpty }
+        }
+    }
+
     @Test("an odd configured port is refused")
     func oddPort() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
