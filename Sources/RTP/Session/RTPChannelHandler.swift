@@ -27,4 +27,11 @@ final class RTPChannelHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // ICMP port unreachable and the like: the socket stays open.
     }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // Closed by NIO after a failed send (a destination the kernel refuses outright), or by
+        // the session itself at its end: the session tells the two apart.
+        session.channelClosed(context.channel, role: role)
+        context.fireChannelInactive()
+    }
 }

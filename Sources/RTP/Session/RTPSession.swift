@@ -35,6 +35,8 @@ public final class RTPSession: @unchecked Sendable {
     /// family fails in `sendmsg`, and NIO closes a datagram channel on such a failure: the
     /// call's media would be gone for good, incoming included. Set by ``attach(rtp:rtcp:addHandlers:)``.
     var localProtocol: NIOBSDSocket.ProtocolFamily?
+    /// The ports the sockets were bound to, to bind again after NIO closed one.
+    var boundPorts: [RTPChannelHandler.Role: Int] = [:]
     var rtcpChannel: (any Channel)?
     var sender: RTPSenderState
     /// Ticks of media sent so far (the next packet's timestamp offset).
@@ -150,7 +152,40 @@ public final class RTPSession: @unchecked Sendable {
         rtpChannel = rtp
         rtcpChannel = rtcp
         localProtocol = rtp.localAddress?.protocol
+        boundPorts[.rtp] = rtp.localAddress?.port
+        boundPorts[.rtcp] = rtcp?.localAddress?.port
         scheduleReport()
+    }
+
+    /// A socket of the session closed while the session was not: NIO closes a datagram channel
+    /// when `sendmsg` fails with anything but EMSGSIZE or EHOSTUNREACH, so one packet to an
+    /// address the kernel refuses (a broadcast address, port 0, an unreachable network) would
+    /// end the call's media both ways. The port is bound again at once, as the same role, and
+    /// the remote and latching are kept. On the event loop.
+    func channelClosed(_ channel: any Channel, role: RTPChannelHandler.Role) {
+        eventLoop.preconditionInEventLoop()
+        let current = role == .rtp ? rtpChannel : rtcpChannel
+        guard !closed, let current, current === channel, let port = boundPorts[role] else { return }
+        stats.socketsReopened += 1
+        DatagramBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RTPChannelHandler(session: self, role: role))
+                }
+            }
+            .bind(host: configuration.host, port: port)
+            .whenComplete { result in
+                switch result {
+                case .success(let reopened):
+                    guard !self.closed else {
+                        reopened.close(promise: nil)
+                        return
+                    }
+                    if role == .rtp { self.rtpChannel = reopened } else { self.rtcpChannel = reopened }
+                case .failure:
+                    self.stats.reopenFailures += 1
+                }
+            }
     }
 
     /// Sends RTCP BYE when the remote is known, stops the timers and closes the sockets.

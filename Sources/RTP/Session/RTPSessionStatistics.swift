@@ -9,6 +9,10 @@ public struct RTPSessionStatistics: Sendable, Hashable {
     public var packetsUnsendable: Int = 0
     /// RTCP compound packets not sent for the same reason.
     public var rtcpUnsendable: Int = 0
+    /// Sockets bound again after NIO closed them on a failed send (see
+    /// ``RTPSession``), and binds of that kind that failed (the port was taken meanwhile).
+    public var socketsReopened: Int = 0
+    public var reopenFailures: Int = 0
     /// RTP packets received and handed on.
     public var packetsReceived: Int = 0
     /// RTP payload octets received.

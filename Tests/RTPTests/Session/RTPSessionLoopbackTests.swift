@@ -151,6 +151,35 @@ struct RTPSessionLoopbackTests {
         }
     }
 
+    @Test("a send the kernel refuses (port 0) closes NIO's socket; the session binds the same port again and media goes on")
+    func socketReopenedAfterRefusedSend() async throws {
+        try await Self.withPair(host: "127.0.0.1", rtcpMux: false) { a, logA, b, logB, loop in
+            let port = try await loop.submit { a.localRTPAddress?.port }.get()
+            try await loop.submit { a.setRemote(rtp: try SocketAddress(ipAddress: "127.0.0.1", port: 0), rtcp: nil) }.get()
+            try await Self.sendFrames(1, from: a, on: loop)
+            // NIO closes the channel after the failed sendmsg; the session reopens it.
+            let deadline = NIODeadline.now() + .seconds(5)
+            while try await loop.submit({ a.statistics.socketsReopened }).get() == 0, NIODeadline.now() < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let statistics = try await loop.submit { a.statistics }.get()
+            #expect(statistics.socketsReopened == 1)
+            #expect(statistics.reopenFailures == 0)
+            // Same port; b's packets reach it, latch, and a's audio reaches b.
+            var reopened: Int?
+            for _ in 0..<100 {
+                reopened = try await loop.submit { a.localRTPAddress?.port }.get()
+                if reopened == port { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(reopened == port)
+            try await Self.sendFrames(5, from: b, on: loop)
+            try await logA.wait { $0.audio.count == 5 }
+            try await Self.sendFrames(4, from: a, on: loop)
+            try await logB.wait { $0.audio.count == 4 }
+        }
+    }
+
     @Test("an odd configured port is refused")
     func oddPort() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
