@@ -52,7 +52,7 @@ extension RTPSession {
     func sendReport(goodbye: Bool = false) {
         // Muxed (RFC 5761 §5.1.1): from the RTP port, the one the peer knows us by.
         guard let remote = remoteRTCP, let channel = configuration.rtcpMux ? rtpChannel : (rtcpChannel ?? rtpChannel) else { return }
-        guard localProtocol == nil || remote.protocol == localProtocol else {
+        guard canSend(to: remote) else {
             stats.rtcpUnsendable += 1
             return
         }

@@ -70,7 +70,7 @@ extension RTPSession {
     @discardableResult
     func send(payloadType: UInt8, timestamp: UInt32, marker: Bool, payload: ByteBuffer) -> Bool {
         guard !closed, let remote = remoteRTP, let channel = rtpChannel else { return false }
-        guard localProtocol == nil || remote.protocol == localProtocol else {
+        guard canSend(to: remote) else {
             stats.packetsUnsendable += 1
             return false
         }

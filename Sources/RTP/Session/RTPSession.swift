@@ -157,6 +157,21 @@ public final class RTPSession: @unchecked Sendable {
         scheduleReport()
     }
 
+    /// Whether a datagram to `remote` can leave the session's sockets: the same address family
+    /// (a datagram to the other one fails in `sendmsg`, and NIO then closes the channel; an
+    /// unknown local family, as in tests' embedded channels, does not hold it back), a port,
+    /// and not the IPv4 limited broadcast address (refused without SO_BROADCAST).
+    func canSend(to remote: SocketAddress) -> Bool {
+        if let localProtocol, remote.protocol != localProtocol { return false }
+        if remote.port == 0 { return false }
+        if case .v4(let address) = remote {
+            // sockaddr_in: family (2 bytes), port (2), then the address (4).
+            let broadcast = withUnsafeBytes(of: address.address) { $0[4] == 0xFF && $0[5] == 0xFF && $0[6] == 0xFF && $0[7] == 0xFF }
+            if broadcast { return false }
+        }
+        return true
+    }
+
     /// A socket of the session closed while the session was not: NIO closes a datagram channel
     /// when `sendmsg` fails with anything but EMSGSIZE or EHOSTUNREACH, so one packet to an
     /// address the kernel refuses (a broadcast address, port 0, an unreachable network) would

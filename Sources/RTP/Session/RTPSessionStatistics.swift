@@ -4,8 +4,9 @@ public struct RTPSessionStatistics: Sendable, Hashable {
     public var packetsSent: Int = 0
     /// RTP payload octets sent.
     public var octetsSent: Int = 0
-    /// RTP packets not sent because the remote address is of the other family than the socket
-    /// (an IPv6 `c=` line for an IPv4 socket, or back), until latching finds the peer.
+    /// RTP packets not sent because the remote address cannot be sent to: of the other family
+    /// than the socket (an IPv6 `c=` line for an IPv4 socket, or back), port 0, or the IPv4
+    /// broadcast address; until latching finds the peer.
     public var packetsUnsendable: Int = 0
     /// RTCP compound packets not sent for the same reason.
     public var rtcpUnsendable: Int = 0

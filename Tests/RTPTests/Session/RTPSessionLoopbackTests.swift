@@ -136,9 +136,18 @@ struct RTPSessionLoopbackTests {
             // Before the peer's first packet a has nowhere it can send: nothing goes out, and
             // the attempt must not close its socket (a failed sendmsg closes a NIO datagram channel).
             try await Self.sendFrames(3, from: a, on: loop)
+            // Nor to port 0 or the IPv4 broadcast address, which the kernel refuses as well.
+            for unsendable in ["127.0.0.1:0", "255.255.255.255:40000"] {
+                let parts = unsendable.split(separator: ":")
+                let remote = try SocketAddress(ipAddress: String(parts[0]), port: Int(parts[1]) ?? 0)
+                try await loop.submit { a.setRemote(rtp: remote, rtcp: nil) }.get()
+                try await Self.sendFrames(1, from: a, on: loop)
+            }
+            try await loop.submit { a.setRemote(rtp: signaled, rtcp: nil) }.get()
             let before = try await loop.submit { a.statistics }.get()
             #expect(before.packetsSent == 0)
-            #expect(before.packetsUnsendable == 3)
+            #expect(before.packetsUnsendable == 5)
+            #expect(before.socketsReopened == 0)
             try await Self.sendFrames(5, from: b, on: loop)
             try await logA.wait { $0.audio.count == 5 }
             let latched = try await loop.submit { (a.remoteRTPAddress, b.localRTPAddress) }.get()
@@ -151,11 +160,12 @@ struct RTPSessionLoopbackTests {
         }
     }
 
-    @Test("a send the kernel refuses (port 0) closes NIO's socket; the session binds the same port again and media goes on")
+    @Test("a send the kernel refuses (a subnet broadcast address) closes NIO's socket; the session binds the same port again and media goes on")
     func socketReopenedAfterRefusedSend() async throws {
         try await Self.withPair(host: "127.0.0.1", rtcpMux: false) { a, logA, b, logB, loop in
             let port = try await loop.submit { a.localRTPAddress?.port }.get()
-            try await loop.submit { a.setRemote(rtp: try SocketAddress(ipAddress: "127.0.0.1", port: 0), rtcp: nil) }.get()
+            // 127.255.255.255 is loopback's broadcast address: EACCES without SO_BROADCAST.
+            try await loop.submit { a.setRemote(rtp: try SocketAddress(ipAddress: "127.255.255.255", port: 40_000), rtcp: nil) }.get()
             try await Self.sendFrames(1, from: a, on: loop)
             // NIO closes the channel after the failed sendmsg; the session reopens it.
             let deadline = NIODeadline.now() + .seconds(5)
