@@ -48,4 +48,10 @@ final class SIPDatagramHandler: ChannelInboundHandler {
         // ICMP errors and the like: the socket stays open.
         layer.logger.debug("UDP error: \(error)")
     }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // Closed by the layer, or by NIO after a refused send: the layer tells them apart.
+        layer.udpChannelClosed(context.channel)
+        context.fireChannelInactive()
+    }
 }

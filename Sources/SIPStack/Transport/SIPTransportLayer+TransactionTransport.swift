@@ -16,7 +16,8 @@ extension SIPTransportLayer: TransactionTransport {
     /// transaction layer with ``TransactionLayer/reportTransportError(for:)``.
     ///
     /// - Throws: ``TransactionError/Code/transportFailed`` when the layer is closed, or for
-    ///   UDP when no socket of the destination's address family is bound.
+    ///   UDP when no socket of the destination's address family is bound or the kernel would
+    ///   refuse the destination outright (port 0, the IPv4 broadcast address).
     public func send(_ bytes: ByteBuffer, to destination: TransactionDestination) throws(TransactionError) {
         eventLoop.preconditionInEventLoop()
         guard !isClosed else {
@@ -28,6 +29,10 @@ extension SIPTransportLayer: TransactionTransport {
             guard let udp = udpChannel, udp.localAddress?.protocol == destination.address.protocol else {
                 _statistics.sendFailures += 1
                 throw TransactionError(.transportFailed, "no UDP socket of the destination's address family")
+            }
+            if let refusal = destination.address.datagramRefusal {
+                _statistics.sendFailures += 1
+                throw TransactionError(.transportFailed, refusal)
             }
             udp.writeAndFlush(AddressedEnvelope(remoteAddress: destination.address, data: bytes), promise: nil)
         case .tcp, .tls, .ws, .wss:

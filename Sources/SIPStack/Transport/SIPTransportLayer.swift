@@ -74,6 +74,9 @@ public final class SIPTransportLayer: @unchecked Sendable {
     weak var _transactionLayer: TransactionLayer?
     var _statistics = SIPTransportStatistics()
     var udpChannel: (any Channel)?
+    /// The port the UDP socket was bound to (the real one when the configuration said 0), to
+    /// bind again after NIO closed the socket.
+    var boundUDPPort: Int?
     /// The listening sockets of TCP, TLS, WS and WSS.
     var listeners: [SIPTransportKind: any Channel] = [:]
     var connections: [SIPConnectionKey: StreamConnection] = [:]
@@ -136,15 +139,10 @@ public final class SIPTransportLayer: @unchecked Sendable {
                 // No SO_REUSEADDR on UDP (TCP's listener keeps it, for TIME_WAIT): on Linux it
                 // lets a second socket bind a port in use, and a second agent on 5060 would
                 // then share the first one's requests instead of failing to start.
-                DatagramBootstrap(group: eventLoop)
-                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-                    .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(layer: self))
-                        }
-                    }
-                    .bind(host: configuration.host, port: configuration.udpPort)
-                    .map { channel in self.udpChannel = channel }
+                bindUDP(port: configuration.udpPort).map { channel in
+                    self.udpChannel = channel
+                    self.boundUDPPort = channel.localAddress?.port
+                }
             } else {
                 eventLoop.makeSucceededVoidFuture()
             }
@@ -156,6 +154,43 @@ public final class SIPTransportLayer: @unchecked Sendable {
             previous.flatMap { () -> EventLoopFuture<Void> in
                 guard let port = entry.1 else { return self.eventLoop.makeSucceededVoidFuture() }
                 return self.listen(entry.0, port: port)
+            }
+        }
+    }
+
+    /// Binds the UDP socket on `port` (0: any free port).
+    private func bindUDP(port: Int) -> EventLoopFuture<any Channel> {
+        DatagramBootstrap(group: eventLoop)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(layer: self))
+                }
+            }
+            .bind(host: configuration.host, port: port)
+    }
+
+    /// The UDP socket closed while the layer did not: NIO closes a datagram channel when
+    /// `sendmsg` fails with anything but EMSGSIZE or EHOSTUNREACH, so one message to an address
+    /// the kernel refuses (a subnet's broadcast address, say, as a caller's Contact) would leave
+    /// the agent deaf on UDP: no calls, no registration refreshes. The same port is bound again
+    /// at once. On the event loop.
+    func udpChannelClosed(_ channel: any Channel) {
+        eventLoop.preconditionInEventLoop()
+        guard !isClosed, let current = udpChannel, current === channel, let port = boundUDPPort else { return }
+        _statistics.udpSocketsReopened += 1
+        logger.warning("the UDP socket closed after a refused send; binding port \(port) again")
+        bindUDP(port: port).whenComplete { result in
+            switch result {
+            case .success(let reopened):
+                if self.isClosed {
+                    reopened.close(promise: nil)
+                } else {
+                    self.udpChannel = reopened
+                }
+            case .failure(let error):
+                self._statistics.udpReopenFailures += 1
+                self.logger.error("UDP port \(port) cannot be bound again: \(error)")
             }
         }
     }

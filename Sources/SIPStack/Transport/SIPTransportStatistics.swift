@@ -22,6 +22,10 @@ public struct SIPTransportStatistics: Sendable, Hashable {
     public var idleConnectionsClosed = 0
     /// Messages that could not be sent (no listener of that family, a failed connection).
     public var sendFailures = 0
+    /// Times the UDP socket was bound again after NIO closed it on a refused send, and binds
+    /// of that kind that failed (the port was taken meanwhile).
+    public var udpSocketsReopened = 0
+    public var udpReopenFailures = 0
     /// TLS handshakes that failed, on accepted and on outgoing connections (a certificate that
     /// does not verify, no common protocol version).
     public var tlsHandshakesFailed = 0
