@@ -37,6 +37,10 @@ public final class RTPSession: @unchecked Sendable {
     var localProtocol: NIOBSDSocket.ProtocolFamily?
     /// The ports the sockets were bound to, to bind again after NIO closed one.
     var boundPorts: [RTPChannelHandler.Role: Int] = [:]
+    /// The remote a socket was sending to when NIO closed it: refused by the kernel, it is not
+    /// sent to again (until the signaling or latching names it anew), so that the socket is not
+    /// closed and bound again at every packet.
+    var refusedRemote: SocketAddress?
     var rtcpChannel: (any Channel)?
     var sender: RTPSenderState
     /// Ticks of media sent so far (the next packet's timestamp offset).
@@ -163,6 +167,7 @@ public final class RTPSession: @unchecked Sendable {
     /// and not the IPv4 limited broadcast address (refused without SO_BROADCAST).
     func canSend(to remote: SocketAddress) -> Bool {
         if let localProtocol, remote.protocol != localProtocol { return false }
+        if remote == refusedRemote { return false }
         if remote.port == 0 { return false }
         if case .v4(let address) = remote {
             // sockaddr_in: family (2 bytes), port (2), then the address (4).
@@ -182,6 +187,7 @@ public final class RTPSession: @unchecked Sendable {
         let current = role == .rtp ? rtpChannel : rtcpChannel
         guard !closed, let current, current === channel, let port = boundPorts[role] else { return }
         stats.socketsReopened += 1
+        refusedRemote = role == .rtp ? remoteRTP : remoteRTCP
         DatagramBootstrap(group: eventLoop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -300,6 +306,7 @@ public final class RTPSession: @unchecked Sendable {
         remoteRTP = rtp
         signaledRTP = rtp
         remoteRTCP = rtcp ?? rtp.map { configuration.rtcpMux ? $0 : Self.nextPort(after: $0) }
+        refusedRemote = nil
         rtpLatched = false
         rtcpLatched = false
     }

@@ -34,6 +34,11 @@ extension SIPTransportLayer: TransactionTransport {
                 _statistics.sendFailures += 1
                 throw TransactionError(.transportFailed, refusal)
             }
+            guard !refusedUDPDestinations.contains(destination.address) else {
+                _statistics.sendFailures += 1
+                throw TransactionError(.transportFailed, "the kernel refused a datagram to this destination before")
+            }
+            lastUDPDestination = destination.address
             udp.writeAndFlush(AddressedEnvelope(remoteAddress: destination.address, data: bytes), promise: nil)
         case .tcp, .tls, .ws, .wss:
             sendOverConnection(bytes, to: SIPConnectionKey(transport: destination.transport, address: destination.address))

@@ -77,6 +77,11 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// The port the UDP socket was bound to (the real one when the configuration said 0), to
     /// bind again after NIO closed the socket.
     var boundUDPPort: Int?
+    /// Where the last datagram went, and the destinations whose datagram closed the socket
+    /// (the last one sent when it closed): sends to those fail at once from then on, instead of
+    /// closing the socket again at every retransmission. At most 64 are kept.
+    var lastUDPDestination: SocketAddress?
+    var refusedUDPDestinations: Set<SocketAddress> = []
     /// The listening sockets of TCP, TLS, WS and WSS.
     var listeners: [SIPTransportKind: any Channel] = [:]
     var connections: [SIPConnectionKey: StreamConnection] = [:]
@@ -179,7 +184,11 @@ public final class SIPTransportLayer: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         guard !isClosed, let current = udpChannel, current === channel, let port = boundUDPPort else { return }
         _statistics.udpSocketsReopened += 1
-        logger.warning("the UDP socket closed after a refused send; binding port \(port) again")
+        if let refused = lastUDPDestination {
+            if refusedUDPDestinations.count >= 64 { refusedUDPDestinations.removeAll() }
+            refusedUDPDestinations.insert(refused)
+        }
+        logger.warning("the UDP socket closed after a refused send (to \(lastUDPDestination.map { "\($0)" } ?? "?")); binding port \(port) again")
         bindUDP(port: port).whenComplete { result in
             switch result {
             case .success(let reopened):

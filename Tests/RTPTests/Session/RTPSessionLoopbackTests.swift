@@ -183,6 +183,11 @@ struct RTPSessionLoopbackTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(reopened == port)
+            // The refused remote is not sent to again: no second close.
+            try await Self.sendFrames(3, from: a, on: loop)
+            let after = try await loop.submit { a.statistics }.get()
+            #expect(after.socketsReopened == 1)
+            #expect(after.packetsUnsendable == 3)
             try await Self.sendFrames(5, from: b, on: loop)
             try await logA.wait { $0.audio.count == 5 }
             try await Self.sendFrames(4, from: a, on: loop)

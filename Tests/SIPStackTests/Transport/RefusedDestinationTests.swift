@@ -46,6 +46,17 @@ struct RefusedDestinationTests {
             let transport = stack.transport
             try await pollUntil(on: stack.eventLoop) { transport.statistics.udpSocketsReopened == 1 && transport.localAddress(for: .udp) == before }
             #expect(try await stack.run { $0.transport.statistics.udpReopenFailures } == 0)
+            // That destination now fails at once: a retransmission does not close the socket again.
+            let again = try await stack.run { stack -> TransactionError? in
+                do throws(TransactionError) {
+                    try stack.transport.send(ByteBuffer(string: "OPTIONS"), to: destination)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            #expect(again?.code == .transportFailed)
+            #expect(try await stack.run { $0.transport.statistics.udpSocketsReopened } == 1)
             try await Self.expectReceives(stack)
         } catch {
             await stack.shutdown()
