@@ -14,14 +14,7 @@ struct RefusedDestinationTests {
         do {
             for (host, port) in [("127.0.0.1", 0), ("255.255.255.255", 5060)] {
                 let destination = TransactionDestination(address: try SocketAddress(ipAddress: host, port: port), transport: .udp)
-                let error = try await stack.run { stack -> TransactionError? in
-                    do throws(TransactionError) {
-                        try stack.transport.send(ByteBuffer(string: "OPTIONS"), to: destination)
-                        return nil
-                    } catch {
-                        return error
-                    }
-                }
+                let error = try await Self.sendError(stack, to: destination)
                 #expect(error?.code == .transportFailed, "\(host):\(port)")
             }
             let statistics = try await stack.run { $0.transport.statistics }
@@ -47,14 +40,7 @@ struct RefusedDestinationTests {
             try await pollUntil(on: stack.eventLoop) { transport.statistics.udpSocketsReopened == 1 && transport.localAddress(for: .udp) == before }
             #expect(try await stack.run { $0.transport.statistics.udpReopenFailures } == 0)
             // That destination now fails at once: a retransmission does not close the socket again.
-            let again = try await stack.run { stack -> TransactionError? in
-                do throws(TransactionError) {
-                    try stack.transport.send(ByteBuffer(string: "OPTIONS"), to: destination)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
+            let again = try await Self.sendError(stack, to: destination)
             #expect(again?.code == .transportFailed)
             #expect(try await stack.run { $0.transport.statistics.udpSocketsReopened } == 1)
             try await Self.expectReceives(stack)
@@ -63,6 +49,18 @@ struct RefusedDestinationTests {
             throw error
         }
         await stack.shutdown()
+    }
+
+    /// What the transport layer throws when it is given a datagram for `destination`, or nil.
+    static func sendError(_ stack: TransportStack, to destination: TransactionDestination) async throws -> TransactionError? {
+        try await stack.run { stack -> TransactionError? in
+            do throws(TransactionError) {
+                try stack.transport.send(ByteBuffer(string: "OPTIONS"), to: destination)
+                return nil
+            } catch {
+                return error
+            }
+        }
     }
 
     /// An OPTIONS from a raw client reaches the stack's transaction user.
