@@ -135,14 +135,19 @@ public final class RTPSession: @unchecked Sendable {
     /// in use, and the two then split the datagrams (two calls, or a call and another program,
     /// hearing each other's packets); a port in use must fail so that the next one is taken.
     private func bind(port: Int, role: RTPChannelHandler.Role) async throws -> any Channel {
-        try await DatagramBootstrap(group: eventLoop)
+        try await bindSocket(port: port, role: role).get()
+    }
+
+    /// The socket of `role` bound on `port` of the configured host, read by a handler of this
+    /// session.
+    private func bindSocket(port: Int, role: RTPChannelHandler.Role) -> EventLoopFuture<any Channel> {
+        DatagramBootstrap(group: eventLoop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RTPChannelHandler(session: self, role: role))
                 }
             }
             .bind(host: configuration.host, port: port)
-            .get()
     }
 
     /// Takes bound channels whose pipelines end in ``RTPChannelHandler`` (or adds one to an
@@ -188,25 +193,18 @@ public final class RTPSession: @unchecked Sendable {
         guard !closed, let current, current === channel, let port = boundPorts[role] else { return }
         stats.socketsReopened += 1
         refusedRemote = role == .rtp ? remoteRTP : remoteRTCP
-        DatagramBootstrap(group: eventLoop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RTPChannelHandler(session: self, role: role))
+        bindSocket(port: port, role: role).whenComplete { result in
+            switch result {
+            case .success(let reopened):
+                guard !self.closed else {
+                    reopened.close(promise: nil)
+                    return
                 }
+                if role == .rtp { self.rtpChannel = reopened } else { self.rtcpChannel = reopened }
+            case .failure:
+                self.stats.reopenFailures += 1
             }
-            .bind(host: configuration.host, port: port)
-            .whenComplete { result in
-                switch result {
-                case .success(let reopened):
-                    guard !self.closed else {
-                        reopened.close(promise: nil)
-                        return
-                    }
-                    if role == .rtp { self.rtpChannel = reopened } else { self.rtcpChannel = reopened }
-                case .failure:
-                    self.stats.reopenFailures += 1
-                }
-            }
+        }
     }
 
     /// Sends RTCP BYE when the remote is known, stops the timers and closes the sockets.
