@@ -18,6 +18,9 @@ public struct SIPTransportError: Error, Sendable, Hashable, CustomStringConverti
         public static let webSocketSubprotocolMissing = Code(name: "webSocketSubprotocolMissing")
         /// The connection closed before it was ready.
         public static let connectionClosed = Code(name: "connectionClosed")
+        /// An accepted connection over ``SIPTransportLayer/Configuration/maximumInboundConnections``
+        /// or its per-source share, closed at once.
+        public static let tooManyConnections = Code(name: "tooManyConnections")
 
         public var description: String { name }
     }

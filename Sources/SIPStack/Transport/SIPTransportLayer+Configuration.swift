@@ -28,6 +28,13 @@ extension SIPTransportLayer {
         /// A TCP connection on which nothing is read for this long is closed (which also reaps
         /// half-open connections whose peer vanished). Nil disables it.
         public var idleTimeout: TimeAmount?
+        /// Accepted TCP, TLS, WS and WSS connections open at once, at most, and from one source
+        /// address (IP): a connection beyond either is closed as soon as it is accepted. Without a
+        /// cap, a peer holding idle connections open (a CRLF now and then keeps them from
+        /// idling) would use up the process's descriptors, and with them the RTP sockets of the
+        /// next call, the control interface and the files it opens.
+        public var maximumInboundConnections: Int
+        public var maximumInboundConnectionsPerSource: Int
         /// When set, every outgoing TCP connection sends a CRLFCRLF ping this often
         /// (RFC 5626 §4.4.1); the peer's CRLF pongs count as reads and keep it from idling.
         public var keepAliveInterval: TimeAmount?
@@ -55,8 +62,11 @@ extension SIPTransportLayer {
             host: String = "0.0.0.0", udpPort: Int = 5060, tcpPort: Int = 5060, udp: Bool = true, tcp: Bool = true,
             advertisedHost: String? = nil, limits: SIPParserLimits = .default, idleTimeout: TimeAmount? = .seconds(300),
             keepAliveInterval: TimeAmount? = nil, connectTimeout: TimeAmount = .seconds(10), tlsPort: Int? = nil,
-            wsPort: Int? = nil, wssPort: Int? = nil, webSocketPath: String = "/", tls: SIPTLSConfiguration = SIPTLSConfiguration()
+            wsPort: Int? = nil, wssPort: Int? = nil, webSocketPath: String = "/", tls: SIPTLSConfiguration = SIPTLSConfiguration(),
+            maximumInboundConnections: Int = 256, maximumInboundConnectionsPerSource: Int = 16
         ) {
+            self.maximumInboundConnections = maximumInboundConnections
+            self.maximumInboundConnectionsPerSource = maximumInboundConnectionsPerSource
             self.host = host
             self.udpPort = udpPort
             self.tcpPort = tcpPort

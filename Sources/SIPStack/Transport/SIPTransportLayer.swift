@@ -82,6 +82,9 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// closing the socket again at every retransmission. At most 64 are kept.
     var lastUDPDestination: SocketAddress?
     var refusedUDPDestinations: Set<SocketAddress> = []
+    /// Accepted connections open now, in all and by source IP (``admitInbound(_:)``).
+    var inboundConnections = 0
+    var inboundBySource: [String: Int] = [:]
     /// The listening sockets of TCP, TLS, WS and WSS.
     var listeners: [SIPTransportKind: any Channel] = [:]
     var connections: [SIPConnectionKey: StreamConnection] = [:]
@@ -163,6 +166,31 @@ public final class SIPTransportLayer: @unchecked Sendable {
         }
     }
 
+    /// Counts an accepted connection against ``Configuration/maximumInboundConnections`` and
+    /// its per-source share until it closes, or refuses it (NIO then closes it). On the event
+    /// loop.
+    func admitInbound(_ channel: any Channel) throws(SIPTransportError) {
+        let source = channel.remoteAddress?.ipAddress ?? "?"
+        let fromSource = inboundBySource[source, default: 0]
+        guard inboundConnections < configuration.maximumInboundConnections,
+            fromSource < configuration.maximumInboundConnectionsPerSource
+        else {
+            _statistics.inboundConnectionsRefused += 1
+            if _statistics.inboundConnectionsRefused == 1 || _statistics.inboundConnectionsRefused % 100 == 0 {
+                logger.warning(
+                    "refusing connections over the limit (\(inboundConnections) open, \(fromSource) from \(source)); \(_statistics.inboundConnectionsRefused) refused so far")
+            }
+            throw SIPTransportError(.tooManyConnections, "\(inboundConnections) connections open, \(fromSource) from \(source)")
+        }
+        inboundConnections += 1
+        inboundBySource[source] = fromSource + 1
+        channel.closeFuture.whenComplete { _ in
+            self.inboundConnections -= 1
+            let left = (self.inboundBySource[source] ?? 1) - 1
+            self.inboundBySource[source] = left > 0 ? left : nil
+        }
+    }
+
     /// Binds the UDP socket on `port` (0: any free port).
     private func bindUDP(port: Int) -> EventLoopFuture<any Channel> {
         DatagramBootstrap(group: eventLoop)
@@ -211,6 +239,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try self.admitInbound(channel)
                     try self.addAcceptedHandlers(to: channel, transport: transport)
                 }
             }

@@ -26,6 +26,8 @@ public struct SIPTransportStatistics: Sendable, Hashable {
     /// of that kind that failed (the port was taken meanwhile).
     public var udpSocketsReopened = 0
     public var udpReopenFailures = 0
+    /// Accepted connections closed at once, over the limits of open inbound connections.
+    public var inboundConnectionsRefused = 0
     /// TLS handshakes that failed, on accepted and on outgoing connections (a certificate that
     /// does not verify, no common protocol version).
     public var tlsHandshakesFailed = 0

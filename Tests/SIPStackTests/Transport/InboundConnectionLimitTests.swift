@@ -1,0 +1,80 @@
+import NIOCore
+import NIOPosix
+import SIPMessage
+import Testing
+
+@testable import SIPStack
+
+/// Accepted connections are capped in all and per source IP, so that idle connections held
+/// open cannot use up the process's descriptors.
+@Suite("Inbound connection limits", .timeLimit(.minutes(1)))
+struct InboundConnectionLimitTests {
+    /// A layer with TCP on a free port of 127.0.0.1 and the limits given, and its test user.
+    static func start(total: Int, perSource: Int) async throws -> TransportStack {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let configuration = SIPTransportLayer.Configuration(
+            host: "127.0.0.1", udpPort: 0, tcpPort: 0, udp: false,
+            maximumInboundConnections: total, maximumInboundConnectionsPerSource: perSource)
+        let transport = try await SIPTransportLayer.start(configuration: configuration, on: loop)
+        return try await loop.submit {
+            let transactions = TransactionLayer(eventLoop: loop, transport: transport)
+            let user = TransportTestUser(eventLoop: loop)
+            transactions.user = user
+            transport.transactionLayer = transactions
+            return TransportStack(eventLoop: loop, transport: transport, transactions: transactions, user: user)
+        }.get()
+    }
+
+    /// Sends an OPTIONS with `callID` on `client` and waits until the stack's user has it.
+    static func expectCarries(_ client: RawClient, to stack: TransportStack, callID: String) async throws {
+        let port = try #require(client.channel.localAddress?.port)
+        let text = "OPTIONS sip:door@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:\(port);branch=z9hG4bK\(callID)\r\n"
+            + "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:door@127.0.0.1>\r\nCall-ID: \(callID)\r\nCSeq: 1 OPTIONS\r\n"
+            + "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        try await client.send(ByteBuffer(string: text))
+        try await stack.user.wait { user in
+            user.events.contains { event in
+                if case .request(let request, _, _) = event { return request.callID?.string == callID }
+                return false
+            }
+        }
+    }
+
+    @Test("a third connection from one source is closed at once; when one of the two closes, a new one is admitted")
+    func perSource() async throws {
+        let stack = try await Self.start(total: 10, perSource: 2)
+        let address = try await stack.address(.tcp)
+        let first = try await RawClient.tcp(to: address)
+        let second = try await RawClient.tcp(to: address)
+        try await Self.expectCarries(first, to: stack, callID: "limit-1")
+        try await Self.expectCarries(second, to: stack, callID: "limit-2")
+        let third = try await RawClient.tcp(to: address)
+        try await third.waitForClose(within: .seconds(5))
+        #expect(try await stack.run { $0.transport.statistics.inboundConnectionsRefused } == 1)
+
+        await first.close()
+        let transport = stack.transport
+        try await pollUntil(on: stack.eventLoop) { transport.inboundConnections == 1 }
+        let fourth = try await RawClient.tcp(to: address)
+        try await Self.expectCarries(fourth, to: stack, callID: "limit-4")
+        #expect(try await stack.run { $0.transport.statistics.inboundConnectionsRefused } == 1)
+        for client in [second, third, fourth] { await client.close() }
+        await stack.shutdown()
+    }
+
+    @Test("with room for five from one source but two in all, the third connection is closed at once")
+    func total() async throws {
+        let stack = try await Self.start(total: 2, perSource: 5)
+        let address = try await stack.address(.tcp)
+        let first = try await RawClient.tcp(to: address)
+        let second = try await RawClient.tcp(to: address)
+        try await Self.expectCarries(first, to: stack, callID: "total-1")
+        try await Self.expectCarries(second, to: stack, callID: "total-2")
+        let third = try await RawClient.tcp(to: address)
+        try await third.waitForClose(within: .seconds(5))
+        let statistics = try await stack.run { $0.transport.statistics }
+        #expect(statistics.inboundConnectionsRefused == 1)
+        for client in [first, second, third] { await client.close() }
+        await stack.shutdown()
+    }
+}
