@@ -144,12 +144,29 @@ struct DoorController: Sendable {
         return nil
     }
 
+    /// Callers with wrong codes or a lockout on record (expired ones included until the next
+    /// prune).
+    var trackedCallers: Int { wrongCodes.count + lockedUntil.count }
+
+    /// Above this many callers on record, ``prune(now:)`` runs before the next is added.
+    static let pruneAbove = 256
+
+    /// Forgets wrong codes older than the window and lockouts that have ended: a caller whose
+    /// From changes with every call (no digest challenge asks who it is) would otherwise add an
+    /// entry per call for as long as the agent runs.
+    mutating func prune(now: NIODeadline) {
+        let window = TimeAmount.seconds(Int64(lockout.windowSeconds))
+        wrongCodes = wrongCodes.filter { _, times in times.contains { now - $0 < window } }
+        lockedUntil = lockedUntil.filter { _, until in now < until }
+    }
+
     private mutating func wrong(_ caller: String, now: NIODeadline) -> DoorDecision {
+        if trackedCallers > Self.pruneAbove { prune(now: now) }
         let window = TimeAmount.seconds(Int64(lockout.windowSeconds))
         var times = (wrongCodes[caller] ?? []).filter { now - $0 < window }
         times.append(now)
         if times.count >= lockout.maxWrongCodes {
-            wrongCodes[caller] = []
+            wrongCodes[caller] = nil
             let until = now + .seconds(Int64(lockout.lockoutSeconds))
             lockedUntil[caller] = until
             return .lockedOut(until: until)

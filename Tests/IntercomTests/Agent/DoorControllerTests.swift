@@ -72,6 +72,26 @@ import Testing
         #expect(key("9999", &doors, at: Self.start + .seconds(70)).last == .wrongCode(count: 2))
     }
 
+    @Test func callersWhoseWrongCodesAndLockoutsHaveRunOutAreForgotten() {
+        var doors = Self.controller()
+        // 5,000 callers, each with one wrong code, a minute and more apart: the record stays
+        // near the prune threshold instead of growing with every caller.
+        for index in 0..<5_000 {
+            let at = Self.start + .seconds(Int64(index) * 61)
+            #expect(key("9999", &doors, caller: "sip:rotating-\(index)@example.com", at: at).last == .wrongCode(count: 1))
+        }
+        #expect(doors.trackedCallers <= DoorController.pruneAbove + 1)
+        // Within the window nothing is forgotten: the counts and a lockout still hold.
+        var busy = Self.controller()
+        let late = Self.start + .seconds(1_000)
+        for index in 0..<300 { _ = key("9999", &busy, caller: "sip:caller-\(index)@example.com", at: late) }
+        _ = key("9999", &busy, caller: Self.mallory, at: late)
+        _ = key("9999", &busy, caller: Self.mallory, at: late + .seconds(1))
+        #expect(key("9999", &busy, caller: Self.mallory, at: late + .seconds(2)).last == .lockedOut(until: late + .seconds(302)))
+        #expect(busy.trackedCallers == 301)
+        #expect(busy.isLockedOut(Self.mallory, now: late + .seconds(301)))
+    }
+
     @Test func digitsFarApartStartANewEntry() {
         var doors = Self.controller()
         _ = key("12", &doors)
