@@ -124,7 +124,7 @@ extension SIPTransportLayer: TransactionTransport {
     private func connectFailed(to key: SIPConnectionKey, waiting: [ByteBuffer], error: any Error) {
         connections.removeValue(forKey: key)
         // The handshake's own error, when there was one, says more than the close it caused.
-        if connectionFailures[key] == nil { connectionFailures[key] = "\(error)" }
+        if connectionFailures[key] == nil { recordConnectionFailure("\(error)", for: key) }
         _statistics.sendFailures += waiting.count
         logger.debug("cannot connect: \(error)", metadata: ["peer": "\(key)"])
         for bytes in waiting {

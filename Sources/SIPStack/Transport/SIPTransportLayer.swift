@@ -100,7 +100,11 @@ public final class SIPTransportLayer: @unchecked Sendable {
     var peerTLSContexts: [SocketAddress: Result<NIOSSLContext, SIPTransportError>] = [:]
     /// Why each connection this layer opened last failed (a failed TLS handshake, a refused
     /// connect, an error that closed it); cleared when an attempt begins and when it is up.
+    /// Set through ``recordConnectionFailure(_:for:)``, which keeps it bounded.
     var connectionFailures: [SIPConnectionKey: String] = [:]
+    /// At most this many failures are on record: callers' Contacts are destinations too, and
+    /// one that names a new dead address with every call would otherwise add one per call.
+    static let connectionFailuresKept = 256
 
     /// A connection in the table: still getting ready (with the messages waiting for it), or
     /// up.
@@ -189,6 +193,16 @@ public final class SIPTransportLayer: @unchecked Sendable {
             let left = (self.inboundBySource[source] ?? 1) - 1
             self.inboundBySource[source] = left > 0 ? left : nil
         }
+    }
+
+    /// Files why the connection to `key` failed; when ``connectionFailuresKept`` others are on
+    /// record already, they are all dropped first (they only explain past failures). On the
+    /// event loop.
+    func recordConnectionFailure(_ reason: String, for key: SIPConnectionKey) {
+        if connectionFailures[key] == nil, connectionFailures.count >= Self.connectionFailuresKept {
+            connectionFailures.removeAll(keepingCapacity: true)
+        }
+        connectionFailures[key] = reason
     }
 
     /// Binds the UDP socket on `port` (0: any free port).
@@ -346,7 +360,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
             handshake = true
         }
         if let key, outgoing {
-            connectionFailures[key] = handshake ? "TLS handshake failed: \(error)" : "\(error)"
+            recordConnectionFailure(handshake ? "TLS handshake failed: \(error)" : "\(error)", for: key)
         }
         logger.debug("connection error: \(error)", metadata: ["peer": "\(key.map { "\($0)" } ?? "?")"])
     }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOEmbedded
 import NIOPosix
 import SIPMessage
 import Testing
@@ -76,5 +77,23 @@ struct InboundConnectionLimitTests {
         #expect(statistics.inboundConnectionsRefused == 1)
         for client in [first, second, third] { await client.close() }
         await stack.shutdown()
+    }
+}
+
+/// What the layer keeps about failed outgoing connections stays bounded.
+@Suite("Connection failures on record")
+struct ConnectionFailureRecordTests {
+    @Test("300 dead destinations leave at most 256 failures on record, the latest among them")
+    func bounded() throws {
+        let loop = EmbeddedEventLoop()
+        let layer = SIPTransportLayer(eventLoop: loop, configuration: .init(host: "127.0.0.1", udpPort: 0, tcpPort: 0))
+        var last: SIPConnectionKey?
+        for index in 0..<300 {
+            let key = SIPConnectionKey(transport: .tcp, address: try SocketAddress(ipAddress: "192.0.2.\(index % 250 + 1)", port: 5_000 + index))
+            layer.recordConnectionFailure("connection refused", for: key)
+            last = key
+        }
+        #expect(layer.connectionFailures.count <= SIPTransportLayer.connectionFailuresKept)
+        #expect(layer.connectionFailures[try #require(last)] == "connection refused")
     }
 }
