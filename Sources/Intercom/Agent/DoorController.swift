@@ -123,10 +123,14 @@ struct DoorController: Sendable {
     }
 
     /// A MESSAGE `text` from `caller` (already allowed to call): the door whose message it is.
+    /// When some door opens by message, a text that opens none is a wrong code like a wrong
+    /// DTMF code (a door's message is a pass phrase, and guesses must count); when none does,
+    /// a MESSAGE is no door attempt at all.
     mutating func message(_ text: String, caller: String, now: NIODeadline) -> DoorDecision {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let door = doors.first(where: { $0.message != nil && $0.message == trimmed }) else { return .none }
+        guard doors.contains(where: { $0.message != nil }) else { return .none }
         if isLockedOut(caller, now: now) { return .ignoredLockedOut }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let door = doors.first(where: { $0.message != nil && $0.message == trimmed }) else { return wrong(caller, now: now) }
         return .open(door: door.name)
     }
 

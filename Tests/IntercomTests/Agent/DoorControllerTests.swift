@@ -101,7 +101,26 @@ import Testing
     @Test func aMessageOpensItsDoor() {
         var doors = Self.controller()
         #expect(doors.message(" open front\r\n", caller: Self.alice, now: Self.start) == .open(door: "front"))
-        #expect(doors.message("open back", caller: Self.alice, now: Self.start) == .none)
+    }
+
+    @Test func wrongMessagesCountAsWrongCodesAndLockTheCallerOut() {
+        var doors = Self.controller()
+        #expect(doors.message("open back", caller: Self.mallory, now: Self.start) == .wrongCode(count: 1))
+        // DTMF and MESSAGE guesses add up in one window.
+        #expect(key("9999", &doors, caller: Self.mallory, at: Self.start + .seconds(1)).last == .wrongCode(count: 2))
+        #expect(doors.message("open sesame", caller: Self.mallory, now: Self.start + .seconds(2)) == .lockedOut(until: Self.start + .seconds(302)))
+        #expect(doors.message("open front", caller: Self.mallory, now: Self.start + .seconds(3)) == .ignoredLockedOut)
+        #expect(doors.message("open front", caller: Self.alice, now: Self.start + .seconds(3)) == .open(door: "front"))
+    }
+
+    @Test func withNoDoorOpenedByMessageAMessageIsNoAttempt() {
+        var front = DoorConfiguration(name: "front", action: .command(["/bin/true"]))
+        front.codes = [DoorCode(code: "1234")]
+        var doors = DoorController(doors: [front], lockout: LockoutConfiguration())
+        for second in 0..<10 {
+            #expect(doors.message("hello, is anyone in?", caller: Self.alice, now: Self.start + .seconds(Int64(second))) == .none)
+        }
+        #expect(!doors.isLockedOut(Self.alice, now: Self.start + .seconds(10)))
     }
 
     @Test func reconfiguringKeepsLockouts() {
