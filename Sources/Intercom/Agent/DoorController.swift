@@ -36,10 +36,15 @@ struct DoorController: Sendable {
     private(set) var doors: [Door]
     private var lockout: LockoutConfiguration
     private var longestCode: Int
+    /// The shortest code's length: an entry given up with at least this many digits (cleared
+    /// with `*`, left to time out, or ended with the call) has been tried against every code
+    /// of its length, and counts as a wrong code. Without that, the short codes of a door with
+    /// codes of several lengths could be guessed for free: two digits, `*`, the next two.
+    private var shortestCode: Int
     let interDigitTimeout = TimeAmount.seconds(5)
 
     /// Per call: the digits entered and when the last came.
-    private var entries: [String: (digits: String, last: NIODeadline)] = [:]
+    private var entries: [String: (digits: String, last: NIODeadline, caller: String)] = [:]
     /// Per caller: times of recent wrong codes, and the end of a lockout.
     private var wrongCodes: [String: [NIODeadline]] = [:]
     private var lockedUntil: [String: NIODeadline] = [:]
@@ -52,6 +57,7 @@ struct DoorController: Sendable {
         }
         self.lockout = lockout
         self.longestCode = doors.flatMap(\.codes).map(\.code.count).max() ?? 0
+        self.shortestCode = doors.flatMap(\.codes).map(\.code.count).min() ?? 0
     }
 
     /// Takes new doors and lockout rules, keeping the wrong-code counts and lockouts.
@@ -60,6 +66,7 @@ struct DoorController: Sendable {
         self.doors = fresh.doors
         self.lockout = lockout
         self.longestCode = fresh.longestCode
+        self.shortestCode = fresh.shortestCode
         entries = [:]
     }
 
@@ -91,15 +98,26 @@ struct DoorController: Sendable {
     /// One DTMF digit of call `callID` from `caller`.
     mutating func digit(_ digit: Character, callID: String, caller: String, now: NIODeadline) -> DoorDecision {
         if isLockedOut(caller, now: now) { return .ignoredLockedOut }
-        var entry = entries[callID] ?? ("", now)
-        if now - entry.last > interDigitTimeout { entry.digits = "" }
+        var entry = entries[callID] ?? ("", now, caller)
+        // An entry left to time out was given up: it may count as a wrong code, which may
+        // lock the caller out before this digit is read.
+        var givenUp: DoorDecision?
+        if now - entry.last > interDigitTimeout {
+            givenUp = giveUp(entry.digits, caller: caller, now: now)
+            entry.digits = ""
+            if case .lockedOut = givenUp {
+                entries[callID] = entry
+                return givenUp ?? .none
+            }
+        }
         entry.last = now
         let key = Character(digit.uppercased())
         switch key {
         case "*":
+            let cleared = entry.digits
             entry.digits = ""
             entries[callID] = entry
-            return .none
+            return giveUp(cleared, caller: caller, now: now) ?? givenUp ?? .none
         case "#":
             let entered = entry.digits
             entry.digits = ""
@@ -119,7 +137,14 @@ struct DoorController: Sendable {
             return wrong(caller, now: now)
         }
         entries[callID] = entry
-        return .pending
+        return givenUp ?? .pending
+    }
+
+    /// An entry of `digits` given up without a match: a wrong code once it is as long as the
+    /// shortest code, else nothing (nil).
+    private mutating func giveUp(_ digits: String, caller: String, now: NIODeadline) -> DoorDecision? {
+        guard shortestCode > 0, digits.count >= shortestCode else { return nil }
+        return wrong(caller, now: now)
     }
 
     /// A MESSAGE `text` from `caller` (already allowed to call): the door whose message it is.
@@ -134,9 +159,11 @@ struct DoorController: Sendable {
         return .open(door: door.name)
     }
 
-    /// Forgets a call's partial entry (the call ended).
-    mutating func callEnded(_ callID: String) {
-        entries[callID] = nil
+    /// Forgets a call's partial entry (the call ended); one as long as the shortest code counts
+    /// as a wrong code (the decision says), so that hanging up does not make guesses free.
+    mutating func callEnded(_ callID: String, now: NIODeadline) -> DoorDecision {
+        guard let entry = entries.removeValue(forKey: callID), !isLockedOut(entry.caller, now: now) else { return .none }
+        return giveUp(entry.digits, caller: entry.caller, now: now) ?? .none
     }
 
     private func door(for digits: String, caller: String) -> String? {

@@ -809,7 +809,8 @@ public final class IntercomAgent: @unchecked Sendable {
         for timer in call.timers { timer.cancel() }
         call.watchdog?.cancel()
         call.watchdog = nil
-        doors.callEnded(call.id)
+        let abandoned = doors.callEnded(call.id, now: eventLoop.now)
+        act(on: abandoned, caller: call.remoteURI, source: call.source.map { "\($0)" } ?? "", trigger: "dtmf", call: nil)
         let media = call.media
         let session = call.session
         if let protector = call.protector, let session, session.eventLoop.inEventLoop {

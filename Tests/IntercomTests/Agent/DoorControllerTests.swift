@@ -42,8 +42,28 @@ import Testing
 
     @Test func starClearsAndHashSubmits() {
         var doors = Self.controller()
-        #expect(key("12*1234", &doors).last == .open(door: "front"))
-        #expect(key("12#", &doors).last == .wrongCode(count: 1))
+        // "1*": shorter than the shortest code (2), nothing was tried.
+        #expect(key("1*", &doors) == [.pending, .none])
+        // "12*": every 2-digit code was tried, and failed: a wrong code.
+        #expect(key("12*1234", &doors) == [.pending, .pending, .wrongCode(count: 1), .pending, .pending, .pending, .open(door: "front")])
+        #expect(key("12#", &doors).last == .wrongCode(count: 2))
+    }
+
+    @Test func guessingTheShortCodeWithStarCountsAndLocksOut() {
+        var doors = Self.controller()
+        // "77" is alice's 2-digit code beside the 4-digit "1234": mallory tries 2-digit codes,
+        // clearing each with "*".
+        let decisions = (0..<5).map { guess in key((guess < 10 ? "0" : "") + "\(guess)*", &doors, caller: Self.mallory).last }
+        #expect(decisions == [.wrongCode(count: 1), .wrongCode(count: 2), .lockedOut(until: Self.start + .seconds(300)), .ignoredLockedOut, .ignoredLockedOut])
+    }
+
+    @Test func anEntryLeftWhenTheCallEndsCountsOnceItIsAsLongAsTheShortestCode() {
+        var doors = Self.controller()
+        _ = key("7", &doors)
+        #expect(doors.callEnded("c1", now: Self.start) == .none)
+        _ = key("78", &doors)
+        #expect(doors.callEnded("c1", now: Self.start) == .wrongCode(count: 1))
+        #expect(doors.callEnded("c1", now: Self.start) == .none)
     }
 
     @Test func aRunAsLongAsTheLongestCodeThatMatchesNothingIsWrong() {
@@ -95,7 +115,11 @@ import Testing
     @Test func digitsFarApartStartANewEntry() {
         var doors = Self.controller()
         _ = key("12", &doors)
-        #expect(key("34", &doors, at: Self.start + .seconds(6)).last == .pending)
+        // "12" was left to time out: a wrong code (it is as long as the shortest code), and
+        // "34" starts a new entry.
+        #expect(key("34", &doors, at: Self.start + .seconds(6)) == [.wrongCode(count: 1), .pending])
+        _ = key("1", &doors, at: Self.start + .seconds(20))
+        #expect(key("2", &doors, at: Self.start + .seconds(26)) == [.pending])
     }
 
     @Test func aMessageOpensItsDoor() {
