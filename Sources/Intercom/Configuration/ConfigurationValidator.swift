@@ -269,8 +269,10 @@ struct ConfigurationValidator {
             }
             for (codeIndex, code) in door.codes.enumerated() {
                 let codePath = "\(path).codes[\(codeIndex)]"
-                if !Self.isDoorCode(code.code) {
-                    fail(codePath, "'\(code.code)' is not a door code; expected 1-16 of 0-9, *, #, A-D")
+                if code.code.contains(where: { $0 == "*" || $0 == "#" }) {
+                    fail(codePath, "'\(code.code)' cannot be entered: * clears an entry and # submits it; a code is 1-16 of 0-9 and A-D")
+                } else if !Self.isDoorCode(code.code) {
+                    fail(codePath, "'\(code.code)' is not a door code; expected 1-16 of 0-9 and A-D")
                 } else if let owner = codeOwners[code.code] {
                     fail(.duplicate, codePath, "code '\(code.code)' is already used by \(owner)")
                 } else {
@@ -371,7 +373,7 @@ struct ConfigurationValidator {
     }
 
     static func isDoorCode(_ code: String) -> Bool {
-        (1...16).contains(code.count) && code.allSatisfy { "0123456789*#ABCD".contains($0) }
+        (1...16).contains(code.count) && code.allSatisfy { "0123456789ABCD".contains($0) }
     }
 
     static func isWAVPath(_ path: String) -> Bool {

@@ -119,6 +119,8 @@ struct ConfigurationErrorTests {
         Case("doors:\n  - action: {command: [open-door]}\n", "doors[0].action.command[0]", line: 2, "must be an absolute path"),
         Case("doors:\n  - action: {command: []}\n", "doors[0].action.command", line: 2, "found an empty list"),
         Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"12x4\"]\n", "doors[0].codes[0]", line: 3, "is not a door code"),
+        Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"#0#\"]\n", "doors[0].codes[0]", line: 3, "cannot be entered: * clears an entry and # submits it"),
+        Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"1*2\"]\n", "doors[0].codes[0]", line: 3, "cannot be entered"),
         Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"12345678901234567\"]\n", "doors[0].codes[0]", line: 3, "1-16 of"),
         Case(
             "doors:\n  - action: {command: [/bin/true]}\n    codes: [\"1\"]\n  - action: {command: [/bin/true]}\n    codes: [\"1\"]\n",

@@ -99,7 +99,7 @@ struct ConfigurationLoaderTests {
             codes:
               - code: "1234"
                 callers: [sip:alice@example.com]
-              - {code: "#99*"}
+              - {code: "99AB"}
               - 0042
             message: open gate
           - action: {command: [/usr/local/bin/open-door, --door, back]}
@@ -189,7 +189,7 @@ struct ConfigurationLoaderTests {
         c.buttons = [flat1, flat2, third]
         var gate = DoorConfiguration(name: "gate", action: .gpio(chip: "/dev/gpiochip1", line: 4, pulseMs: 1500, activeLow: true))
         gate.codes = [
-            DoorCode(code: "1234", callers: ["sip:alice@example.com"]), DoorCode(code: "#99*"), DoorCode(code: "0042"),
+            DoorCode(code: "1234", callers: ["sip:alice@example.com"]), DoorCode(code: "99AB"), DoorCode(code: "0042"),
         ]
         gate.message = "open gate"
         let back = DoorConfiguration(name: "door2", action: .command(["/usr/local/bin/open-door", "--door", "back"]))
