@@ -284,6 +284,20 @@ struct ConfigurationValidator {
             }
             if let message = door.message { check(!message.isEmpty, "\(path).message", "must not be empty (leave it out for none)") }
         }
+        // A code opens as soon as it is entered: a longer code that begins with a code open
+        // to every caller can never be reached.
+        for (index, door) in doors.enumerated() {
+            for (codeIndex, code) in door.codes.enumerated() where Self.isDoorCode(code.code) {
+                for (otherIndex, other) in doors.enumerated() {
+                    for (otherCodeIndex, shorter) in other.codes.enumerated()
+                    where shorter.callers.isEmpty && shorter.code.count < code.code.count && code.code.hasPrefix(shorter.code) {
+                        fail(
+                            "doors[\(index)].codes[\(codeIndex)]",
+                            "'\(code.code)' can never be entered: 'doors[\(otherIndex)].codes[\(otherCodeIndex)]' ('\(shorter.code)', open to every caller) opens as soon as its digits are in")
+                    }
+                }
+            }
+        }
     }
 
     private mutating func validateControl(_ control: ControlConfiguration) {

@@ -121,6 +121,8 @@ struct ConfigurationErrorTests {
         Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"12x4\"]\n", "doors[0].codes[0]", line: 3, "is not a door code"),
         Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"#0#\"]\n", "doors[0].codes[0]", line: 3, "cannot be entered: * clears an entry and # submits it"),
         Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"1*2\"]\n", "doors[0].codes[0]", line: 3, "cannot be entered"),
+        Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"1234\"]\n  - action: {command: [/bin/true]}\n    codes: [\"12\"]\n",
+             "doors[0].codes[0]", line: 3, "'1234' can never be entered: 'doors[1].codes[0]' ('12', open to every caller)"),
         Case("doors:\n  - action: {command: [/bin/true]}\n    codes: [\"12345678901234567\"]\n", "doors[0].codes[0]", line: 3, "1-16 of"),
         Case(
             "doors:\n  - action: {command: [/bin/true]}\n    codes: [\"1\"]\n  - action: {command: [/bin/true]}\n    codes: [\"1\"]\n",
