@@ -29,7 +29,8 @@ extension SIPTransportLayer {
         /// half-open connections whose peer vanished). Nil disables it.
         public var idleTimeout: TimeAmount?
         /// Accepted TCP, TLS, WS and WSS connections open at once, at most, and from one source
-        /// address (IP): a connection beyond either is closed as soon as it is accepted. Without a
+        /// (an IPv4 address, or an IPv6 /64): a connection beyond either is closed as soon as it
+        /// is accepted. Without a
         /// cap, a peer holding idle connections open (a CRLF now and then keeps them from
         /// idling) would use up the process's descriptors, and with them the RTP sockets of the
         /// next call, the control interface and the files it opens.

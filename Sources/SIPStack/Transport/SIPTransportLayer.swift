@@ -174,7 +174,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// its per-source share until it closes, or refuses it (NIO then closes it). On the event
     /// loop.
     func admitInbound(_ channel: any Channel) throws(SIPTransportError) {
-        let source = channel.remoteAddress?.ipAddress ?? "?"
+        let source = channel.remoteAddress.map(Self.connectionSource) ?? "?"
         let fromSource = inboundBySource[source, default: 0]
         guard inboundConnections < configuration.maximumInboundConnections,
             fromSource < configuration.maximumInboundConnectionsPerSource
@@ -203,6 +203,18 @@ public final class SIPTransportLayer: @unchecked Sendable {
             connectionFailures.removeAll(keepingCapacity: true)
         }
         connectionFailures[key] = reason
+    }
+
+    /// Whom an accepted connection counts against: its IPv4 address, or the /64 of its IPv6
+    /// address (one host's share of addresses: a single machine may hold a whole /64 and
+    /// would otherwise pass the per-source cap by changing address).
+    static func connectionSource(_ address: SocketAddress) -> String {
+        guard case .v6(let v6) = address else { return address.ipAddress ?? "?" }
+        // sockaddr_in6: family (2 bytes), port (2), flow info (4), then the address (16).
+        let prefix = withUnsafeBytes(of: v6.address) { bytes in
+            stride(from: 8, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        }
+        return prefix.joined(separator: ":") + "::/64"
     }
 
     /// Binds the UDP socket on `port` (0: any free port).

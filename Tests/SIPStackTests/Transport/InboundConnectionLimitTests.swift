@@ -80,6 +80,21 @@ struct InboundConnectionLimitTests {
     }
 }
 
+/// The per-source share: an IPv4 address, or an IPv6 /64.
+@Suite("Inbound connection sources")
+struct InboundConnectionSourceTests {
+    @Test("IPv6 addresses of one /64 are one source; another /64 and IPv4 addresses are others")
+    func sources() throws {
+        func source(_ ip: String) throws -> String { SIPTransportLayer.connectionSource(try SocketAddress(ipAddress: ip, port: 5060)) }
+        #expect(try source("2001:db8:1:2::1") == "2001:db8:1:2::/64")
+        #expect(try source("2001:db8:1:2:ffff:eeee:dddd:cccc") == "2001:db8:1:2::/64")
+        #expect(try source("2001:db8:1:3::1") == "2001:db8:1:3::/64")
+        #expect(try source("::1") == "0:0:0:0::/64")
+        #expect(try source("192.0.2.7") == "192.0.2.7")
+        #expect(try source("192.0.2.8") == "192.0.2.8")
+    }
+}
+
 /// What the layer keeps about failed outgoing connections stays bounded.
 @Suite("Connection failures on record")
 struct ConnectionFailureRecordTests {
