@@ -1,7 +1,8 @@
 import NIOCore
 import SIPMessage
 
-/// Applies a ``SIPRequestRateLimit``: one token bucket per source IP address, refilled at the
+/// Applies a ``SIPRequestRateLimit``: one token bucket per source (an IPv4 address, or an IPv6
+/// /64: a single machine may hold a whole /64), refilled at the
 /// limit's rate up to its burst, spent by each limited request. A value type driven with the
 /// current time, so it is tested in virtual time; the ``TransactionLayer`` keeps one.
 public struct SIPRequestRateLimiter: Sendable {
@@ -25,7 +26,7 @@ public struct SIPRequestRateLimiter: Sendable {
         var dropping: Bool
     }
 
-    /// A source IP address without its port.
+    /// A source without its port: an IPv4 address, or an IPv6 /64 in `high`.
     private struct SourceKey: Hashable {
         var high: UInt64
         var low: UInt64
@@ -99,7 +100,8 @@ public struct SIPRequestRateLimiter: Sendable {
         let range: Range<Int>
         switch address {
         case .v4: (family, range) = (4, 4..<8)
-        case .v6: (family, range) = (6, 8..<24)
+        // IPv6: the /64 (sin6_addr starts at byte 8), one host's share of addresses.
+        case .v6: (family, range) = (6, 8..<16)
         case .unixDomainSocket: return nil
         }
         return address.withSockAddr { pointer, length in

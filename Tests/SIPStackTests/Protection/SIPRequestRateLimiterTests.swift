@@ -31,7 +31,7 @@ struct SIPRequestRateLimiterTests {
         #expect(later.filter { $0 == .admit }.count == 5)
     }
 
-    @Test("the port does not matter, the address does; exempt addresses, in-dialog requests and other methods pass")
+    @Test("the port does not matter, the address (IPv6: its /64) does; exempt addresses, in-dialog requests and other methods pass")
     func keys() throws {
         var limiter = SIPRequestRateLimiter(
             limit: SIPRequestRateLimit(requestsPerSecond: 1, burst: 2, exempt: [try address("192.0.2.1", 5060)]))
@@ -43,6 +43,9 @@ struct SIPRequestRateLimiterTests {
         #expect(limiter.decide(invite, from: try address("2001:db8::7", 3000), now: at(0)) == .admit)
         #expect(limiter.decide(invite, from: try address("2001:db8::7", 3001), now: at(0)) == .admit)
         #expect(limiter.decide(invite, from: try address("2001:db8::7", 3002), now: at(0)) == .drop(first: true))
+        // Another address of the same /64 is the same source; another /64 is not.
+        #expect(limiter.decide(invite, from: try address("2001:db8::8", 3003), now: at(0)) == .drop(first: false))
+        #expect(limiter.decide(invite, from: try address("2001:db8:0:1::7", 3003), now: at(0)) == .admit)
         for _ in 0..<50 {
             #expect(limiter.decide(invite, from: try address("192.0.2.1", 5060), now: at(0)) == .admit)
         }
