@@ -1,8 +1,8 @@
 import NIOCore
 import SIPMessage
 
-/// Applies a ``SIPRequestRateLimit``: one token bucket per source (an IPv4 address, or an IPv6
-/// /64: a single machine may hold a whole /64), refilled at the
+/// Applies a ``SIPRequestRateLimit``: one token bucket per source (``SIPSourceKey``: an IPv4
+/// address, or an IPv6 /64), refilled at the
 /// limit's rate up to its burst, spent by each limited request. A value type driven with the
 /// current time, so it is tested in virtual time; the ``TransactionLayer`` keeps one.
 public struct SIPRequestRateLimiter: Sendable {
@@ -26,14 +26,7 @@ public struct SIPRequestRateLimiter: Sendable {
         var dropping: Bool
     }
 
-    /// A source without its port: an IPv4 address, or an IPv6 /64 in `high`.
-    private struct SourceKey: Hashable {
-        var high: UInt64
-        var low: UInt64
-        var family: UInt8
-    }
-
-    private var buckets: [SourceKey: Bucket] = [:]
+    private var buckets: [SIPSourceKey: Bucket] = [:]
 
     /// A limiter with no source seen yet.
     public init(limit: SIPRequestRateLimit) {
@@ -52,7 +45,7 @@ public struct SIPRequestRateLimiter: Sendable {
 
     /// Spends one token of `source` at `now`, or drops when it has none.
     public mutating func decide(source: SocketAddress, now: NIODeadline) -> Decision {
-        guard !limit.exempt.contains(source), let key = Self.key(source) else { return .admit }
+        guard !limit.exempt.contains(source), let key = SIPSourceKey(source) else { return .admit }
         let burst = Double(max(limit.burst, 1))
         var bucket: Bucket
         if let known = buckets[key] {
@@ -91,28 +84,6 @@ public struct SIPRequestRateLimiter: Sendable {
         buckets = buckets.filter { _, bucket in
             let elapsed = Double(max((now - bucket.updated).nanoseconds, 0)) / 1e9
             return bucket.tokens + elapsed * rate < burst
-        }
-    }
-
-    /// The address bytes of `address` (sockaddr_in: 4 at offset 4; sockaddr_in6: 16 at offset 8).
-    private static func key(_ address: SocketAddress) -> SourceKey? {
-        let family: UInt8
-        let range: Range<Int>
-        switch address {
-        case .v4: (family, range) = (4, 4..<8)
-        // IPv6: the /64 (sin6_addr starts at byte 8), one host's share of addresses.
-        case .v6: (family, range) = (6, 8..<16)
-        case .unixDomainSocket: return nil
-        }
-        return address.withSockAddr { pointer, length in
-            guard length >= range.upperBound else { return nil }
-            let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer), count: length)
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            for (index, byte) in bytes[range].enumerated() {
-                if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
-            }
-            return SourceKey(high: high, low: low, family: family)
         }
     }
 }

@@ -82,9 +82,10 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// closing the socket again at every retransmission. At most 64 are kept.
     var lastUDPDestination: SocketAddress?
     var refusedUDPDestinations: Set<SocketAddress> = []
-    /// Accepted connections open now, in all and by source IP (``admitInbound(_:)``).
+    /// Accepted connections open now, in all and by source (``SIPSourceKey``; nil: unknown),
+    /// see ``admitInbound(_:)``.
     var inboundConnections = 0
-    var inboundBySource: [String: Int] = [:]
+    var inboundBySource: [SIPSourceKey?: Int] = [:]
     /// The listening sockets of TCP, TLS, WS and WSS.
     var listeners: [SIPTransportKind: any Channel] = [:]
     var connections: [SIPConnectionKey: StreamConnection] = [:]
@@ -174,7 +175,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// its per-source share until it closes, or refuses it (NIO then closes it). On the event
     /// loop.
     func admitInbound(_ channel: any Channel) throws(SIPTransportError) {
-        let source = channel.remoteAddress.map(Self.connectionSource) ?? "?"
+        let source = channel.remoteAddress.flatMap(SIPSourceKey.init)
         let fromSource = inboundBySource[source, default: 0]
         guard inboundConnections < configuration.maximumInboundConnections,
             fromSource < configuration.maximumInboundConnectionsPerSource
@@ -182,9 +183,9 @@ public final class SIPTransportLayer: @unchecked Sendable {
             _statistics.inboundConnectionsRefused += 1
             if _statistics.inboundConnectionsRefused == 1 || _statistics.inboundConnectionsRefused % 100 == 0 {
                 logger.warning(
-                    "refusing connections over the limit (\(inboundConnections) open, \(fromSource) from \(source)); \(_statistics.inboundConnectionsRefused) refused so far")
+                    "refusing connections over the limit (\(inboundConnections) open, \(fromSource) from \(source.map { "\($0)" } ?? "?")); \(_statistics.inboundConnectionsRefused) refused so far")
             }
-            throw SIPTransportError(.tooManyConnections, "\(inboundConnections) connections open, \(fromSource) from \(source)")
+            throw SIPTransportError(.tooManyConnections, "\(inboundConnections) connections open, \(fromSource) from \(source.map { "\($0)" } ?? "?")")
         }
         inboundConnections += 1
         inboundBySource[source] = fromSource + 1
@@ -203,18 +204,6 @@ public final class SIPTransportLayer: @unchecked Sendable {
             connectionFailures.removeAll(keepingCapacity: true)
         }
         connectionFailures[key] = reason
-    }
-
-    /// Whom an accepted connection counts against: its IPv4 address, or the /64 of its IPv6
-    /// address (one host's share of addresses: a single machine may hold a whole /64 and
-    /// would otherwise pass the per-source cap by changing address).
-    static func connectionSource(_ address: SocketAddress) -> String {
-        guard case .v6(let v6) = address else { return address.ipAddress ?? "?" }
-        // sockaddr_in6: family (2 bytes), port (2), flow info (4), then the address (16).
-        let prefix = withUnsafeBytes(of: v6.address) { bytes in
-            stride(from: 8, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-        }
-        return prefix.joined(separator: ":") + "::/64"
     }
 
     /// Binds the UDP socket on `port` (0: any free port).

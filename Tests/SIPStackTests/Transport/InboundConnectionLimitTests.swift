@@ -41,17 +41,25 @@ struct InboundConnectionLimitTests {
         }
     }
 
+    /// Opens three connections to `stack`: the first two carry a request each, the third is
+    /// closed at once and counted.
+    static func twoKeptAndOneRefused(by stack: TransportStack) async throws -> (RawClient, RawClient, RawClient) {
+        let address = try await stack.address(.tcp)
+        let first = try await RawClient.tcp(to: address)
+        let second = try await RawClient.tcp(to: address)
+        try await expectCarries(first, to: stack, callID: "kept-1-\(UInt32.random(in: 0 ... .max))")
+        try await expectCarries(second, to: stack, callID: "kept-2-\(UInt32.random(in: 0 ... .max))")
+        let third = try await RawClient.tcp(to: address)
+        try await third.waitForClose(within: .seconds(5))
+        #expect(try await stack.run { $0.transport.statistics.inboundConnectionsRefused } == 1)
+        return (first, second, third)
+    }
+
     @Test("a third connection from one source is closed at once; when one of the two closes, a new one is admitted")
     func perSource() async throws {
         let stack = try await Self.start(total: 10, perSource: 2)
         let address = try await stack.address(.tcp)
-        let first = try await RawClient.tcp(to: address)
-        let second = try await RawClient.tcp(to: address)
-        try await Self.expectCarries(first, to: stack, callID: "limit-1")
-        try await Self.expectCarries(second, to: stack, callID: "limit-2")
-        let third = try await RawClient.tcp(to: address)
-        try await third.waitForClose(within: .seconds(5))
-        #expect(try await stack.run { $0.transport.statistics.inboundConnectionsRefused } == 1)
+        let (first, second, third) = try await Self.twoKeptAndOneRefused(by: stack)
 
         await first.close()
         let transport = stack.transport
@@ -66,15 +74,7 @@ struct InboundConnectionLimitTests {
     @Test("with room for five from one source but two in all, the third connection is closed at once")
     func total() async throws {
         let stack = try await Self.start(total: 2, perSource: 5)
-        let address = try await stack.address(.tcp)
-        let first = try await RawClient.tcp(to: address)
-        let second = try await RawClient.tcp(to: address)
-        try await Self.expectCarries(first, to: stack, callID: "total-1")
-        try await Self.expectCarries(second, to: stack, callID: "total-2")
-        let third = try await RawClient.tcp(to: address)
-        try await third.waitForClose(within: .seconds(5))
-        let statistics = try await stack.run { $0.transport.statistics }
-        #expect(statistics.inboundConnectionsRefused == 1)
+        let (first, second, third) = try await Self.twoKeptAndOneRefused(by: stack)
         for client in [first, second, third] { await client.close() }
         await stack.shutdown()
     }
@@ -85,7 +85,7 @@ struct InboundConnectionLimitTests {
 struct InboundConnectionSourceTests {
     @Test("IPv6 addresses of one /64 are one source; another /64 and IPv4 addresses are others")
     func sources() throws {
-        func source(_ ip: String) throws -> String { SIPTransportLayer.connectionSource(try SocketAddress(ipAddress: ip, port: 5060)) }
+        func source(_ ip: String) throws -> String { SIPSourceKey(try SocketAddress(ipAddress: ip, port: 5060)).map { "\($0)" } ?? "none" }
         #expect(try source("2001:db8:1:2::1") == "2001:db8:1:2::/64")
         #expect(try source("2001:db8:1:2:ffff:eeee:dddd:cccc") == "2001:db8:1:2::/64")
         #expect(try source("2001:db8:1:3::1") == "2001:db8:1:3::/64")
