@@ -251,6 +251,8 @@ struct ConfigurationValidator {
     private mutating func validateDoors(_ doors: [DoorConfiguration]) {
         checkUnique(doors.map(\.name), "doors", what: "door")
         var codeOwners: [String: String] = [:]
+        // Every valid code with its key path, and whether any caller may use it.
+        var validCodes: [(path: String, code: String, global: Bool)] = []
         for (index, door) in doors.enumerated() {
             let path = "doors[\(index)]"
             check(!door.name.isEmpty, "\(path).name", "must not be empty")
@@ -277,6 +279,7 @@ struct ConfigurationValidator {
                     fail(.duplicate, codePath, "code '\(code.code)' is already used by \(owner)")
                 } else {
                     codeOwners[code.code] = codePath
+                    validCodes.append((codePath, code.code, code.callers.isEmpty))
                 }
                 for (callerIndex, caller) in code.callers.enumerated() {
                     checkURIPattern(caller, "\(codePath).callers[\(callerIndex)]")
@@ -286,16 +289,11 @@ struct ConfigurationValidator {
         }
         // A code opens as soon as it is entered: a longer code that begins with a code open
         // to every caller can never be reached.
-        for (index, door) in doors.enumerated() {
-            for (codeIndex, code) in door.codes.enumerated() where Self.isDoorCode(code.code) {
-                for (otherIndex, other) in doors.enumerated() {
-                    for (otherCodeIndex, shorter) in other.codes.enumerated()
-                    where shorter.callers.isEmpty && shorter.code.count < code.code.count && code.code.hasPrefix(shorter.code) {
-                        fail(
-                            "doors[\(index)].codes[\(codeIndex)]",
-                            "'\(code.code)' can never be entered: 'doors[\(otherIndex)].codes[\(otherCodeIndex)]' ('\(shorter.code)', open to every caller) opens as soon as its digits are in")
-                    }
-                }
+        for longer in validCodes {
+            for shorter in validCodes where shorter.global && shorter.code.count < longer.code.count && longer.code.hasPrefix(shorter.code) {
+                fail(
+                    longer.path,
+                    "'\(longer.code)' can never be entered: '\(shorter.path)' ('\(shorter.code)', open to every caller) opens as soon as its digits are in")
             }
         }
     }
