@@ -79,9 +79,11 @@ public final class SIPTransportLayer: @unchecked Sendable {
     var boundUDPPort: Int?
     /// Where the last datagram went, and the destinations whose datagram closed the socket
     /// (the last one sent when it closed): sends to those fail at once from then on, instead of
-    /// closing the socket again at every retransmission. At most 64 are kept.
+    /// closing the socket again at every retransmission. At most
+    /// ``refusedUDPDestinationsKept`` are kept.
     var lastUDPDestination: SocketAddress?
     var refusedUDPDestinations: Set<SocketAddress> = []
+    static let refusedUDPDestinationsKept = 64
     /// Accepted connections open now, in all and by source (``SIPSourceKey``; nil: unknown),
     /// see ``admitInbound(_:)``.
     var inboundConnections = 0
@@ -228,7 +230,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
         guard !isClosed, let current = udpChannel, current === channel, let port = boundUDPPort else { return }
         _statistics.udpSocketsReopened += 1
         if let refused = lastUDPDestination {
-            if refusedUDPDestinations.count >= 64 { refusedUDPDestinations.removeAll() }
+            if refusedUDPDestinations.count >= Self.refusedUDPDestinationsKept { refusedUDPDestinations.removeAll() }
             refusedUDPDestinations.insert(refused)
         }
         logger.warning("the UDP socket closed after a refused send (to \(lastUDPDestination.map { "\($0)" } ?? "?")); binding port \(port) again")
