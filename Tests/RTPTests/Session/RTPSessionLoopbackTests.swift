@@ -8,20 +8,33 @@ import Testing
 @Suite("RTPSession over loopback sockets")
 struct RTPSessionLoopbackTests {
     /// Starts two sessions on `host` pointed at each other, runs `body`, and closes them.
+    ///
+    /// With `fixedPortForA`, `a` is bound on an even port below the kernel's ephemeral range
+    /// (32768-60999 here), for tests that close `a`'s socket and bind its port again: a port
+    /// the kernel picked could be picked in between for a socket of a test running beside.
     static func withPair(
-        host: String, rtcpMux: Bool,
+        host: String, rtcpMux: Bool, fixedPortForA: Bool = false,
         _ body: (RTPSession, RTPEventLog, RTPSession, RTPEventLog, any EventLoop) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let logA = RTPEventLog()
         let logB = RTPEventLog()
-        func configuration() -> RTPSession.Configuration {
+        func configuration(port: Int = 0) -> RTPSession.Configuration {
             RTPSession.Configuration(
-                host: host, rtcpMux: rtcpMux, payloadType: 0, clockRate: 8_000, telephoneEventPayloadType: 101,
+                host: host, port: port, rtcpMux: rtcpMux, payloadType: 0, clockRate: 8_000, telephoneEventPayloadType: 101,
                 rtcpInterval: RTCPInterval(minimumSeconds: 0.2), cname: "test@\(host)")
         }
-        let a = try await RTPSession.start(configuration: configuration(), on: loop, handler: logA.handler)
+        var started: RTPSession?
+        for attempt in 0..<20 where started == nil {
+            let port = fixedPortForA ? Int.random(in: 5_000...16_000) * 2 : 0
+            do {
+                started = try await RTPSession.start(configuration: configuration(port: port), on: loop, handler: logA.handler)
+            } catch where fixedPortForA && attempt < 19 {
+                continue
+            }
+        }
+        guard let a = started else { throw RTPSessionError(.noPortPair, "no port pair for the test") }
         let b = try await RTPSession.start(configuration: configuration(), on: loop, handler: logB.handler)
         do {
             try await loop.submit {
@@ -162,7 +175,7 @@ struct RTPSessionLoopbackTests {
 
     @Test("a send the kernel refuses (a subnet broadcast address) closes NIO's socket; the session binds the same port again and media goes on")
     func socketReopenedAfterRefusedSend() async throws {
-        try await Self.withPair(host: "127.0.0.1", rtcpMux: false) { a, logA, b, logB, loop in
+        try await Self.withPair(host: "127.0.0.1", rtcpMux: false, fixedPortForA: true) { a, logA, b, logB, loop in
             let port = try await loop.submit { a.localRTPAddress?.port }.get()
             // 127.255.255.255 is loopback's broadcast address: EACCES without SO_BROADCAST.
             try await loop.submit { a.setRemote(rtp: try SocketAddress(ipAddress: "127.255.255.255", port: 40_000), rtcp: nil) }.get()

@@ -28,9 +28,25 @@ struct RefusedDestinationTests {
         await stack.shutdown()
     }
 
+    /// A stack whose UDP port lies below the kernel's ephemeral range (32768-60999 here): the
+    /// test closes that port and binds it again, and a port the kernel picked for us could be
+    /// picked in between for a socket of a test running beside this one (CI saw it: "Address
+    /// already in use" on the rebind).
+    static func startBelowEphemeralPorts() async throws -> TransportStack {
+        var lastError: (any Error)?
+        for _ in 0..<20 {
+            do {
+                return try await TransportStack.start(host: "127.0.0.1", tcp: false, udpPort: Int.random(in: 10_000...32_000))
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? DeadlineExceeded()
+    }
+
     @Test("a send the kernel refuses at the socket (a subnet broadcast address) closes NIO's channel; the port is bound again")
     func reopenedAfterARefusedSend() async throws {
-        let stack = try await TransportStack.start(host: "127.0.0.1", tcp: false)
+        let stack = try await Self.startBelowEphemeralPorts()
         do {
             let before = try await stack.address(.udp)
             // 127.255.255.255 is loopback's broadcast address: EACCES without SO_BROADCAST.

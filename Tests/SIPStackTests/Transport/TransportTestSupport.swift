@@ -118,11 +118,11 @@ struct TransportStack: Sendable {
 
     static func start(
         host: String, udp: Bool = true, tcp: Bool = true, idleTimeout: TimeAmount? = .seconds(30),
-        limits: SIPParserLimits = .default, keepAliveInterval: TimeAmount? = nil
+        limits: SIPParserLimits = .default, keepAliveInterval: TimeAmount? = nil, udpPort: Int = 0
     ) async throws -> TransportStack {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let configuration = SIPTransportLayer.Configuration(
-            host: host, udpPort: 0, tcpPort: 0, udp: udp, tcp: tcp, limits: limits, idleTimeout: idleTimeout,
+            host: host, udpPort: udpPort, tcpPort: 0, udp: udp, tcp: tcp, limits: limits, idleTimeout: idleTimeout,
             keepAliveInterval: keepAliveInterval)
         let transport = try await SIPTransportLayer.start(configuration: configuration, on: loop)
         return try await loop.submit {
