@@ -144,7 +144,8 @@ struct AdaptiveEchoFilter: ~Copyable {
     static let copyRatio: Float = 0.3
     /// Background over foreground error energy above which the background is reset (+3 dB).
     static let resetRatio: Float = 2
-    /// Whether the filter has once reached ``doubleTalkMinimumERLE`` since the last (re)start:
+    /// Whether the filter has once reached ``doubleTalkMinimumERLE`` (or, in a noisy room, the
+    /// noise floor: ``noiseLimitedMinimumERLE``) since the last (re)start:
     /// double talk is detected from then on (latched, so that a filter double talk has made
     /// worse does not stop the detection that protects it).
     private var matured = false
@@ -192,6 +193,11 @@ struct AdaptiveEchoFilter: ~Copyable {
     /// detection threshold (error 4× = 6 dB above the expected residual) plus 6 dB, so that a
     /// young filter's unmodelled echo is not taken for a talker.
     static let doubleTalkMinimumERLE: Float = 12
+    /// Or, where noise limits the ERLE: at least this ERLE [dB], with the smoothed error
+    /// during far activity below ``noiseLimitedErrorFactor`` times ``errorFloor`` (about
+    /// 8 dB above the floor, i.e. the residual echo at most a few times the noise).
+    static let noiseLimitedMinimumERLE: Float = 6
+    static let noiseLimitedErrorFactor: Float = 6
     static let doubleTalkCoherence: Float = 0.95
     static let copyCoherence: Float = 0.8
     /// Share of the microphone's power explained linearly by the echo estimate (set by the
@@ -531,6 +537,14 @@ struct AdaptiveEchoFilter: ~Copyable {
         // (the suppressor's coherence measure, one block old): a poorly modelled echo stays
         // coherent with the estimate, a near-end talker is not.
         if isAdapted && erleDecibels >= Self.doubleTalkMinimumERLE { matured = true }
+        // In a noisy room the ERLE estimate stops short of that minimum however good the
+        // filter: the error is mostly noise. A filter that has taken the error during far
+        // activity to within a few times the noise floor has left little echo to mistake for
+        // a talker either.
+        if isAdapted && erleDecibels >= Self.noiseLimitedMinimumERLE
+            && errorEnergySmoothed < Self.noiseLimitedErrorFactor * errorFloor {
+            matured = true
+        }
         let energyTest = matured
             && explainedShare < Self.doubleTalkCoherence
             && errorEnergy > 4 * (leakage * echoEnergy + 2 * errorFloor)
