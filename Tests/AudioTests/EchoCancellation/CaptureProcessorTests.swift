@@ -48,6 +48,22 @@ struct CaptureProcessorTests {
         #expect(erle >= 20, "ERLE after double talk \(erle) dB")
     }
 
+    /// In a noisy room the linear filter's ERLE estimate stays low however well it fits (the
+    /// error is mostly noise); the double-talk detector must arm all the same, or the
+    /// post-filter's single-talk suppression eats the talker's onsets.
+    @Test("double talk in a noisy room: the talker is detected and keeps its level")
+    func doubleTalkInNoise() throws {
+        let scene = EchoScene(
+            seconds: 9, rt60: 0.25, bulkMilliseconds: 200, echoDecibels: -5, noiseLevel: -47,
+            nearSpan: 5.0...7.5, seed: 5)
+        var processor = try CaptureProcessor(.init())
+        let out = EchoSignals.run(&processor, far: scene.farPCM, mic: scene.micPCM)
+        let figures = EchoSignals.doubleTalk(
+            near: scene.near, mic: scene.mic, out: out, echo: scene.echo, range: scene.from(5.0))
+        #expect(abs(figures.nearLevel) <= 1, "near level \(figures.nearLevel) dB")
+        #expect(figures.snrOut >= figures.snrIn + 8, "SNR in \(figures.snrIn) dB, out \(figures.snrOut) dB")
+    }
+
     /// On a long echo path the echo of a word still arrives while the far end already pauses
     /// before the next: a pause of the far end must not end double talk at once (the
     /// post-filter would crush the talker under the arriving echo), only after the hangover.
