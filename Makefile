@@ -22,8 +22,9 @@ ARGS ?=
 # libsrtp2-dev brings libsrtp2-1, which the agent links for SRTP.
 RUN_PACKAGES := libopus-dev libspeexdsp-dev libasound2-dev libsrtp2-dev
 # Debian packages `make test` needs: everything `run` needs (the tests build the agent), plus
-# what only the tests use (peers such as kamailio for interop tests).
-TEST_PACKAGES := $(RUN_PACKAGES) kamailio kamailio-tls-modules kamailio-websocket-modules baresip openssl tcpdump
+# what only the tests use (peers such as kamailio for interop tests; dnsmasq serves DNS
+# records for the RFC 3263 server-location tests).
+TEST_PACKAGES := $(RUN_PACKAGES) kamailio kamailio-tls-modules kamailio-websocket-modules baresip openssl tcpdump dnsmasq-base
 
 INSTALL_DEPS := bash scripts/install-deps.sh
 

@@ -36,6 +36,7 @@ var targets: [Target] = [
         name: "SIPStack",
         dependencies: [
             "SIPMessage",
+            "CResolv",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -105,6 +106,13 @@ var targets: [Target] = [
     .target(
         name: "CUserfaultfd",
         path: "CSupport/CUserfaultfd"
+    ),
+    // glibc's stub resolver (libresolv): SRV, A and AAAA queries for locating SIP servers
+    // (SIPStack's DNSResolver). struct __res_state and the record accessors (macros) need C.
+    .target(
+        name: "CResolv",
+        path: "CSupport/CResolv",
+        linkerSettings: [.linkedLibrary("resolv")]
     ),
     .systemLibrary(
         name: "CALSA",

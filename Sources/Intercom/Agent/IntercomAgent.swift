@@ -156,7 +156,7 @@ public final class IntercomAgent: @unchecked Sendable {
         let user = account?.user ?? configuration.sip.user
         let aor = account.flatMap { Self.addressOfRecord(for: $0) } ?? "sip:\(user)@\(literal)"
         var outboundProxy = account?.outboundProxy
-        if outboundProxy == nil, let account { outboundProxy = try Self.registrarProxy(for: account) }
+        if let account { outboundProxy = try Self.proxyURI(for: outboundProxy ?? account.registrar, account: account, dnsServer: configuration.sip.dnsServer) }
         var challenger: DigestChallenger?
         if let challenge = configuration.answer.challenge {
             do {
@@ -212,7 +212,7 @@ public final class IntercomAgent: @unchecked Sendable {
         for account in configuration.accounts {
             for uri in [account.registrar] + (account.outboundProxy.map { [$0] } ?? []) {
                 do {
-                    exempt.insert(try resolve(uri, transport: kind(account.transport)).address)
+                    exempt.insert(try resolve(uri, transport: kind(account.transport), dnsServer: configuration.sip.dnsServer).address)
                 } catch {
                     logger.warning("rate limit: \(uri) is not exempt: \(error)")
                 }
@@ -229,7 +229,8 @@ public final class IntercomAgent: @unchecked Sendable {
         guard let aor = addressOfRecord(for: account) else { throw AgentError("account \(account.name): its registrar is not a SIP URI") }
         return SIPCallIdentity(
             addressOfRecord: aor, displayName: account.displayName ?? sip.displayName,
-            outboundProxy: try account.outboundProxy ?? registrarProxy(for: account), defaultTransport: kind(account.transport),
+            outboundProxy: try proxyURI(for: account.outboundProxy ?? account.registrar, account: account, dnsServer: sip.dnsServer),
+            defaultTransport: kind(account.transport),
             credentials: account.password.map {
                 DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0), allowMD5: account.allowMD5)
             })
@@ -241,30 +242,28 @@ public final class IntercomAgent: @unchecked Sendable {
         return "\(scheme):\(account.user)@\(uri.host.string)"
     }
 
-    /// An outbound proxy URI with the registrar's resolved address, so that calls go through
-    /// the PBX (the user agent's next hops must be IP literals).
-    private static func registrarProxy(for account: AccountConfiguration) throws -> String {
-        let destination = try resolve(account.registrar, transport: kind(account.transport))
+    /// A loose-routing proxy URI with the resolved address of `uri` (the account's outbound
+    /// proxy, else its registrar), so that calls go through the PBX (the user agent's next
+    /// hops must be IP literals).
+    private static func proxyURI(for uri: String, account: AccountConfiguration, dnsServer: String?) throws -> String {
+        let destination = try resolve(uri, transport: kind(account.transport), dnsServer: dnsServer)
         let host = destination.address.ipAddress ?? "127.0.0.1"
         let literal = host.contains(":") ? "[\(host)]" : host
         return "sip:\(literal):\(destination.address.port ?? 5060);transport=\(destination.transport.uriParameter);lr"
     }
 
-    /// Where a URI's requests go, resolving a host name through the system resolver (A/AAAA;
-    /// no SRV or NAPTR).
-    static func resolve(_ uriText: String, transport: SIPTransportKind) throws -> TransactionDestination {
-        guard let uri = try? SIPURI(parsing: uriText) else { throw AgentError("\(uriText) is not a SIP URI") }
-        var text = uriText
-        var host = uri.host.string
-        if host.hasPrefix("[") { host = String(host.dropFirst().dropLast()) }
-        if (try? SocketAddress(ipAddress: host, port: 0)) == nil {
-            guard let resolved = try? SocketAddress.makeAddressResolvingHost(host, port: 0), let ip = resolved.ipAddress else {
-                throw AgentError("\(host) does not resolve")
-            }
-            text = uriText.replacingFirst(host, with: ip.contains(":") ? "[\(ip)]" : ip)
-        }
+    /// Where a URI's requests go: the first destination RFC 3263 gives for it (SRV records
+    /// of its domain by priority and weight, else its A/AAAA records), asking `dnsServer` or
+    /// the system's name servers.
+    static func resolve(_ uriText: String, transport: SIPTransportKind, dnsServer: String?) throws -> TransactionDestination {
         do {
-            return try SIPNextHop.destination(for: text, defaultTransport: transport)
+            let resolver = try DNSResolver(server: dnsServer)
+            var generator = SystemRandomNumberGenerator()
+            let found = try SIPServerLocator.destinations(for: uriText, defaultTransport: transport, resolver: resolver, using: &generator)
+            guard let first = found.first else { throw AgentError("\(uriText): no destination") }
+            return first
+        } catch let error as AgentError {
+            throw error
         } catch {
             throw AgentError("\(uriText): \(error)")
         }
@@ -282,11 +281,13 @@ public final class IntercomAgent: @unchecked Sendable {
 
     private func addRegistration(_ account: AccountConfiguration, layer: TransactionLayer) throws {
         let kind = Self.kind(account.transport)
-        let destination = try Self.resolve(account.registrar, transport: kind)
+        let destination = try Self.resolve(account.registrar, transport: kind, dnsServer: configuration.sip.dnsServer)
         // The account's own TLS settings for its registrar and its proxy (the user agent's
         // calls go there); other peers keep sip.tls.
         var hops = [(account.registrar, destination)]
-        if let proxy = account.outboundProxy, let hop = try? Self.resolve(proxy, transport: kind) { hops.append((proxy, hop)) }
+        if let proxy = account.outboundProxy, let hop = try? Self.resolve(proxy, transport: kind, dnsServer: configuration.sip.dnsServer) {
+            hops.append((proxy, hop))
+        }
         for (uri, hop) in hops where hop.transport.isSecure {
             transport.setOutgoingTLS(Self.outgoingTLS(for: account, uri: uri, global: configuration.sip.tls), for: hop.address)
         }
@@ -1165,14 +1166,6 @@ extension StringProtocol {
         while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
         while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
         return String(text)
-    }
-}
-
-extension String {
-    /// The string with the first occurrence of `target` replaced.
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
     }
 }
 

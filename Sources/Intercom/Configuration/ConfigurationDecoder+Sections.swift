@@ -75,6 +75,7 @@ extension ConfigurationDecoder {
         read("advertise", map, into: &sip.advertise)
         read("rateLimitPerSecond", map, into: &sip.rateLimitPerSecond)
         read("rateLimitBurst", map, into: &sip.rateLimitBurst)
+        read("dnsServer", map, into: &sip.dnsServer)
         if let node = map["tls"] {
             if case .scalar(_, .null) = node.value {
                 note(path.key("tls"), node.origin)

@@ -38,6 +38,7 @@ indirect enum ConfigurationSchema: Sendable {
             "advertise": .scalar,
             "rateLimitPerSecond": .scalar,
             "rateLimitBurst": .scalar,
+            "dnsServer": .scalar,
             "tls": .mapping(["certificate": .scalar, "privateKey": .scalar, "caFile": .scalar, "verifyPeer": .scalar]),
             "requireTLS": .scalar,
         ]),

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import SIPMessage
 import SRTP
+import SIPStack
 
 /// The checks a decoded configuration must pass beyond types: ranges, URI and address syntax,
 /// names that must be unique, keys that depend on each other. Every problem is collected;
@@ -102,6 +103,9 @@ struct ConfigurationValidator {
         check(!sip.userAgent.isEmpty, "sip.userAgent", "must not be empty")
         if let advertise = sip.advertise, !Self.isIPLiteral(advertise), !Self.isSIPHost(advertise) {
             fail("sip.advertise", "'\(advertise)' is neither an IP address nor a host name")
+        }
+        if let server = sip.dnsServer, (try? DNSResolver(server: server)) == nil {
+            fail("sip.dnsServer", "'\(server)' is not an IPv4 address with an optional port (192.0.2.53 or 192.0.2.53:5353)")
         }
         let needsCertificate = sip.listen.contains { $0.transport == .tls || $0.transport == .wss }
         if needsCertificate {

@@ -109,6 +109,7 @@ extension IntercomConfiguration {
                 ("advertise", .optional(sip.advertise)),
                 ("rateLimitPerSecond", .int(sip.rateLimitPerSecond)),
                 ("rateLimitBurst", .int(sip.rateLimitBurst)),
+                ("dnsServer", .optional(sip.dnsServer)),
                 ("tls", tls),
                 ("requireTLS", .bool(sip.requireTLS)),
             ])),

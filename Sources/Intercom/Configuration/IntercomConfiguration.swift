@@ -57,6 +57,10 @@ public struct SIPConfiguration: Sendable, Hashable {
     public var rateLimitPerSecond = 10
     /// How many such requests one source may send at once.
     public var rateLimitBurst = 20
+    /// The DNS server (`IPv4:port`, or an IPv4 address for port 53) asked to locate registrars
+    /// and proxies given by name (RFC 3263: SRV, then A/AAAA); nil: the servers of
+    /// /etc/resolv.conf.
+    public var dnsServer: String?
     public init() {}
 }
 

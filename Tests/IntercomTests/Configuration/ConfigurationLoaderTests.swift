@@ -30,6 +30,7 @@ struct ConfigurationLoaderTests {
           displayName: Front door
           userAgent: Door/1.0
           advertise: door.example.com
+          dnsServer: 192.0.2.53:5353
           tls:
             certificate: /etc/intercom/cert.pem
             privateKey: /etc/intercom/key.pem
@@ -127,6 +128,7 @@ struct ConfigurationLoaderTests {
         c.sip.displayName = "Front door"
         c.sip.userAgent = "Door/1.0"
         c.sip.advertise = "door.example.com"
+        c.sip.dnsServer = "192.0.2.53:5353"
         var tls = TLSFiles()
         tls.certificate = "/etc/intercom/cert.pem"
         tls.privateKey = "/etc/intercom/key.pem"

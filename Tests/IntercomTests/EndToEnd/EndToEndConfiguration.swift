@@ -72,6 +72,8 @@ struct EndToEndConfiguration: Sendable {
     var sipTLS: [(key: String, value: String)]?
     /// `sip.requireTLS`.
     var requireTLS = false
+    /// `sip.dnsServer` (`127.0.0.1:PORT`); nil leaves it out.
+    var dnsServer: String?
 
     /// `audio.playback`; nil for the WAV recording at ``loudspeaker``.
     var playback: String?
@@ -112,6 +114,7 @@ struct EndToEndConfiguration: Sendable {
             "  advertise: 127.0.0.1",
             "  requireTLS: \(requireTLS)",
         ]
+        if let dnsServer { lines.append("  dnsServer: \(q(dnsServer))") }
         if let sipTLS {
             lines.append("  tls:")
             lines += sipTLS.map { "    \($0.key): \(q($0.value))" }

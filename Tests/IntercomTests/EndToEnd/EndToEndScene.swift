@@ -31,17 +31,42 @@ struct EndToEndScene {
     /// Starts Kamailio, writes the WAV files, starts the agent on the configuration
     /// `configure` adjusts, waits until Kamailio holds the agent's binding, runs `body`, stops
     /// everything.
+    ///
+    /// With `dnsRecords`, a dnsmasq (Tests/Interop/dnsmasq) serves the records it gives for
+    /// Kamailio's port and is the agent's `sip.dnsServer` for the whole test.
     static func with(
+        dnsRecords: ((_ kamailioPort: Int) -> [String])? = nil,
         _ configure: (inout EndToEndConfiguration) -> Void = { _ in }, _ body: (EndToEndScene) async throws -> Void
     ) async throws {
         let kamailio = try await KamailioInterop.start(maxExpiresSeconds: maxExpiresSeconds)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftsip-e2e-\(UUID().uuidString.prefix(8))")
         do {
+            if let dnsRecords {
+                try await DnsmasqInterop.withDnsmasq(records: dnsRecords(kamailio.port)) { dns in
+                    try await run(kamailio: kamailio, directory: directory, dnsServer: dns.server, configure, body)
+                }
+            } else {
+                try await run(kamailio: kamailio, directory: directory, dnsServer: nil, configure, body)
+            }
+        } catch {
+            Issue.record("Kamailio run directory \(kamailio.runDirectory.path), log:\n\(kamailio.logTail())")
+            await kamailio.stop(keepRunDirectory: true)
+            throw error
+        }
+        await kamailio.stop(keepRunDirectory: IntercomProcess.keepsRunDirectories)
+        if !IntercomProcess.keepsRunDirectories { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    private static func run(
+        kamailio: KamailioInterop, directory: URL, dnsServer: String?,
+        _ configure: (inout EndToEndConfiguration) -> Void, _ body: (EndToEndScene) async throws -> Void
+    ) async throws {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = EndToEndConfiguration(
                 directory: directory, sipPort: try await LoopbackPorts.freeUDPAndTCP(), rtpPorts: try await LoopbackPorts.freeUDPRange(count: 40),
                 account: .init(registrar: "sip:127.0.0.1:\(kamailio.port)", user: "door", password: "door-secret"),
                 allowURIs: ["sip:gate@*"])
+            configuration.dnsServer = dnsServer
             configure(&configuration)
             let format = AudioFormat(sampleRate: 16_000)
             try WAVFile(format: format, samples: TestSignals.warble(seconds: doorMicrophoneSeconds)).write(to: configuration.microphone.path)
@@ -53,13 +78,6 @@ struct EndToEndScene {
                 try await scene.waitForBinding(scene.agentContact)
                 try await body(scene)
             }
-        } catch {
-            Issue.record("Kamailio run directory \(kamailio.runDirectory.path), log:\n\(kamailio.logTail())")
-            await kamailio.stop(keepRunDirectory: true)
-            throw error
-        }
-        await kamailio.stop(keepRunDirectory: IntercomProcess.keepsRunDirectories)
-        if !IntercomProcess.keepsRunDirectories { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// Waits (polling `ul.dump`, at most `seconds`) until Kamailio lists a contact containing

@@ -230,6 +230,21 @@ struct EndToEndTests {
         }
     }
 
+    @Test("a registrar given by domain name: located through its SRV record (RFC 3263), registered, and called through")
+    func registrarBySRV() async throws {
+        // Only the SRV record knows Kamailio's port; its target's address is another name.
+        try await EndToEndScene.with(dnsRecords: { port in
+            ["srv-host=_sip._udp.pbx.test,kamailio.pbx.test,\(port),0,0", "host-record=kamailio.pbx.test,127.0.0.1"]
+        }, { configuration in
+            configuration.account?.registrar = "sip:pbx.test"
+        }) { scene in
+            // `with` waited until Kamailio held the binding.
+            let located = scene.agent.logLines(containing: "registration: account pbx: registered(")
+            #expect(!located.isEmpty)
+            try await scene.callDoorAndHangUp(after: scene.agent.logMark())
+        }
+    }
+
     // MARK: - f. SIGHUP and SIGTERM
 
     @Test("SIGHUP: a broken configuration is refused and calls go on; a changed one applies; SIGTERM unregisters and exits 0")

@@ -1,0 +1,124 @@
+import NIOCore
+import SIPMessage
+
+/// Locating SIP servers (RFC 3263 §4): the destinations a request to a URI may go to, in the
+/// order to try them.
+///
+/// - An IP literal host is the destination itself (its port, or 5060 / 5061 for TLS).
+/// - A host name with a port: its A and AAAA records, on that port (§4.2).
+/// - A host name without a port: the SRV records of `_sip._udp`, `_sip._tcp` or `_sips._tcp`
+///   (TLS) for the URI's transport (its `transport=` parameter, `sips`, or the caller's
+///   default; the transport is always known here, so NAPTR is not asked), ordered by priority
+///   and weight (RFC 2782), each target's addresses on the record's port; with no SRV records
+///   at all, the host's A and AAAA records on the default port. WebSocket transports have no
+///   SRV names (RFC 7118) and take the second path.
+/// Addresses come from the SRV answer's additional section when the server put them there,
+/// else from A and AAAA queries; for a resolver of the system's configuration, a name no DNS
+/// query resolves is tried through getaddrinfo too (/etc/hosts).
+public enum SIPServerLocator {
+    /// The destinations for `uriText`, best first.
+    ///
+    /// - Throws: ``SIPUserAgentError`` with ``SIPUserAgentError/Code/invalidURI`` for a URI
+    ///   that is not a usable next hop, or ``SIPUserAgentError/Code/unresolvableHost`` naming
+    ///   the host and why DNS gave nothing.
+    public static func destinations<G: RandomNumberGenerator>(
+        for uriText: String, defaultTransport: SIPTransportKind, resolver: borrowing DNSResolver,
+        using generator: inout G
+    ) throws(SIPUserAgentError) -> [TransactionDestination] {
+        let uri: SIPURI
+        do {
+            uri = try SIPURI(parsing: uriText)
+        } catch {
+            throw SIPUserAgentError(.invalidURI, "\(uriText) does not parse: \(error)")
+        }
+        let transport = try SIPNextHop.transport(of: uri, defaultTransport: defaultTransport)
+        var host = uri.host.string
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let defaultPort = transport.isSecure ? 5061 : 5060
+        if let literal = try? SocketAddress(ipAddress: host, port: uri.port ?? defaultPort) {
+            return [TransactionDestination(address: literal, transport: transport)]
+        }
+        if let port = uri.port {
+            return try addresses(of: host, port: port, resolver: resolver, additional: [])
+                .map { TransactionDestination(address: $0, transport: transport) }
+        }
+        if let service = serviceName(for: transport, host: host) {
+            let answer: (answers: [DNSRecord], additional: [DNSRecord])?
+            do {
+                answer = try resolver.query(service, .srv)
+            } catch let error where error.code == .noSuchName || error.code == .noData {
+                answer = nil  // no SRV records: the host itself (§4.2)
+            } catch {
+                throw SIPUserAgentError(.unresolvableHost, "\(host): \(error)")
+            }
+            if let answer {
+                let services = answer.answers.compactMap { record -> SRVRecord? in
+                    if case .service(let srv) = record.data { return srv }
+                    return nil
+                }
+                if !services.isEmpty {
+                    if services.count == 1, services[0].target.isEmpty {
+                        throw SIPUserAgentError(.unresolvableHost, "\(service): the domain offers no such service (target \".\")")
+                    }
+                    var result: [TransactionDestination] = []
+                    var failures: [String] = []
+                    for srv in SRVRecord.ordered(services.filter { !$0.target.isEmpty }, using: &generator) {
+                        do {
+                            let found = try addresses(of: srv.target, port: Int(srv.port), resolver: resolver, additional: answer.additional)
+                            for address in found {
+                                let destination = TransactionDestination(address: address, transport: transport)
+                                if !result.contains(destination) { result.append(destination) }
+                            }
+                        } catch {
+                            failures.append(error.detail)
+                        }
+                    }
+                    guard !result.isEmpty else {
+                        throw SIPUserAgentError(.unresolvableHost, "\(service): no target resolves (\(failures.joined(separator: "; ")))")
+                    }
+                    return result
+                }
+            }
+        }
+        return try addresses(of: host, port: defaultPort, resolver: resolver, additional: [])
+            .map { TransactionDestination(address: $0, transport: transport) }
+    }
+
+    /// `_sip._udp.host`, `_sip._tcp.host` or `_sips._tcp.host` (RFC 3263 §4.2); nil for
+    /// WebSocket transports.
+    static func serviceName(for transport: SIPTransportKind, host: String) -> String? {
+        let domain = host.hasSuffix(".") ? String(host.dropLast()) : host
+        switch transport {
+        case .udp: return "_sip._udp.\(domain)"
+        case .tcp: return "_sip._tcp.\(domain)"
+        case .tls: return "_sips._tcp.\(domain)"
+        case .ws, .wss: return nil
+        }
+    }
+
+    /// The IPv4 then IPv6 addresses of `host` on `port`: from `additional` records when they
+    /// name it, else A and AAAA queries, else (system resolver only) getaddrinfo.
+    static func addresses(
+        of host: String, port: Int, resolver: borrowing DNSResolver, additional: [DNSRecord]
+    ) throws(SIPUserAgentError) -> [SocketAddress] {
+        let key = host.lowercased()
+        let given = additional.filter { $0.name.lowercased() == key }.compactMap { $0.socketAddress(port: port) }
+        if !given.isEmpty { return given.sorted { $0.protocol == .inet && $1.protocol != .inet } }
+        var found: [SocketAddress] = []
+        var reasons: [String] = []
+        for type in [DNSResolver.RecordType.a, .aaaa] {
+            do {
+                found += try resolver.query(host, type).answers.compactMap { $0.socketAddress(port: port) }
+            } catch {
+                reasons.append(error.reason)
+            }
+        }
+        if found.isEmpty, resolver.server == nil, let system = try? SocketAddress.makeAddressResolvingHost(host, port: port) {
+            found = [system]
+        }
+        guard !found.isEmpty else {
+            throw SIPUserAgentError(.unresolvableHost, "\(host) does not resolve (\(reasons.joined(separator: "; ")))")
+        }
+        return found
+    }
+}
