@@ -57,27 +57,28 @@ struct EndToEndScene {
         if !IntercomProcess.keepsRunDirectories { try? FileManager.default.removeItem(at: directory) }
     }
 
+    /// The agent and its files for ``with(dnsRecords:_:_:)``, once Kamailio (and dnsmasq) run.
     private static func run(
         kamailio: KamailioInterop, directory: URL, dnsServer: String?,
         _ configure: (inout EndToEndConfiguration) -> Void, _ body: (EndToEndScene) async throws -> Void
     ) async throws {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var configuration = EndToEndConfiguration(
-                directory: directory, sipPort: try await LoopbackPorts.freeUDPAndTCP(), rtpPorts: try await LoopbackPorts.freeUDPRange(count: 40),
-                account: .init(registrar: "sip:127.0.0.1:\(kamailio.port)", user: "door", password: "door-secret"),
-                allowURIs: ["sip:gate@*"])
-            configuration.dnsServer = dnsServer
-            configure(&configuration)
-            let format = AudioFormat(sampleRate: 16_000)
-            try WAVFile(format: format, samples: TestSignals.warble(seconds: doorMicrophoneSeconds)).write(to: configuration.microphone.path)
-            try WAVFile(format: format, samples: TestSignals.voice(seconds: callerMicrophoneSeconds))
-                .write(to: directory.appendingPathComponent("caller-mic.wav").path)
-            try await IntercomProcess.with(configuration) { agent in
-                let scene = EndToEndScene(kamailio: kamailio, agent: agent, configuration: configuration)
-                try await agent.waitForLog(containing: "registration: account pbx: registered(")
-                try await scene.waitForBinding(scene.agentContact)
-                try await body(scene)
-            }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = EndToEndConfiguration(
+            directory: directory, sipPort: try await LoopbackPorts.freeUDPAndTCP(), rtpPorts: try await LoopbackPorts.freeUDPRange(count: 40),
+            account: .init(registrar: "sip:127.0.0.1:\(kamailio.port)", user: "door", password: "door-secret"),
+            allowURIs: ["sip:gate@*"])
+        configuration.dnsServer = dnsServer
+        configure(&configuration)
+        let format = AudioFormat(sampleRate: 16_000)
+        try WAVFile(format: format, samples: TestSignals.warble(seconds: doorMicrophoneSeconds)).write(to: configuration.microphone.path)
+        try WAVFile(format: format, samples: TestSignals.voice(seconds: callerMicrophoneSeconds))
+            .write(to: directory.appendingPathComponent("caller-mic.wav").path)
+        try await IntercomProcess.with(configuration) { agent in
+            let scene = EndToEndScene(kamailio: kamailio, agent: agent, configuration: configuration)
+            try await agent.waitForLog(containing: "registration: account pbx: registered(")
+            try await scene.waitForBinding(scene.agentContact)
+            try await body(scene)
+        }
     }
 
     /// Waits (polling `ul.dump`, at most `seconds`) until Kamailio lists a contact containing
