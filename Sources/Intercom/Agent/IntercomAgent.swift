@@ -212,7 +212,9 @@ public final class IntercomAgent: @unchecked Sendable {
         for account in configuration.accounts {
             for uri in [account.registrar] + (account.outboundProxy.map { [$0] } ?? []) {
                 do {
-                    exempt.insert(try resolve(uri, transport: kind(account.transport), dnsServer: configuration.sip.dnsServer).address)
+                    for destination in try locate(uri, transport: kind(account.transport), dnsServer: configuration.sip.dnsServer) {
+                        exempt.insert(destination.address)
+                    }
                 } catch {
                     logger.warning("rate limit: \(uri) is not exempt: \(error)")
                 }
@@ -252,16 +254,25 @@ public final class IntercomAgent: @unchecked Sendable {
         return "sip:\(literal):\(destination.address.port ?? 5060);transport=\(destination.transport.uriParameter);lr"
     }
 
-    /// Where a URI's requests go: the first destination RFC 3263 gives for it (SRV records
-    /// of its domain by priority and weight, else its A/AAAA records), asking `dnsServer` or
-    /// the system's name servers.
+    /// Where a URI's requests go: the first destination RFC 3263 gives for it (see
+    /// ``locate(_:transport:dnsServer:)``).
     static func resolve(_ uriText: String, transport: SIPTransportKind, dnsServer: String?) throws -> TransactionDestination {
+        guard let first = try locate(uriText, transport: transport, dnsServer: dnsServer).first else {
+            throw AgentError("\(uriText): no destination")
+        }
+        return first
+    }
+
+    /// Every destination RFC 3263 gives for a URI, best first (SRV records of its domain by
+    /// priority and weight, else its A/AAAA records), asking `dnsServer` or the system's name
+    /// servers; never empty.
+    static func locate(_ uriText: String, transport: SIPTransportKind, dnsServer: String?) throws -> [TransactionDestination] {
         do {
             let resolver = try DNSResolver(server: dnsServer)
             var generator = SystemRandomNumberGenerator()
             let found = try SIPServerLocator.destinations(for: uriText, defaultTransport: transport, resolver: resolver, using: &generator)
-            guard let first = found.first else { throw AgentError("\(uriText): no destination") }
-            return first
+            guard !found.isEmpty else { throw AgentError("\(uriText): no destination") }
+            return found
         } catch let error as AgentError {
             throw error
         } catch {
@@ -281,12 +292,14 @@ public final class IntercomAgent: @unchecked Sendable {
 
     private func addRegistration(_ account: AccountConfiguration, layer: TransactionLayer) throws {
         let kind = Self.kind(account.transport)
-        let destination = try Self.resolve(account.registrar, transport: kind, dnsServer: configuration.sip.dnsServer)
+        // The registrar's other servers are tried when the first fails (RFC 3263 §4.3).
+        let located = try Self.locate(account.registrar, transport: kind, dnsServer: configuration.sip.dnsServer)
+        let destination = located[0]
         // The account's own TLS settings for its registrar and its proxy (the user agent's
         // calls go there); other peers keep sip.tls.
-        var hops = [(account.registrar, destination)]
-        if let proxy = account.outboundProxy, let hop = try? Self.resolve(proxy, transport: kind, dnsServer: configuration.sip.dnsServer) {
-            hops.append((proxy, hop))
+        var hops = located.map { (account.registrar, $0) }
+        if let proxy = account.outboundProxy, let found = try? Self.locate(proxy, transport: kind, dnsServer: configuration.sip.dnsServer) {
+            hops += found.map { (proxy, $0) }
         }
         for (uri, hop) in hops where hop.transport.isSecure {
             transport.setOutgoingTLS(Self.outgoingTLS(for: account, uri: uri, global: configuration.sip.tls), for: hop.address)
@@ -306,12 +319,12 @@ public final class IntercomAgent: @unchecked Sendable {
                 retryInitial: .seconds(1), retryMaximum: .seconds(30), unreachableRetryMaximum: .seconds(4),
                 refreshMaximum: account.refreshMaximumSeconds > 0 ? .seconds(Int64(account.refreshMaximumSeconds)) : nil,
                 allowMD5: account.allowMD5),
-            layer: layer, destination: destination)
+            layer: layer, destination: destination, alternatives: Array(located.dropFirst()))
         let name = account.name
-        client.onStateChange = { [weak self] (state: RegistrationState) in
+        client.onStateChange = { [weak self, weak client] (state: RegistrationState) in
             guard let self else { return }
             registrationStates[name] = state
-            let reason = registrationFailureReason(state, destination: destination)
+            let reason = registrationFailureReason(state, destination: client?.destination ?? destination)
             registrationReasons[name] = reason
             let described = "\(state)" + (reason.map { ": \($0)" } ?? "")
             switch RegistrationPhase(state) {

@@ -25,8 +25,14 @@ import SIPMessage
 public final class RegistrationClient: TransactionUser, @unchecked Sendable {
     /// The event loop the client, its layer and its timers run on.
     public let eventLoop: any EventLoop
-    /// Where REGISTERs go: the registrar, or the outbound proxy (RFC 3261 §8.1.2).
-    public let destination: TransactionDestination
+    /// Where REGISTERs go now: the registrar, or the outbound proxy (RFC 3261 §8.1.2); one of
+    /// ``destinations``.
+    public private(set) var destination: TransactionDestination
+    /// Every destination to try, in order (RFC 3263 §4.3: the servers DNS gave for the
+    /// registrar). After a REGISTER that timed out, could not be sent, or got a 503, the retry
+    /// goes to the next one, wrapping around; any other outcome keeps the current one.
+    public let destinations: [TransactionDestination]
+    private var destinationIndex = 0
     /// Every state change from the first read of this property on, in order; finished by
     /// ``shutdown()``. Read it before ``start()`` to see them all.
     public var states: AsyncStream<RegistrationState> { stateStream.stream }
@@ -55,25 +61,28 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
 
     /// A client for `machine` sending through `layer` to `destination`. It does not make
     /// itself the layer's user; set `layer.user = client` when it is the only one.
+    /// `alternatives` are tried after `destination`, in order, when it fails (see
+    /// ``destinations``).
     public init(
         machine: RegistrationStateMachine, layer: TransactionLayer, destination: TransactionDestination,
-        logger: Logger = Logger(label: "SwiftSIP.registration")
+        alternatives: [TransactionDestination] = [], logger: Logger = Logger(label: "SwiftSIP.registration")
     ) {
         self.machine = machine
         self.layer = layer
         self.eventLoop = layer.eventLoop
         self.destination = destination
+        self.destinations = [destination] + alternatives.filter { $0 != destination }
         self.logger = logger
     }
 
     /// A client for `configuration` with a new Call-ID and From tag.
     public convenience init(
         configuration: RegistrationConfiguration, layer: TransactionLayer, destination: TransactionDestination,
-        logger: Logger = Logger(label: "SwiftSIP.registration")
+        alternatives: [TransactionDestination] = [], logger: Logger = Logger(label: "SwiftSIP.registration")
     ) {
         self.init(
             machine: RegistrationStateMachine(configuration: configuration), layer: layer, destination: destination,
-            logger: logger)
+            alternatives: alternatives, logger: logger)
     }
 
     /// The current state.
@@ -168,6 +177,12 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
             logger.debug("registration state", metadata: ["state": "\(state)"])
             stateStream.yield(state)
             _onStateChange?(state)
+            // After the observers, which see ``destination`` as the server that failed.
+            if case .retrying(_, _, let reason) = state, destinations.count > 1, Self.triesAnotherServer(after: reason) {
+                destinationIndex = (destinationIndex + 1) % destinations.count
+                destination = destinations[destinationIndex]
+                logger.notice("registration: \(reason); the retry goes to \(destination)")
+            }
         }
     }
 
@@ -191,6 +206,12 @@ public final class RegistrationClient: TransactionUser, @unchecked Sendable {
                 pending.append(.transportError)
             }
         }
+    }
+
+    /// A server that did not answer, could not be reached, or is overloaded (503): RFC 3263
+    /// §4.3 moves on to the next one. Other answers came from a working registrar.
+    static func triesAnotherServer(after failure: RegistrationFailure) -> Bool {
+        failure.code == .timeout || failure.code == .transportError || (failure.code == .rejected && failure.status == 503)
     }
 
     private func startTimer(_ timer: RegistrationTimer, after delay: TimeAmount) {

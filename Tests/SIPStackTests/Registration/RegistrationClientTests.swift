@@ -103,6 +103,69 @@ struct RegistrationClientTests {
         Self.expectRegister(h, at: 5_100_000_000, count: 1)
     }
 
+    @Test("RFC 3263 §4.3: a timeout or a 503 moves the retry to the next server, wrapping around")
+    func failover() throws {
+        let second = TransactionDestination.reliable(try SocketAddress(ipAddress: "192.0.2.11", port: 5080))
+        let third = TransactionDestination.reliable(try SocketAddress(ipAddress: "192.0.2.12", port: 5090))
+        let h = try RegistrationHarness(configuration: F.configuration(credentials: false), alternatives: [second, third])
+        defer { h.finish() }
+        #expect(h.client.destinations == [h.registrar, second, third])
+        /// Waits out the retry delay the client is in.
+        func retry() {
+            guard case .retrying(let after, _, _) = h.client.state else {
+                Issue.record("not retrying: \(h.client.state)")
+                return
+            }
+            h.advance(toNanoseconds: h.now + after.nanoseconds)
+        }
+        h.client.start()
+        // The first server never answers: Timer F (32 s), then the retry goes to the second.
+        h.advance(to: 32_000)
+        retry()
+        #expect(h.transport.sentTo == [h.registrar, second])
+        // The second is overloaded: the retry goes to the third.
+        try h.answer(status: 503, reason: "Service Unavailable", headers: [(.retryAfter, "2")])
+        retry()
+        #expect(h.transport.sentTo == [h.registrar, second, third])
+        // The third does not answer either: back to the first.
+        h.advance(toNanoseconds: h.now + 32_000_000_000)
+        retry()
+        #expect(h.transport.sentTo == [h.registrar, second, third, h.registrar])
+        try h.answer { try F.ok(to: $0, expires: 60) }
+        #expect(h.client.state == .registered(expires: 60, contacts: [F.contact]))
+        // Registered there, the refresh goes there too.
+        h.advance(toNanoseconds: h.now + 30_000_000_000)
+        #expect(h.transport.sentTo.last == h.registrar)
+        #expect(h.transport.sentTo.count == 5)
+    }
+
+    @Test("an answer from a working registrar (403) keeps the server")
+    func rejectionKeepsServer() throws {
+        let second = TransactionDestination.reliable(try SocketAddress(ipAddress: "192.0.2.11", port: 5080))
+        let h = try RegistrationHarness(configuration: F.configuration(credentials: false), alternatives: [second])
+        defer { h.finish() }
+        h.client.start()
+        try h.answer(status: 403, reason: "Forbidden")
+        #expect(h.client.destination == h.registrar, "\(h.client.state)")
+        h.advance(to: 120_000)
+        #expect(h.transport.sentTo.allSatisfy { $0 == h.registrar }, "\(h.transport.sentTo)")
+    }
+
+    @Test("with one destination, nothing moves")
+    func singleDestinationStays() throws {
+        let h = try RegistrationHarness(configuration: F.configuration(credentials: false))
+        defer { h.finish() }
+        h.client.start()
+        h.advance(to: 32_000)
+        guard case .retrying(let after, 1, _) = h.client.state else {
+            Issue.record("not retrying: \(h.client.state)")
+            return
+        }
+        h.advance(toNanoseconds: h.now + after.nanoseconds)
+        #expect(h.transport.sentTo == [h.registrar, h.registrar])
+        #expect(h.client.destination == h.registrar)
+    }
+
     @Test("A failing transport reports registering, then retrying, in order")
     func transportFailure() throws {
         let h = try RegistrationHarness(configuration: F.configuration(credentials: false))

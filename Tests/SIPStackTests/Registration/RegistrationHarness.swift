@@ -15,12 +15,16 @@ final class RegistrationHarness {
     /// Every state the client reported through `onStateChange`.
     private(set) var states: [RegistrationState] = []
 
-    init(configuration: RegistrationConfiguration, reliable: Bool = true, seed: UInt64 = 42) throws {
+    init(
+        configuration: RegistrationConfiguration, reliable: Bool = true, seed: UInt64 = 42,
+        alternatives: [TransactionDestination] = []
+    ) throws {
         let address = try SocketAddress(ipAddress: "192.0.2.10", port: 5060)
         registrar = reliable ? .reliable(address) : .udp(address)
         layer = TransactionLayer(eventLoop: loop, transport: transport)
         client = RegistrationClient(
-            machine: RegistrationFixtures.machine(configuration, seed: seed), layer: layer, destination: registrar)
+            machine: RegistrationFixtures.machine(configuration, seed: seed), layer: layer, destination: registrar,
+            alternatives: alternatives)
         layer.user = client
         client.onStateChange = { [weak self] state in self?.states.append(state) }
     }
@@ -28,18 +32,18 @@ final class RegistrationHarness {
     /// The last REGISTER sent.
     var lastRequest: SIPMessage? { transport.sent.last }
 
-    /// Answers the last REGISTER through the layer, as the registrar would.
+    /// Answers the last REGISTER through the layer, as the server it went to would.
     func answer(status: Int, reason: String = "Reason", headers: [(SIPHeaderName, String)] = []) throws {
         guard let request = lastRequest else { throw HarnessError.nothingSent }
         layer.receive(
             try RegistrationFixtures.response(to: request, status: status, reason: reason, headers: headers),
-            from: registrar)
+            from: transport.sentTo.last ?? registrar)
     }
 
     /// Answers the last REGISTER with `message`, built from it.
     func answer(_ build: (SIPMessage) throws -> SIPMessage) throws {
         guard let request = lastRequest else { throw HarnessError.nothingSent }
-        layer.receive(try build(request), from: registrar)
+        layer.receive(try build(request), from: transport.sentTo.last ?? registrar)
     }
 
     /// Moves virtual time to `nanoseconds` after the start, running every timer due.
