@@ -245,6 +245,29 @@ struct EndToEndTests {
         }
     }
 
+    @Test("the registrar's first SRV server is down: the agent registers at the second (RFC 3263 §4.3)")
+    func registrarFailover() async throws {
+        // Over TCP, so that the dead server fails at once (connection refused) rather than
+        // after Timer F's 32 s (the UDP case is RegistrationClientTests.failover, on virtual
+        // time). Priority 10: a port of 127.0.0.1 nobody listens on; priority 20: Kamailio.
+        let dead = try await LoopbackPorts.freeUDPAndTCP()
+        try await EndToEndScene.with(dnsRecords: { port in
+            [
+                "srv-host=_sip._tcp.pbx.test,down.pbx.test,\(dead),10,0",
+                "srv-host=_sip._tcp.pbx.test,kamailio.pbx.test,\(port),20,0",
+                "host-record=down.pbx.test,127.0.0.1", "host-record=kamailio.pbx.test,127.0.0.1",
+            ]
+        }, { configuration in
+            configuration.account?.registrar = "sip:pbx.test"
+            configuration.account?.transport = "tcp"
+            configuration.listenTransport = "tcp"
+        }) { scene in
+            // `with` waited until Kamailio held the binding; the log names the server that failed.
+            let moved = scene.agent.logLines(containing: "127.0.0.1:\(dead)")
+            #expect(!moved.isEmpty, "no log line names the server that was down")
+        }
+    }
+
     // MARK: - f. SIGHUP and SIGTERM
 
     @Test("SIGHUP: a broken configuration is refused and calls go on; a changed one applies; SIGTERM unregisters and exits 0")
