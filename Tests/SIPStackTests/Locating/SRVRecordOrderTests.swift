@@ -1,28 +1,16 @@
-import SIPStack
+@testable import SIPStack
 import Testing
 
 /// RFC 2782's selection order: priorities lowest first, weights as shares within one.
 @Suite("SRVRecord.ordered: priority, then weighted choice (RFC 2782)")
 struct SRVRecordOrderTests {
-    /// A small deterministic generator (SplitMix64), so that the shares below are exact runs.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func record(_ priority: UInt16, _ weight: UInt16, _ target: String) -> SRVRecord {
         SRVRecord(priority: priority, weight: weight, port: 5060, target: target)
     }
 
     @Test("every lower priority comes before any higher one, whatever the weights")
     func priorities() {
-        var generator = SplitMix(state: 1)
+        var generator = RegistrationRandom(seed: 1)
         let records = [Self.record(20, 100, "c"), Self.record(10, 1, "a"), Self.record(30, 0, "d"), Self.record(10, 60, "b")]
         for _ in 0..<200 {
             let order = SRVRecord.ordered(records, using: &generator).map(\.target)
@@ -33,7 +21,7 @@ struct SRVRecordOrderTests {
 
     @Test("within a priority, the first choice follows the weights")
     func weights() {
-        var generator = SplitMix(state: 7)
+        var generator = RegistrationRandom(seed: 7)
         let records = [Self.record(10, 60, "a"), Self.record(10, 30, "b"), Self.record(10, 10, "c")]
         var first: [String: Int] = [:]
         let draws = 20_000
@@ -47,7 +35,7 @@ struct SRVRecordOrderTests {
 
     @Test("zero-weight records are chosen rarely but never lost")
     func zeroWeights() {
-        var generator = SplitMix(state: 3)
+        var generator = RegistrationRandom(seed: 3)
         let records = [Self.record(5, 0, "z"), Self.record(5, 99, "w")]
         var zeroFirst = 0
         for _ in 0..<10_000 {
