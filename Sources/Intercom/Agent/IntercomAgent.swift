@@ -33,6 +33,8 @@ public final class IntercomAgent: @unchecked Sendable {
 
     // Event loop only.
     private(set) var configuration: IntercomConfiguration
+    /// The servers DNS gave for ``configuration``'s accounts (set with it).
+    private var servers = LocatedServers()
     private var policy: CallerPolicy
     private var doors: DoorController
     private var devices: AudioDevices
@@ -115,11 +117,13 @@ public final class IntercomAgent: @unchecked Sendable {
         } catch {
             throw AgentError("sip.listen: cannot listen on \(host): \(error)")
         }
+        // DNS blocks: located here, off the event loop, once for everything that needs it.
+        let servers = LocatedServers(locating: configuration)
         do {
             return try await loop.submit { () throws -> IntercomAgent in
                 try Self.assemble(
-                    configuration: configuration, logger: logger, loop: loop, transport: transport, advertised: advertised,
-                    devices: devices, onEvent: onEvent)
+                    configuration: configuration, servers: servers, logger: logger, loop: loop, transport: transport,
+                    advertised: advertised, devices: devices, onEvent: onEvent)
             }.get()
         } catch {
             await transport.close()
@@ -138,7 +142,8 @@ public final class IntercomAgent: @unchecked Sendable {
 
     /// Builds the agent around a started transport (on the loop).
     private static func assemble(
-        configuration: IntercomConfiguration, logger: Logger, loop: any EventLoop, transport: SIPTransportLayer,
+        configuration: IntercomConfiguration, servers: LocatedServers, logger: Logger, loop: any EventLoop,
+        transport: SIPTransportLayer,
         advertised: String, devices: AudioDevices, onEvent: @escaping @Sendable (AgentEvent) -> Void
     ) throws -> IntercomAgent {
         let layer = TransactionLayer(eventLoop: loop, transport: transport, logger: logger)
@@ -156,7 +161,7 @@ public final class IntercomAgent: @unchecked Sendable {
         let user = account?.user ?? configuration.sip.user
         let aor = account.flatMap { Self.addressOfRecord(for: $0) } ?? "sip:\(user)@\(literal)"
         var outboundProxy = account?.outboundProxy
-        if let account { outboundProxy = try Self.proxyURI(for: outboundProxy ?? account.registrar, account: account, dnsServer: configuration.sip.dnsServer) }
+        if let account { outboundProxy = try Self.proxyURI(for: outboundProxy ?? account.registrar, account: account, servers: servers) }
         var challenger: DigestChallenger?
         if let challenge = configuration.answer.challenge {
             do {
@@ -189,10 +194,11 @@ public final class IntercomAgent: @unchecked Sendable {
             contactURIs: Dictionary(uniqueKeysWithValues: ports.keys.map { ($0, agentConfiguration.contactURI(for: $0)) }),
             transactionLayer: layer, onEvent: onEvent)
         userAgent.onEvent = { [weak agent] event in agent?.handle(event) }
+        agent.servers = servers
         for account in configuration.accounts {
             try agent.addRegistration(account, layer: layer)
         }
-        layer.rateLimit = rateLimit(for: configuration, logger: logger)
+        layer.rateLimit = rateLimit(for: configuration, servers: servers)
         if configuration.answer.allow == nil && configuration.answer.autoAnswer {
             logger.warning("no answer.allow list: every caller is answered")
         }
@@ -205,33 +211,23 @@ public final class IntercomAgent: @unchecked Sendable {
     }
 
     /// The per-source limit of `configuration.sip`, exempting every account's registrar and
-    /// outbound proxy (a PBX relays all its calls from one address), or nil when it is off.
-    static func rateLimit(for configuration: IntercomConfiguration, logger: Logger) -> SIPRequestRateLimit? {
+    /// outbound proxy (a PBX relays all its calls from one address: every server DNS gave for
+    /// them), or nil when it is off.
+    static func rateLimit(for configuration: IntercomConfiguration, servers: LocatedServers) -> SIPRequestRateLimit? {
         guard configuration.sip.rateLimitPerSecond > 0 else { return nil }
-        var exempt: Set<SocketAddress> = []
-        for account in configuration.accounts {
-            for uri in [account.registrar] + (account.outboundProxy.map { [$0] } ?? []) {
-                do {
-                    for destination in try locate(uri, transport: kind(account.transport), dnsServer: configuration.sip.dnsServer) {
-                        exempt.insert(destination.address)
-                    }
-                } catch {
-                    logger.warning("rate limit: \(uri) is not exempt: \(error)")
-                }
-            }
-        }
         return SIPRequestRateLimit(
-            requestsPerSecond: Double(configuration.sip.rateLimitPerSecond), burst: configuration.sip.rateLimitBurst, exempt: exempt)
+            requestsPerSecond: Double(configuration.sip.rateLimitPerSecond), burst: configuration.sip.rateLimitBurst,
+            exempt: servers.addresses)
     }
 
     /// `sip:user@registrar-host` for an account.
     /// Who a call placed from `account` is: its address of record, the PBX as its first hop,
     /// its credentials for the PBX's challenges.
-    static func callIdentity(for account: AccountConfiguration, sip: SIPConfiguration) throws -> SIPCallIdentity {
+    static func callIdentity(for account: AccountConfiguration, sip: SIPConfiguration, servers: LocatedServers) throws -> SIPCallIdentity {
         guard let aor = addressOfRecord(for: account) else { throw AgentError("account \(account.name): its registrar is not a SIP URI") }
         return SIPCallIdentity(
             addressOfRecord: aor, displayName: account.displayName ?? sip.displayName,
-            outboundProxy: try proxyURI(for: account.outboundProxy ?? account.registrar, account: account, dnsServer: sip.dnsServer),
+            outboundProxy: try proxyURI(for: account.outboundProxy ?? account.registrar, account: account, servers: servers),
             defaultTransport: kind(account.transport),
             credentials: account.password.map {
                 DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0), allowMD5: account.allowMD5)
@@ -247,37 +243,11 @@ public final class IntercomAgent: @unchecked Sendable {
     /// A loose-routing proxy URI with the resolved address of `uri` (the account's outbound
     /// proxy, else its registrar), so that calls go through the PBX (the user agent's next
     /// hops must be IP literals).
-    private static func proxyURI(for uri: String, account: AccountConfiguration, dnsServer: String?) throws -> String {
-        let destination = try resolve(uri, transport: kind(account.transport), dnsServer: dnsServer)
+    private static func proxyURI(for uri: String, account: AccountConfiguration, servers: LocatedServers) throws -> String {
+        let destination = try servers.destinations(of: uri, transport: kind(account.transport))[0]
         let host = destination.address.ipAddress ?? "127.0.0.1"
         let literal = host.contains(":") ? "[\(host)]" : host
         return "sip:\(literal):\(destination.address.port ?? 5060);transport=\(destination.transport.uriParameter);lr"
-    }
-
-    /// Where a URI's requests go: the first destination RFC 3263 gives for it (see
-    /// ``locate(_:transport:dnsServer:)``).
-    static func resolve(_ uriText: String, transport: SIPTransportKind, dnsServer: String?) throws -> TransactionDestination {
-        guard let first = try locate(uriText, transport: transport, dnsServer: dnsServer).first else {
-            throw AgentError("\(uriText): no destination")
-        }
-        return first
-    }
-
-    /// Every destination RFC 3263 gives for a URI, best first (SRV records of its domain by
-    /// priority and weight, else its A/AAAA records), asking `dnsServer` or the system's name
-    /// servers; never empty.
-    static func locate(_ uriText: String, transport: SIPTransportKind, dnsServer: String?) throws -> [TransactionDestination] {
-        do {
-            let resolver = try DNSResolver(server: dnsServer)
-            var generator = SystemRandomNumberGenerator()
-            let found = try SIPServerLocator.destinations(for: uriText, defaultTransport: transport, resolver: resolver, using: &generator)
-            guard !found.isEmpty else { throw AgentError("\(uriText): no destination") }
-            return found
-        } catch let error as AgentError {
-            throw error
-        } catch {
-            throw AgentError("\(uriText): \(error)")
-        }
     }
 
     static func kind(_ name: SIPTransportName) -> SIPTransportKind {
@@ -293,12 +263,12 @@ public final class IntercomAgent: @unchecked Sendable {
     private func addRegistration(_ account: AccountConfiguration, layer: TransactionLayer) throws {
         let kind = Self.kind(account.transport)
         // The registrar's other servers are tried when the first fails (RFC 3263 §4.3).
-        let located = try Self.locate(account.registrar, transport: kind, dnsServer: configuration.sip.dnsServer)
+        let located = try servers.destinations(of: account.registrar, transport: kind)
         let destination = located[0]
         // The account's own TLS settings for its registrar and its proxy (the user agent's
         // calls go there); other peers keep sip.tls.
         var hops = located.map { (account.registrar, $0) }
-        if let proxy = account.outboundProxy, let found = try? Self.locate(proxy, transport: kind, dnsServer: configuration.sip.dnsServer) {
+        if let proxy = account.outboundProxy, let found = try? servers.destinations(of: proxy, transport: kind) {
             hops += found.map { (proxy, $0) }
         }
         for (uri, hop) in hops where hop.transport.isSecure {
@@ -460,6 +430,8 @@ public final class IntercomAgent: @unchecked Sendable {
     /// Returns the notes for the log.
     public func reload(_ new: IntercomConfiguration) async throws -> [String] {
         let devices = try AudioDevices(audio: new.audio)
+        // DNS blocks: the new accounts' servers are located here, off the event loop.
+        let servers = LocatedServers(locating: new)
         return try await eventLoop.submit { () throws -> [String] in
             var notes: [String] = []
             let old = self.configuration
@@ -472,6 +444,7 @@ public final class IntercomAgent: @unchecked Sendable {
                 notes.append("audio.rtpPort* changes take effect after a restart")
             }
             self.configuration = new
+            self.servers = servers
             self.policy = CallerPolicy(new.answer.allow)
             self.doors.reconfigure(doors: new.doors, lockout: new.lockout)
             self.devices = devices
@@ -483,7 +456,7 @@ public final class IntercomAgent: @unchecked Sendable {
                 self.replaceRegistrations(with: new.accounts)
                 notes.append("accounts registered anew")
             }
-            self.transactionLayer.rateLimit = Self.rateLimit(for: new, logger: self.logger)
+            self.transactionLayer.rateLimit = Self.rateLimit(for: new, servers: servers)
             self.emit(.configurationReloaded(notes: notes))
             return notes
         }.get()
@@ -1018,7 +991,7 @@ public final class IntercomAgent: @unchecked Sendable {
     func dial(_ target: String, attempt: ButtonAttempt?, account: String? = nil) async throws -> String {
         // The account the call is placed from, by the configuration of now (a reload may
         // have changed the accounts).
-        let configuration = try await eventLoop.submit { self.configuration }.get()
+        let (configuration, servers) = try await eventLoop.submit { (self.configuration, self.servers) }.get()
         let accountName = account ?? attempt?.button.account
         let calling = configuration.callingAccount(for: target, named: accountName)
         let policy = OutgoingTransportPolicy(configuration, accountIndex: calling?.index)
@@ -1028,7 +1001,7 @@ public final class IntercomAgent: @unchecked Sendable {
             eventLoop.execute { self.emit(.callNotPlaced(to: target, reason: refusal)) }
             throw AgentError("call to \(target) refused: \(refusal)")
         }
-        let identity = try calling.map { try Self.callIdentity(for: $0.account, sip: configuration.sip) }
+        let identity = try calling.map { try Self.callIdentity(for: $0.account, sip: configuration.sip, servers: servers) }
         let router = RTPEventRouter()
         let session = try await ports.bind(host: mediaHost, on: eventLoop, router: router)
         do {
