@@ -292,6 +292,16 @@ if Context.environment["SWIFTSIP_FUZZ"] != nil {
     products.append(.executable(name: "MediaFuzzer", targets: ["MediaFuzzer"]))
     products.append(.executable(name: "DigestFuzzer", targets: ["DigestFuzzer"]))
     products.append(.executable(name: "ConfigFuzzer", targets: ["ConfigFuzzer"]))
+    products.append(.executable(name: "DNSFuzzer", targets: ["DNSFuzzer"]))
+    // DNS answers from a name server (SIPStack's DNSResolver over libresolv's parser).
+    targets.append(
+        .executableTarget(
+            name: "DNSFuzzer",
+            dependencies: ["SIPStack", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/DNSFuzzer",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
     // Digest challenges and credentials: the header grammar (SIPMessage) and our computation and
     // verification (SIPStack's Auth).
     targets.append(

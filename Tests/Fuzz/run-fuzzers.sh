@@ -37,6 +37,7 @@ all_fuzzers=(
     "MediaFuzzer media media.dict 65536"
     "DigestFuzzer digest digest.dict 8192"
     "ConfigFuzzer config config.dict 16384"
+    "DNSFuzzer dns dns.dict 4096"
 )
 fuzzers=()
 for entry in "${all_fuzzers[@]}"; do
