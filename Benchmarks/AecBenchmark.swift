@@ -102,6 +102,7 @@ struct AecBenchmark {
         var echoDelayMilliseconds: Double?
         var bulkDelayMilliseconds: Double?
         var filterRestarts: Int?
+        var echoPathChanges: Int?
         var doubleTalkBlocks: Int?
         /// The processor's double-talk flag after each frame of the scored run (empty when it
         /// has none).
@@ -173,7 +174,8 @@ struct AecBenchmark {
             output: output, bestSeconds: best, bestCPUSeconds: bestCPU, frameSamples: frame, allocationsPerFrame: allocations,
             latencySamples: counted.latency, echoDelayMilliseconds: counted.echoDelayMilliseconds,
             bulkDelayMilliseconds: counted.bulkDelayMilliseconds,
-            filterRestarts: counted.filterRestarts, doubleTalkBlocks: counted.doubleTalkBlocks,
+            filterRestarts: counted.filterRestarts, echoPathChanges: counted.echoPathChanges,
+            doubleTalkBlocks: counted.doubleTalkBlocks,
             doubleTalkFlags: hasFlags ? Array(flagBuffer) : [])
     }
 
@@ -198,6 +200,7 @@ struct AecBenchmark {
             fields.append(("echo_delay_ms", number(run.echoDelayMilliseconds, 1)))
             fields.append(("bulk_delay_ms", number(run.bulkDelayMilliseconds, 1)))
             fields.append(("filter_restarts", run.filterRestarts.map(String.init) ?? "null"))
+            fields.append(("echo_path_changes", run.echoPathChanges.map(String.init) ?? "null"))
             fields.append(("double_talk_blocks", run.doubleTalkBlocks.map(String.init) ?? "null"))
             // Share of the scored far-end-only and double-talk frames flagged as double talk.
             let shares = score.doubleTalkFlagShares(flags: run.doubleTalkFlags, frameSamples: run.frameSamples)

@@ -11,6 +11,8 @@ protocol AecFrameProcessor: ~Copyable {
     /// The bulk delay the processor found [ms], when it says.
     var bulkDelayMilliseconds: Double? { get }
     var filterRestarts: Int? { get }
+    /// Echo path changes the processor followed in double talk, when it says.
+    var echoPathChanges: Int? { get }
     var doubleTalkBlocks: Int? { get }
     /// Whether the last frame was judged double talk, when the processor says.
     var doubleTalkActive: Bool? { get }
@@ -21,6 +23,7 @@ extension CaptureProcessor: AecFrameProcessor {
     var echoDelayMilliseconds: Double? { statistics.estimatedEchoDelayMilliseconds }
     var bulkDelayMilliseconds: Double? { statistics.estimatedBulkDelayMilliseconds }
     var filterRestarts: Int? { statistics.filterRestarts }
+    var echoPathChanges: Int? { statistics.echoPathChanges }
     var doubleTalkBlocks: Int? { statistics.doubleTalkBlocks }
     var doubleTalkActive: Bool? { statistics.doubleTalkActive }
 }
@@ -30,6 +33,7 @@ extension SpeexCaptureProcessor: AecFrameProcessor {
     var echoDelayMilliseconds: Double? { nil }
     var bulkDelayMilliseconds: Double? { nil }
     var filterRestarts: Int? { nil }
+    var echoPathChanges: Int? { nil }
     var doubleTalkBlocks: Int? { nil }
     var doubleTalkActive: Bool? { nil }
 }

@@ -139,6 +139,10 @@ struct AdaptiveEchoFilter: ~Copyable {
     private(set) var backgroundErrorSmoothed: Float = 0
     private(set) var foregroundErrorSmoothed: Float = 0
     private var backgroundLeads = 0
+    /// Watches the two filters through double talk for an echo path change.
+    private var pathChange = PathChangeWatch()
+    /// Foreground copies taken in double talk because the echo path changed.
+    private(set) var pathChanges = 0
     private(set) var micEnergyShort: Float = 0
     /// Background error over microphone energy below which it may be copied (-5 dB).
     static let copyRatio: Float = 0.3
@@ -348,6 +352,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         backgroundErrorSmoothed = 0
         foregroundErrorSmoothed = 0
         backgroundLeads = 0
+        pathChange = PathChangeWatch()
         foregroundSet = false
         matured = false
         coherenceReady = false
@@ -573,6 +578,18 @@ struct AdaptiveEchoFilter: ~Copyable {
             let capped = min(ratio, 4)
             ratioBaseline = ratioBaseline < 0 ? capped : 0.99 * ratioBaseline + 0.01 * capped
             compareFilters(backgroundEnergy: backgroundEnergy, foregroundEnergy: errorEnergy, micEnergy: micEnergy)
+            pathChange = PathChangeWatch()
+        } else if foregroundSet && pathChange.background(
+            backgroundEnergy, beats: errorEnergy, microphone: micEnergy, floor: errorFloor)
+        {
+            // "Double talk" that the background explains far better than the foreground is an
+            // echo path that changed (a talker is in both filters' errors): take it.
+            copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
+            for p in 0..<partitions { self.foregroundEnergy[p] = partitionEnergy[p] }
+            foregroundErrorSmoothed = pathChange.backgroundError
+            backgroundErrorSmoothed = pathChange.backgroundError
+            pathChange = PathChangeWatch()
+            pathChanges += 1
         }
 
         // Background update: per-bin normalised step on E_b, shared by proportion.

@@ -157,6 +157,7 @@ public struct CaptureProcessor: ~Copyable {
             if canceller.doubleTalk { statistics.doubleTalkBlocks += 1 }
             if canceller.clipped { statistics.clippedBlocks += 1 }
             statistics.filterRestarts = canceller.restarts
+            statistics.echoPathChanges = canceller.pathChanges
             statistics.echoReturnLossEnhancementDecibels = Double(canceller.erleDecibels)
             statistics.residualEchoLeakageDecibels = Double(10 * log10f(max(canceller.leakage, 1e-10)))
             statistics.estimatedBulkDelayMilliseconds = canceller.bulkDelayBlocks.map {

@@ -21,6 +21,9 @@ public struct CaptureProcessorStatistics: Sendable, Hashable {
     public var doubleTalkActive: Bool = false
     /// Times the adaptive filter was found diverged or non-finite and restarted.
     public var filterRestarts: Int = 0
+    /// Echo path changes followed in double talk (the background, which adapts through it,
+    /// taken as the foreground because it explains the microphone far better).
+    public var echoPathChanges: Int = 0
     /// Internal blocks whose microphone or reference was clipped (adaptation skipped).
     public var clippedBlocks: Int = 0
 

@@ -64,6 +64,41 @@ struct CaptureProcessorTests {
         #expect(figures.snrOut >= figures.snrIn + 8, "SNR in \(figures.snrIn) dB, out \(figures.snrOut) dB")
     }
 
+    /// The loudspeaker or the microphone moves (a unit remounted, its housing opened): the
+    /// echo path changes at once, with the far end talking. The error then looks like double
+    /// talk, so only the background filter, which adapts through it, can learn the new path;
+    /// once it explains the microphone far better than the foreground, it must be taken.
+    @Test("an echo path change with the far end talking is followed: erle back above 12 dB from 4 s after")
+    func echoPathChange() throws {
+        let seconds = 14.0, change = 5.0
+        let rate = Double(EchoSignals.rate)
+        let far = EchoSignals.talker(seconds: seconds, pitch: 115, seed: 3, level: -24)
+        func echo(rt60: Double, bulkMilliseconds: Double, seed: UInt64, decibels: Double) -> [Double] {
+            let echo = EchoSignals.convolve(far, EchoSignals.room(rt60: rt60, bulkMilliseconds: bulkMilliseconds, seed: seed))
+            let level = EchoSignals.levelDBFS(echo[...]) - EchoSignals.levelDBFS(far[...])
+            return EchoSignals.gained(echo, decibels - level)
+        }
+        let before = echo(rt60: 0.25, bulkMilliseconds: 30, seed: 41, decibels: -8)
+        let after = echo(rt60: 0.3, bulkMilliseconds: 90, seed: 42, decibels: -4)
+        let switchAt = Int(change * rate)
+        let echoes = (0..<far.count).map { $0 < switchAt ? before[$0] : after[$0] }
+        let noiseLevel = -55.0
+        let mic = EchoSignals.sum(echoes, EchoSignals.noise(count: far.count, level: noiseLevel, seed: 43))
+        var processor = try CaptureProcessor(.init())
+        let out = EchoSignals.run(&processor, far: EchoSignals.pcm(far), mic: EchoSignals.pcm(mic))
+        let threshold = pow(10, noiseLevel / 10) * 10
+        func erle(from start: Double, to end: Double) -> Double {
+            EchoSignals.ratioDecibels(
+                mic, out, activity: echoes, threshold: threshold, range: Int(start * rate)..<min(Int(end * rate), mic.count))
+        }
+        #expect(erle(from: 3, to: change) >= 25, "ERLE before the change")
+        // Before the path-change rule: 4.9 dB (the foreground frozen as if for a talker until
+        // the 4 s limit of double talk); with it 15.4 dB.
+        #expect(erle(from: change + 4, to: seconds) >= 12, "ERLE from 4 s after the change")
+        #expect(processor.statistics.echoPathChanges >= 1)
+        #expect(processor.statistics.filterRestarts == 0)
+    }
+
     /// On a long echo path the echo of a word still arrives while the far end already pauses
     /// before the next: a pause of the far end must not end double talk at once (the
     /// post-filter would crush the talker under the arriving echo), only after the hangover.
