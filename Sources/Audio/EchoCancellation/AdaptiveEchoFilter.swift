@@ -584,9 +584,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         {
             // "Double talk" that the background explains far better than the foreground is an
             // echo path that changed (a talker is in both filters' errors): take it.
-            copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
-            for p in 0..<partitions { self.foregroundEnergy[p] = partitionEnergy[p] }
-            foregroundErrorSmoothed = pathChange.backgroundError
+            adoptBackground(errorSmoothed: pathChange.backgroundError)
             backgroundErrorSmoothed = pathChange.backgroundError
             pathChange = PathChangeWatch()
             pathChanges += 1
@@ -722,9 +720,7 @@ struct AdaptiveEchoFilter: ~Copyable {
         if backgroundErrorSmoothed < 0.6 * foregroundErrorSmoothed && cancels {
             backgroundLeads += 1
             if backgroundLeads >= 3 {
-                copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
-                for p in 0..<partitions { self.foregroundEnergy[p] = partitionEnergy[p] }
-                foregroundErrorSmoothed = backgroundErrorSmoothed
+                adoptBackground(errorSmoothed: backgroundErrorSmoothed)
                 backgroundLeads = 0
                 foregroundSet = true
             }
@@ -735,6 +731,14 @@ struct AdaptiveEchoFilter: ~Copyable {
                 backgroundErrorSmoothed = foregroundErrorSmoothed
             }
         }
+    }
+
+    /// Makes the background the foreground: its coefficients, its partition energies, and
+    /// `errorSmoothed` as the foreground's smoothed error.
+    private mutating func adoptBackground(errorSmoothed: Float) {
+        copy(from: backgroundReal, backgroundImaginary, to: foregroundReal, foregroundImaginary)
+        for p in 0..<partitions { foregroundEnergy[p] = partitionEnergy[p] }
+        foregroundErrorSmoothed = errorSmoothed
     }
 
     private func copy(
