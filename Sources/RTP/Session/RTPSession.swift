@@ -37,10 +37,13 @@ public final class RTPSession: @unchecked Sendable {
     var localProtocol: NIOBSDSocket.ProtocolFamily?
     /// The ports the sockets were bound to, to bind again after NIO closed one.
     var boundPorts: [RTPChannelHandler.Role: Int] = [:]
-    /// The remote a socket was sending to when NIO closed it: refused by the kernel, it is not
-    /// sent to again (until the signaling or latching names it anew), so that the socket is not
-    /// closed and bound again at every packet.
-    var refusedRemote: SocketAddress?
+    /// The remotes a socket was sending to when NIO closed it: refused by the kernel, they are
+    /// not sent to again from either socket (until the signaling names a remote anew), so that
+    /// a socket is not closed and bound again at every packet. One per socket at a time: the
+    /// RTCP socket refusing its remote must not make the RTP socket forget its own. At most
+    /// ``refusedRemotesKept`` (latching can move the remotes); past that, the record starts over.
+    var refusedRemotes: Set<SocketAddress> = []
+    static let refusedRemotesKept = 8
     var rtcpChannel: (any Channel)?
     var sender: RTPSenderState
     /// Ticks of media sent so far (the next packet's timestamp offset).
@@ -172,7 +175,7 @@ public final class RTPSession: @unchecked Sendable {
     /// and not the IPv4 limited broadcast address (refused without SO_BROADCAST).
     func canSend(to remote: SocketAddress) -> Bool {
         if let localProtocol, remote.protocol != localProtocol { return false }
-        if remote == refusedRemote { return false }
+        if refusedRemotes.contains(remote) { return false }
         if remote.port == 0 { return false }
         if case .v4(let address) = remote {
             // sockaddr_in: family (2 bytes), port (2), then the address (4).
@@ -192,7 +195,10 @@ public final class RTPSession: @unchecked Sendable {
         let current = role == .rtp ? rtpChannel : rtcpChannel
         guard !closed, let current, current === channel, let port = boundPorts[role] else { return }
         stats.socketsReopened += 1
-        refusedRemote = role == .rtp ? remoteRTP : remoteRTCP
+        if let refused = role == .rtp ? remoteRTP : remoteRTCP {
+            if refusedRemotes.count >= Self.refusedRemotesKept { refusedRemotes.removeAll() }
+            refusedRemotes.insert(refused)
+        }
         bindSocket(port: port, role: role).whenComplete { result in
             switch result {
             case .success(let reopened):
@@ -304,7 +310,7 @@ public final class RTPSession: @unchecked Sendable {
         remoteRTP = rtp
         signaledRTP = rtp
         remoteRTCP = rtcp ?? rtp.map { configuration.rtcpMux ? $0 : Self.nextPort(after: $0) }
-        refusedRemote = nil
+        refusedRemotes.removeAll()
         rtpLatched = false
         rtcpLatched = false
     }

@@ -13,23 +13,24 @@ struct RTPSessionLoopbackTests {
     /// (32768-60999 here), for tests that close `a`'s socket and bind its port again: a port
     /// the kernel picked could be picked in between for a socket of a test running beside.
     static func withPair(
-        host: String, rtcpMux: Bool, fixedPortForA: Bool = false,
+        host: String, rtcpMux: Bool, fixedPortForA: Bool = false, latchForA: Bool = true,
         _ body: (RTPSession, RTPEventLog, RTPSession, RTPEventLog, any EventLoop) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let logA = RTPEventLog()
         let logB = RTPEventLog()
-        func configuration(port: Int = 0) -> RTPSession.Configuration {
+        func configuration(port: Int = 0, latch: Bool = true) -> RTPSession.Configuration {
             RTPSession.Configuration(
                 host: host, port: port, rtcpMux: rtcpMux, payloadType: 0, clockRate: 8_000, telephoneEventPayloadType: 101,
-                rtcpInterval: RTCPInterval(minimumSeconds: 0.2), cname: "test@\(host)")
+                latchRemote: latch, rtcpInterval: RTCPInterval(minimumSeconds: 0.2), cname: "test@\(host)")
         }
         var started: RTPSession?
         for attempt in 0..<20 where started == nil {
             let port = fixedPortForA ? Int.random(in: 5_000...16_000) * 2 : 0
             do {
-                started = try await RTPSession.start(configuration: configuration(port: port), on: loop, handler: logA.handler)
+                started = try await RTPSession.start(
+                    configuration: configuration(port: port, latch: latchForA), on: loop, handler: logA.handler)
             } catch where fixedPortForA && attempt < 19 {
                 continue
             }
@@ -205,6 +206,30 @@ struct RTPSessionLoopbackTests {
             try await logA.wait { $0.audio.count == 5 }
             try await Self.sendFrames(4, from: a, on: loop)
             try await logB.wait { $0.audio.count == 4 }
+        }
+    }
+
+    /// Both sockets refused, one after the other (RTP to a broadcast address, then the RTCP
+    /// report timer to its port + 1): each remote stays refused. With one remembered remote for
+    /// both, the RTCP socket's refusal made the RTP socket forget its own, and the next audio
+    /// packet closed the RTP socket again. `a` does not latch, so that b's reports cannot move
+    /// its RTCP remote to b before its own report is refused.
+    @Test("RTP and RTCP both refused: each socket is bound again once, and neither remote is tried again")
+    func bothSocketsRefused() async throws {
+        try await Self.withPair(host: "127.0.0.1", rtcpMux: false, fixedPortForA: true, latchForA: false) { a, _, _, _, loop in
+            try await loop.submit { a.setRemote(rtp: try SocketAddress(ipAddress: "127.255.255.255", port: 40_000), rtcp: nil) }.get()
+            try await Self.sendFrames(1, from: a, on: loop)
+            // The report timer (0.2 s minimum here) sends to 127.255.255.255:40001: refused too.
+            let deadline = NIODeadline.now() + .seconds(5)
+            while try await loop.submit({ a.statistics.socketsReopened }).get() < 2, NIODeadline.now() < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await loop.submit({ a.statistics.socketsReopened }).get() == 2)
+            try await Self.sendFrames(3, from: a, on: loop)
+            let after = try await loop.submit { a.statistics }.get()
+            #expect(after.socketsReopened == 2)
+            #expect(after.packetsUnsendable == 3)
+            #expect(after.reopenFailures == 0)
         }
     }
 
