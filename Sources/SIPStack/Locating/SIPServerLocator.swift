@@ -1,5 +1,4 @@
 import NIOCore
-import SIPMessage
 
 /// Locating SIP servers (RFC 3263 §4): the destinations a request to a URI may go to, in the
 /// order to try them.
@@ -25,20 +24,11 @@ public enum SIPServerLocator {
         for uriText: String, defaultTransport: SIPTransportKind, resolver: borrowing DNSResolver,
         using generator: inout G
     ) throws(SIPUserAgentError) -> [TransactionDestination] {
-        let uri: SIPURI
-        do {
-            uri = try SIPURI(parsing: uriText)
-        } catch {
-            throw SIPUserAgentError(.invalidURI, "\(uriText) does not parse: \(error)")
-        }
-        let transport = try SIPNextHop.transport(of: uri, defaultTransport: defaultTransport)
-        var host = uri.host.string
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        let defaultPort = transport.isSecure ? 5061 : 5060
-        if let literal = try? SocketAddress(ipAddress: host, port: uri.port ?? defaultPort) {
+        let (host, explicitPort, transport, defaultPort) = try SIPNextHop.target(of: uriText, defaultTransport: defaultTransport)
+        if let literal = try? SocketAddress(ipAddress: host, port: explicitPort ?? defaultPort) {
             return [TransactionDestination(address: literal, transport: transport)]
         }
-        if let port = uri.port {
+        if let port = explicitPort {
             return try addresses(of: host, port: port, resolver: resolver, additional: [])
                 .map { TransactionDestination(address: $0, transport: transport) }
         }

@@ -16,6 +16,18 @@ public enum SIPNextHop {
     public static func destination(
         for uriText: String, defaultTransport: SIPTransportKind
     ) throws(SIPUserAgentError) -> TransactionDestination {
+        let target = try target(of: uriText, defaultTransport: defaultTransport)
+        guard let address = try? SocketAddress(ipAddress: target.host, port: target.port ?? target.defaultPort) else {
+            throw SIPUserAgentError(.unresolvableHost, "\(target.host) is not an IP address; configure an outbound proxy")
+        }
+        return TransactionDestination(address: address, transport: target.transport)
+    }
+
+    /// What a next-hop URI names: its host (IPv6 literals without brackets), its port if it
+    /// gives one, its transport, and the transport's default port (5060, or 5061 for TLS).
+    static func target(
+        of uriText: String, defaultTransport: SIPTransportKind
+    ) throws(SIPUserAgentError) -> (host: String, port: Int?, transport: SIPTransportKind, defaultPort: Int) {
         let uri: SIPURI
         do {
             uri = try SIPURI(parsing: uriText)
@@ -23,13 +35,9 @@ public enum SIPNextHop {
             throw SIPUserAgentError(.invalidURI, "\(uriText) does not parse: \(error)")
         }
         let transport = try transport(of: uri, defaultTransport: defaultTransport)
-        let port = uri.port ?? (transport.isSecure ? 5061 : 5060)
         var host = uri.host.string
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard let address = try? SocketAddress(ipAddress: host, port: port) else {
-            throw SIPUserAgentError(.unresolvableHost, "\(host) is not an IP address; configure an outbound proxy")
-        }
-        return TransactionDestination(address: address, transport: transport)
+        return (host, uri.port, transport, transport.isSecure ? 5061 : 5060)
     }
 
     /// The transport a request to `uri` uses.
