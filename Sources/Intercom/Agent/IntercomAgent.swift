@@ -160,8 +160,7 @@ public final class IntercomAgent: @unchecked Sendable {
         let account = configuration.accounts.first
         let user = account?.user ?? configuration.sip.user
         let aor = account.flatMap { Self.addressOfRecord(for: $0) } ?? "sip:\(user)@\(literal)"
-        var outboundProxy = account?.outboundProxy
-        if let account { outboundProxy = try Self.proxyURI(for: outboundProxy ?? account.registrar, account: account, servers: servers) }
+        let outboundProxy = try account.map { try Self.proxyURI(for: $0, servers: servers) }
         var challenger: DigestChallenger?
         if let challenge = configuration.answer.challenge {
             do {
@@ -227,7 +226,7 @@ public final class IntercomAgent: @unchecked Sendable {
         guard let aor = addressOfRecord(for: account) else { throw AgentError("account \(account.name): its registrar is not a SIP URI") }
         return SIPCallIdentity(
             addressOfRecord: aor, displayName: account.displayName ?? sip.displayName,
-            outboundProxy: try proxyURI(for: account.outboundProxy ?? account.registrar, account: account, servers: servers),
+            outboundProxy: try proxyURI(for: account, servers: servers),
             defaultTransport: kind(account.transport),
             credentials: account.password.map {
                 DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0), allowMD5: account.allowMD5)
@@ -240,10 +239,11 @@ public final class IntercomAgent: @unchecked Sendable {
         return "\(scheme):\(account.user)@\(uri.host.string)"
     }
 
-    /// A loose-routing proxy URI with the resolved address of `uri` (the account's outbound
-    /// proxy, else its registrar), so that calls go through the PBX (the user agent's next
-    /// hops must be IP literals).
-    private static func proxyURI(for uri: String, account: AccountConfiguration, servers: LocatedServers) throws -> String {
+    /// A loose-routing proxy URI with the resolved address of the account's outbound proxy,
+    /// else its registrar, so that calls go through the PBX (the user agent's next hops must
+    /// be IP literals).
+    private static func proxyURI(for account: AccountConfiguration, servers: LocatedServers) throws -> String {
+        let uri = account.outboundProxy ?? account.registrar
         let destination = try servers.destinations(of: uri, transport: kind(account.transport))[0]
         let host = destination.address.ipAddress ?? "127.0.0.1"
         let literal = host.contains(":") ? "[\(host)]" : host

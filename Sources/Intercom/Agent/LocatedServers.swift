@@ -54,9 +54,4 @@ struct LocatedServers: Sendable {
     var addresses: Set<SocketAddress> {
         Set(found.values.joined().map(\.address))
     }
-
-    /// The failures, `URI: reason`, for the log.
-    var problems: [String] {
-        failures.map { "\($0.key.uri): \($0.value)" }.sorted()
-    }
 }
