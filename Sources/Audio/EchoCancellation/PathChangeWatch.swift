@@ -5,8 +5,9 @@
 /// estimate, the microphone unexplained by it. The foreground stays frozen in double talk,
 /// but the background keeps adapting, and only an echo can be learnt from the far end: a
 /// talker stays in the background's error as in the foreground's. So when, in double talk,
-/// the background's error stays at most a quarter of the foreground's and below 30 % of the
-/// microphone (it cancels on its own) for ``leadBlocks`` blocks in a row, the path changed.
+/// the background's error stays at most a quarter of the foreground's and cancels on its own
+/// (below ``AdaptiveEchoFilter/copyRatio`` of the microphone, as for an ordinary copy) for
+/// ``leadBlocks`` blocks in a row, the path changed.
 struct PathChangeWatch {
     /// Energies smoothed over a few blocks.
     private(set) var backgroundError: Float = 0
@@ -16,9 +17,6 @@ struct PathChangeWatch {
 
     /// The background's error over the foreground's below which it leads.
     static let leadRatio: Float = 0.25
-    /// Its error over the microphone's below which it cancels on its own (as
-    /// ``AdaptiveEchoFilter/copyRatio``).
-    static let cancelRatio: Float = 0.3
     /// Blocks in a row the background must lead (about 100 ms at 8 ms blocks).
     static let leadBlocks = 12
 
@@ -27,7 +25,7 @@ struct PathChangeWatch {
         backgroundError = 0.7 * backgroundError + 0.3 * background
         foregroundError = 0.7 * foregroundError + 0.3 * foreground
         microphone = 0.7 * microphone + 0.3 * mic
-        if backgroundError < Self.leadRatio * foregroundError && backgroundError < Self.cancelRatio * microphone + 2 * floor {
+        if backgroundError < Self.leadRatio * foregroundError && backgroundError < AdaptiveEchoFilter.copyRatio * microphone + 2 * floor {
             leads += 1
         } else {
             leads = 0
