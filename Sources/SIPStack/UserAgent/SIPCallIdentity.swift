@@ -11,6 +11,10 @@ public struct SIPCallIdentity: Sendable {
     public var displayName: String?
     /// The proxy the INVITE goes through (a Route with `lr`), as a URI; nil: to the target.
     public var outboundProxy: String?
+    /// Further servers of the same proxy (the other destinations RFC 3263 located for it), as
+    /// URIs, tried in order when the INVITE to the one before gets no response, cannot be sent,
+    /// or is answered 503 before any early dialog (RFC 3263 §4.3).
+    public var alternativeProxies: [String]
     /// The transport of a next hop whose URI names none.
     public var defaultTransport: SIPTransportKind
     /// Credentials for 401 and 407 challenges to the call's requests.
@@ -18,11 +22,12 @@ public struct SIPCallIdentity: Sendable {
 
     public init(
         addressOfRecord: String, displayName: String? = nil, outboundProxy: String? = nil,
-        defaultTransport: SIPTransportKind = .udp, credentials: DigestClient? = nil
+        alternativeProxies: [String] = [], defaultTransport: SIPTransportKind = .udp, credentials: DigestClient? = nil
     ) {
         self.addressOfRecord = addressOfRecord
         self.displayName = displayName
         self.outboundProxy = outboundProxy
+        self.alternativeProxies = alternativeProxies
         self.defaultTransport = defaultTransport
         self.credentials = credentials
     }
@@ -42,6 +47,6 @@ extension SIPUserAgent.Configuration {
     var defaultIdentity: SIPCallIdentity {
         SIPCallIdentity(
             addressOfRecord: addressOfRecord, displayName: displayName, outboundProxy: outboundProxy,
-            defaultTransport: defaultTransport, credentials: credentials)
+            alternativeProxies: alternativeProxies, defaultTransport: defaultTransport, credentials: credentials)
     }
 }

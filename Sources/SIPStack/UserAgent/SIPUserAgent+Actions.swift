@@ -41,13 +41,15 @@ extension SIPUserAgent {
         call.identity = identity
         call.invite = invite
         call.inviteDestination = destination
+        if identity.outboundProxy != nil { call.untriedProxies = identity.alternativeProxies }
         call.localBody = offer
         call.requestedInterval = configuration.effectiveSessionExpires
         call.requestedMinSE = configuration.effectiveMinSE
         calls[handle] = call
         callsByDialog[LocalDialogID(callID: callID, localTag: localTag)] = handle
         emit(.callStateChanged(handle, .calling))
-        call.inviteKey = send(invite, to: destination, purpose: .invite(handle))
+        // A send that fails at once may already have moved the INVITE to another proxy.
+        if let key = send(invite, to: destination, purpose: .invite(handle)) { call.inviteKey = key }
         return handle
     }
 

@@ -69,6 +69,8 @@ extension SIPUserAgent {
         var invite: SIPMessage?
         var inviteKey: TransactionKey?
         var inviteDestination: TransactionDestination?
+        /// The proxies the INVITE has yet to try when the current one fails (RFC 3263 §4.3).
+        var untriedProxies: [String] = []
         var sawProvisional = false
         var wantsCancel = false
         var cancelSent = false

@@ -21,6 +21,9 @@ extension SIPUserAgent {
         /// Requests that start a dialog or stand alone go through this proxy (a Route with
         /// `lr` is added, RFC 3261 §8.1.2), as a URI: `sip:127.0.0.1:5070;transport=tcp`.
         public var outboundProxy: String?
+        /// Further servers of the outbound proxy, tried in order by a call's INVITE when the
+        /// one before fails (see ``SIPCallIdentity/alternativeProxies``).
+        public var alternativeProxies: [String]
         /// The checks made on every request before it is processed (RFC 3261 §8.2): methods
         /// (others 405 or 501), URI schemes (416), extensions (420), body types (415, 406).
         public var profile: SIPEndpointProfile
@@ -57,7 +60,7 @@ extension SIPUserAgent {
         public init(
             addressOfRecord: String, displayName: String? = nil, host: String,
             ports: [SIPTransportKind: Int] = [.udp: 5060, .tcp: 5060], defaultTransport: SIPTransportKind = .udp,
-            outboundProxy: String? = nil, profile: SIPEndpointProfile = SIPUserAgent.defaultProfile,
+            outboundProxy: String? = nil, alternativeProxies: [String] = [], profile: SIPEndpointProfile = SIPUserAgent.defaultProfile,
             product: String = "SwiftSIP/0.1", credentials: DigestClient? = nil,
             challenger: DigestChallenger? = nil, passwords: [String: String] = [:],
             timers: TransactionTimers = .default, unansweredTimeout: TimeAmount? = .seconds(180),
@@ -69,6 +72,7 @@ extension SIPUserAgent {
             self.ports = ports
             self.defaultTransport = defaultTransport
             self.outboundProxy = outboundProxy
+            self.alternativeProxies = alternativeProxies
             self.profile = profile
             self.product = product
             self.credentials = credentials

@@ -37,6 +37,7 @@ extension SIPUserAgent {
         case .invite(let handle):
             // After the 2xx the dialog lives on its own; before it, the call is over.
             guard let call = calls[handle], call.dialog == nil else { return }
+            if inviteNextProxy(call, after: status) { return }
             setState(call, .terminated(call.wantsCancel ? .localHangUp : (status == 408 ? .timedOut : .transportFailed)))
         case .reinvite(let handle):
             guard let call = calls[handle] else { return }
@@ -100,16 +101,18 @@ extension SIPUserAgent {
             logger.error("could not resend with credentials: \(error)")
             return false
         }
+        if case .invite(let handle) = pending.purpose, let call = calls[handle] {
+            // Before the send: one that fails at once moves on from this INVITE.
+            call.invite = retry
+            call.inviteKey = nil
+            // A hang-up while challenged cancels the new INVITE once it rings.
+            call.sawProvisional = false
+            call.cancelSent = false
+        }
         let key = send(retry, to: pending.destination, purpose: pending.purpose, promise: pending.promise)
         switch pending.purpose {
         case .invite(let handle):
-            if let call = calls[handle] {
-                call.invite = retry
-                call.inviteKey = key
-                // A hang-up while challenged cancels the new INVITE once it rings.
-                call.sawProvisional = false
-                call.cancelSent = false
-            }
+            if let key { calls[handle]?.inviteKey = key }
         case .reinvite(let handle):
             calls[handle]?.clientReinvite = key
         default:
@@ -141,6 +144,7 @@ extension SIPUserAgent {
         }
         guard call.dialog == nil else { return }
         if status == 422, retryInviteAfter422(response, call: call) { return }
+        if status == 503, inviteNextProxy(call, after: status) { return }
         var reason = response.reasonPhrase?.string ?? ""
         if status == 401 || status == 407, let failure = call.challengeFailure { reason += " (not answered: \(failure))" }
         setState(call, .terminated(call.wantsCancel && status == 487 ? .localHangUp : .rejected(status: status, reason: reason)))

@@ -85,7 +85,9 @@ extension SIPUserAgent {
         call.invite = retry
         call.sawProvisional = false
         call.cancelSent = false
-        call.inviteKey = send(retry, to: destination, purpose: .invite(call.handle))
+        call.inviteKey = nil
+        // A send that fails at once may already have moved the INVITE to another proxy.
+        if let key = send(retry, to: destination, purpose: .invite(call.handle)) { call.inviteKey = key }
         return true
     }
 
