@@ -160,7 +160,7 @@ public final class IntercomAgent: @unchecked Sendable {
         let account = configuration.accounts.first
         let user = account?.user ?? configuration.sip.user
         let aor = account.flatMap { Self.addressOfRecord(for: $0) } ?? "sip:\(user)@\(literal)"
-        let outboundProxy = try account.map { try Self.proxyURI(for: $0, servers: servers) }
+        let proxies = try account.map { try Self.proxyURIs(for: $0, servers: servers) } ?? []
         var challenger: DigestChallenger?
         if let challenge = configuration.answer.challenge {
             do {
@@ -175,7 +175,8 @@ public final class IntercomAgent: @unchecked Sendable {
         let defaultTransport = Self.kind(OutgoingTransportPolicy(configuration).defaultTransport)
         let agentConfiguration = SIPUserAgent.Configuration(
             addressOfRecord: aor, displayName: account?.displayName ?? configuration.sip.displayName, host: advertised,
-            ports: ports, defaultTransport: defaultTransport, outboundProxy: outboundProxy,
+            ports: ports, defaultTransport: defaultTransport, outboundProxy: proxies.first,
+            alternativeProxies: Array(proxies.dropFirst()),
             product: configuration.sip.userAgent,
             credentials: account.flatMap { account in
                 account.password.map {
@@ -219,14 +220,18 @@ public final class IntercomAgent: @unchecked Sendable {
             exempt: servers.addresses)
     }
 
-    /// `sip:user@registrar-host` for an account.
-    /// Who a call placed from `account` is: its address of record, the PBX as its first hop,
+    /// Who a call placed from `account` is: its address of record, the PBX as its first hop
+    /// (every server located for it, `registered` first: the one its registration is with),
     /// its credentials for the PBX's challenges.
-    static func callIdentity(for account: AccountConfiguration, sip: SIPConfiguration, servers: LocatedServers) throws -> SIPCallIdentity {
+    static func callIdentity(
+        for account: AccountConfiguration, sip: SIPConfiguration, servers: LocatedServers,
+        registered: TransactionDestination? = nil
+    ) throws -> SIPCallIdentity {
         guard let aor = addressOfRecord(for: account) else { throw AgentError("account \(account.name): its registrar is not a SIP URI") }
+        let proxies = try proxyURIs(for: account, servers: servers, registered: registered)
         return SIPCallIdentity(
             addressOfRecord: aor, displayName: account.displayName ?? sip.displayName,
-            outboundProxy: try proxyURI(for: account, servers: servers),
+            outboundProxy: proxies.first, alternativeProxies: Array(proxies.dropFirst()),
             defaultTransport: kind(account.transport),
             credentials: account.password.map {
                 DigestClient(credentials: DigestCredentials(username: account.authUser ?? account.user, password: $0), allowMD5: account.allowMD5)
@@ -239,15 +244,23 @@ public final class IntercomAgent: @unchecked Sendable {
         return "\(scheme):\(account.user)@\(uri.host.string)"
     }
 
-    /// A loose-routing proxy URI with the resolved address of the account's outbound proxy,
-    /// else its registrar, so that calls go through the PBX (the user agent's next hops must
-    /// be IP literals).
-    private static func proxyURI(for account: AccountConfiguration, servers: LocatedServers) throws -> String {
-        let uri = account.outboundProxy ?? account.registrar
-        let destination = try servers.destinations(of: uri, transport: kind(account.transport))[0]
-        let host = destination.address.ipAddress ?? "127.0.0.1"
-        let literal = host.contains(":") ? "[\(host)]" : host
-        return "sip:\(literal):\(destination.address.port ?? 5060);transport=\(destination.transport.uriParameter);lr"
+    /// Loose-routing proxy URIs, one per server located for the account's outbound proxy, else
+    /// its registrar, best first, so that calls go through the PBX and move on to its next
+    /// server when one fails (the user agent's next hops must be IP literals). Without an
+    /// outbound proxy, `registered` (the registrar server the account's registration is with)
+    /// leads: a server that stopped answering REGISTERs is not the one to call through.
+    private static func proxyURIs(
+        for account: AccountConfiguration, servers: LocatedServers, registered: TransactionDestination? = nil
+    ) throws -> [String] {
+        var destinations = try servers.destinations(of: account.outboundProxy ?? account.registrar, transport: kind(account.transport))
+        if account.outboundProxy == nil, let registered, let index = destinations.firstIndex(of: registered) {
+            destinations.insert(destinations.remove(at: index), at: 0)
+        }
+        return destinations.map { destination in
+            let host = destination.address.ipAddress ?? "127.0.0.1"
+            let literal = host.contains(":") ? "[\(host)]" : host
+            return "sip:\(literal):\(destination.address.port ?? 5060);transport=\(destination.transport.uriParameter);lr"
+        }
     }
 
     static func kind(_ name: SIPTransportName) -> SIPTransportKind {
@@ -991,9 +1004,15 @@ public final class IntercomAgent: @unchecked Sendable {
     func dial(_ target: String, attempt: ButtonAttempt?, account: String? = nil) async throws -> String {
         // The account the call is placed from, by the configuration of now (a reload may
         // have changed the accounts).
-        let (configuration, servers) = try await eventLoop.submit { (self.configuration, self.servers) }.get()
         let accountName = account ?? attempt?.button.account
-        let calling = configuration.callingAccount(for: target, named: accountName)
+        let (configuration, servers, calling, registered) = try await eventLoop.submit {
+            let calling = self.configuration.callingAccount(for: target, named: accountName)
+            // Where that account's registration is now: its calls go there first.
+            let registered = calling.flatMap { calling in
+                self.registrations.first { $0.name == calling.account.name }?.client.destination
+            }
+            return (self.configuration, self.servers, calling, registered)
+        }.get()
         let policy = OutgoingTransportPolicy(configuration, accountIndex: calling?.index)
         var refusal = policy.refusal(toCall: target)
         if let accountName, calling == nil { refusal = "no account is named '\(accountName)'" }
@@ -1001,7 +1020,9 @@ public final class IntercomAgent: @unchecked Sendable {
             eventLoop.execute { self.emit(.callNotPlaced(to: target, reason: refusal)) }
             throw AgentError("call to \(target) refused: \(refusal)")
         }
-        let identity = try calling.map { try Self.callIdentity(for: $0.account, sip: configuration.sip, servers: servers) }
+        let identity = try calling.map {
+            try Self.callIdentity(for: $0.account, sip: configuration.sip, servers: servers, registered: registered)
+        }
         let router = RTPEventRouter()
         let session = try await ports.bind(host: mediaHost, on: eventLoop, router: router)
         do {

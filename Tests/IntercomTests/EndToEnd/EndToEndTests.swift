@@ -245,12 +245,14 @@ struct EndToEndTests {
         }
     }
 
-    @Test("the registrar's first SRV server is down: the agent registers at the second (RFC 3263 §4.3)")
+    @Test("the registrar's first SRV server is down: the agent registers at the second and calls out through it (RFC 3263 §4.3)")
     func registrarFailover() async throws {
         // Over TCP, so that the dead server fails at once (connection refused) rather than
         // after Timer F's 32 s (the UDP case is RegistrationClientTests.failover, on virtual
         // time). Priority 10: a port of 127.0.0.1 nobody listens on; priority 20: Kamailio.
         let dead = try await LoopbackPorts.freeUDPAndTCP()
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("swiftsip-e2e-failover-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: fifo) }
         try await EndToEndScene.with(dnsRecords: { port in
             [
                 "srv-host=_sip._tcp.pbx.test,down.pbx.test,\(dead),10,0",
@@ -258,6 +260,8 @@ struct EndToEndTests {
                 "host-record=down.pbx.test,127.0.0.1", "host-record=kamailio.pbx.test,127.0.0.1",
             ]
         }, { configuration in
+            // The button calls gate at Kamailio's address (before the registrar becomes a name).
+            configuration.buttons = [.init(name: "bell", fifo: fifo.path, targets: [configuration.registrarURI(user: "gate")], ringTimeoutSeconds: 10)]
             configuration.account?.registrar = "sip:pbx.test"
             configuration.account?.transport = "tcp"
             configuration.listenTransport = "tcp"
@@ -265,6 +269,17 @@ struct EndToEndTests {
             // `with` waited until Kamailio held the binding; the log names the server that failed.
             let moved = scene.agent.logLines(containing: "127.0.0.1:\(dead)")
             #expect(!moved.isEmpty, "no log line names the server that was down")
+            // A call goes through the server the account is registered with, not the first
+            // one located (which would fail, and the INVITE move on: logged as "trying").
+            try await scene.withCaller("gate", autoAnswer: true) { gate in
+                let mark = scene.agent.logMark()
+                try await Self.press(fifo: fifo.path)
+                _ = try await gate.control.waitFor(["CALL_ESTABLISHED"], seconds: 6)
+                try await scene.agent.waitForLog(containing: "call.answered:", after: mark)
+                #expect(scene.agent.logLines(containing: "INVITE failed", after: mark).isEmpty)
+                try await gate.control.send("hangup")
+                try await scene.agent.waitForLog(containing: "call.ended:", "answered", after: mark)
+            }
         }
     }
 
