@@ -24,13 +24,25 @@ public enum SIPServerLocator {
         for uriText: String, defaultTransport: SIPTransportKind, resolver: borrowing DNSResolver,
         using generator: inout G
     ) throws(SIPUserAgentError) -> [TransactionDestination] {
+        try locate(uriText, defaultTransport: defaultTransport, resolver: resolver, using: &generator).destinations
+    }
+
+    /// The destinations for `uriText`, best first, and how long DNS lets them be used.
+    ///
+    /// - Throws: as ``destinations(for:defaultTransport:resolver:using:)``.
+    public static func locate<G: RandomNumberGenerator>(
+        _ uriText: String, defaultTransport: SIPTransportKind, resolver: borrowing DNSResolver,
+        using generator: inout G
+    ) throws(SIPUserAgentError) -> SIPServerLocation {
         let (host, explicitPort, transport, defaultPort) = try SIPNextHop.target(of: uriText, defaultTransport: defaultTransport)
         if let literal = try? SocketAddress(ipAddress: host, port: explicitPort ?? defaultPort) {
-            return [TransactionDestination(address: literal, transport: transport)]
+            return SIPServerLocation(destinations: [TransactionDestination(address: literal, transport: transport)], timeToLive: nil)
         }
         if let port = explicitPort {
-            return try addresses(of: host, port: port, resolver: resolver, additional: [])
-                .map { TransactionDestination(address: $0, transport: transport) }
+            let found = try addresses(of: host, port: port, resolver: resolver, additional: [])
+            return SIPServerLocation(
+                destinations: found.addresses.map { TransactionDestination(address: $0, transport: transport) },
+                timeToLive: found.timeToLive)
         }
         if let service = serviceName(for: transport, host: host) {
             let answer: (answers: [DNSRecord], additional: [DNSRecord])?
@@ -52,13 +64,15 @@ public enum SIPServerLocator {
                     }
                     var result: [TransactionDestination] = []
                     var failures: [String] = []
+                    var timeToLive = answer.answers.map(\.ttl).min()
                     for srv in SRVRecord.ordered(services.filter { !$0.target.isEmpty }, using: &generator) {
                         do {
                             let found = try addresses(of: srv.target, port: Int(srv.port), resolver: resolver, additional: answer.additional)
-                            for address in found {
+                            for address in found.addresses {
                                 let destination = TransactionDestination(address: address, transport: transport)
                                 if !result.contains(destination) { result.append(destination) }
                             }
+                            timeToLive = SIPServerLocation.shorter(timeToLive, found.timeToLive)
                         } catch {
                             failures.append(error.detail)
                         }
@@ -66,12 +80,14 @@ public enum SIPServerLocator {
                     guard !result.isEmpty else {
                         throw SIPUserAgentError(.unresolvableHost, "\(service): no target resolves (\(failures.joined(separator: "; ")))")
                     }
-                    return result
+                    return SIPServerLocation(destinations: result, timeToLive: timeToLive)
                 }
             }
         }
-        return try addresses(of: host, port: defaultPort, resolver: resolver, additional: [])
-            .map { TransactionDestination(address: $0, transport: transport) }
+        let found = try addresses(of: host, port: defaultPort, resolver: resolver, additional: [])
+        return SIPServerLocation(
+            destinations: found.addresses.map { TransactionDestination(address: $0, transport: transport) },
+            timeToLive: found.timeToLive)
     }
 
     /// `_sip._udp.host`, `_sip._tcp.host` or `_sips._tcp.host` (RFC 3263 §4.2); nil for
@@ -87,28 +103,37 @@ public enum SIPServerLocator {
     }
 
     /// The IPv4 then IPv6 addresses of `host` on `port`: from `additional` records when they
-    /// name it, else A and AAAA queries, else (system resolver only) getaddrinfo.
+    /// name it, else A and AAAA queries, else (system resolver only) getaddrinfo; with the
+    /// shortest TTL of the records used (nil from getaddrinfo, which tells none).
     static func addresses(
         of host: String, port: Int, resolver: borrowing DNSResolver, additional: [DNSRecord]
-    ) throws(SIPUserAgentError) -> [SocketAddress] {
+    ) throws(SIPUserAgentError) -> (addresses: [SocketAddress], timeToLive: UInt32?) {
         let key = host.lowercased()
-        let given = additional.filter { $0.name.lowercased() == key }.compactMap { $0.socketAddress(port: port) }
-        if !given.isEmpty { return given.sorted { $0.protocol == .inet && $1.protocol != .inet } }
+        let named = additional.filter { $0.name.lowercased() == key && $0.socketAddress(port: port) != nil }
+        if !named.isEmpty {
+            let given = named.compactMap { $0.socketAddress(port: port) }
+            return (given.sorted { $0.protocol == .inet && $1.protocol != .inet }, named.map(\.ttl).min())
+        }
         var found: [SocketAddress] = []
+        var timeToLive: UInt32?
         var reasons: [String] = []
         for type in [DNSResolver.RecordType.a, .aaaa] {
             do {
-                found += try resolver.query(host, type).answers.compactMap { $0.socketAddress(port: port) }
+                for record in try resolver.query(host, type).answers {
+                    guard let address = record.socketAddress(port: port) else { continue }
+                    found.append(address)
+                    timeToLive = SIPServerLocation.shorter(timeToLive, record.ttl)
+                }
             } catch {
                 reasons.append(error.reason)
             }
         }
         if found.isEmpty, resolver.server == nil, let system = try? SocketAddress.makeAddressResolvingHost(host, port: port) {
-            found = [system]
+            return ([system], nil)
         }
         guard !found.isEmpty else {
             throw SIPUserAgentError(.unresolvableHost, "\(host) does not resolve (\(reasons.joined(separator: "; ")))")
         }
-        return found
+        return (found, timeToLive)
     }
 }

@@ -69,6 +69,33 @@ struct SIPServerLocatorTests {
         }
     }
 
+    @Test("the location lasts as long as the shortest TTL of the records it came from; a literal for ever")
+    func timeToLive() async throws {
+        // Configured records get dnsmasq's local-ttl; a host-record may give its own.
+        let records = [
+            "local-ttl=600",
+            "srv-host=_sip._udp.pbx.test,a.pbx.test,5080,10,0",
+            "srv-host=_sip._udp.pbx.test,b.pbx.test,5082,20,0",
+            "host-record=a.pbx.test,127.0.0.1",
+            "host-record=b.pbx.test,127.0.0.2,45",
+            "host-record=plain.test,127.0.0.5,120",
+        ]
+        try await DnsmasqInterop.withDnsmasq(records: records) { dns in
+            func located(_ uri: String) throws -> SIPServerLocation {
+                let resolver = try DNSResolver(server: dns.server)
+                var generator = SystemRandomNumberGenerator()
+                return try SIPServerLocator.locate(uri, defaultTransport: .udp, resolver: resolver, using: &generator)
+            }
+            // The SRV records (600 s) and a's address (600 s), but b's address lasts 45 s.
+            let service = try located("sip:pbx.test")
+            #expect(service.destinations.count == 2)
+            #expect(service.timeToLive == 45)
+            #expect(try located("sip:plain.test").timeToLive == 120)
+            #expect(try located("sip:a.pbx.test:5080").timeToLive == 600)
+            #expect(try located("sip:127.0.0.1:5060").timeToLive == nil)
+        }
+    }
+
     @Test("a name that does not exist and a domain without the service fail, naming why")
     func failures() async throws {
         try await DnsmasqInterop.withDnsmasq(records: Self.records) { dns in
