@@ -23,10 +23,7 @@ public struct DnsmasqInterop: Sendable {
             let runDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("swiftsip-dnsmasq-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
-            let recordsFile = runDirectory.appendingPathComponent("records.conf")
-            try (records.joined(separator: "\n") + "\n").write(to: recordsFile, atomically: true, encoding: .utf8)
-            let result = try await KamailioInterop.run(
-                "/bin/bash", [scriptDirectory.appendingPathComponent("start.sh").path, runDirectory.path, String(port), recordsFile.path])
+            let result = try await start(records: records, port: port, runDirectory: runDirectory)
             guard result.status == 0 else {
                 if result.status == 3 { throw InteropFailure(result.output) }
                 failures.append("port \(port): \(result.output)")
@@ -44,6 +41,23 @@ public struct DnsmasqInterop: Sendable {
             return
         }
         throw InteropFailure("dnsmasq did not start:\n" + failures.joined(separator: "\n"))
+    }
+
+    /// Serves `records` instead of the ones it was started with: stops it by its PID and starts
+    /// it again on the same port (the names a client looked up before change, as when a zone
+    /// is edited).
+    public func replaceRecords(with records: [String]) async throws {
+        _ = try? await KamailioInterop.run("/bin/bash", [Self.scriptDirectory.appendingPathComponent("stop.sh").path, runDirectory.path])
+        let result = try await Self.start(records: records, port: port, runDirectory: runDirectory)
+        guard result.status == 0 else { throw InteropFailure("dnsmasq did not start again on port \(port): \(result.output)") }
+    }
+
+    /// Writes `records` to RUNDIR/records.conf and runs start.sh.
+    private static func start(records: [String], port: Int, runDirectory: URL) async throws -> (status: Int32, output: String) {
+        let recordsFile = runDirectory.appendingPathComponent("records.conf")
+        try (records.joined(separator: "\n") + "\n").write(to: recordsFile, atomically: true, encoding: .utf8)
+        return try await KamailioInterop.run(
+            "/bin/bash", [scriptDirectory.appendingPathComponent("start.sh").path, runDirectory.path, String(port), recordsFile.path])
     }
 
     /// Stops it by its PID and removes the run directory.

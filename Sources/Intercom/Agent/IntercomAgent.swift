@@ -33,8 +33,13 @@ public final class IntercomAgent: @unchecked Sendable {
 
     // Event loop only.
     private(set) var configuration: IntercomConfiguration
-    /// The servers DNS gave for ``configuration``'s accounts (set with it).
-    private var servers = LocatedServers()
+    /// The servers DNS gave for ``configuration``'s accounts (set with it, and when they are
+    /// located again: ``adoptServers(_:)``).
+    var servers = LocatedServers()
+    /// The next lookup of ``servers``, and how many sets of servers were adopted: a lookup
+    /// that ends after a reload (which located them anew) is dropped.
+    var relocation: Scheduled<Void>?
+    var serversGeneration = 0
     private var policy: CallerPolicy
     private var doors: DoorController
     private var devices: AudioDevices
@@ -49,7 +54,7 @@ public final class IntercomAgent: @unchecked Sendable {
     private(set) var calls: [SIPCallHandle: AgentCall] = [:]
     private var attempts: [String: ButtonAttempt] = [:]
     private var doorOpens: [String: (count: Int, last: NIODeadline?)] = [:]
-    private var shuttingDown = false
+    private(set) var shuttingDown = false
     private var buttonInputs: [any ButtonSource] = []
     /// An RTP session bound ahead of the next incoming call, with the router its handler feeds,
     /// so that answering an INVITE binds nothing: binding two sockets through NIO's bootstrap
@@ -194,7 +199,7 @@ public final class IntercomAgent: @unchecked Sendable {
             contactURIs: Dictionary(uniqueKeysWithValues: ports.keys.map { ($0, agentConfiguration.contactURI(for: $0)) }),
             transactionLayer: layer, onEvent: onEvent)
         userAgent.onEvent = { [weak agent] event in agent?.handle(event) }
-        agent.servers = servers
+        agent.adoptServers(servers)
         for account in configuration.accounts {
             try agent.addRegistration(account, layer: layer)
         }
@@ -362,6 +367,7 @@ public final class IntercomAgent: @unchecked Sendable {
     public func shutdown() async {
         let media: [CallMedia] = (try? await eventLoop.submit { () -> [CallMedia] in
             self.shuttingDown = true
+            self.relocation?.cancel()
             for input in self.buttonInputs { input.close() }
             self.buttonInputs = []
             // stop(), not shutdown(): shutdown() sends nothing, and the user agent's own stop
@@ -457,7 +463,7 @@ public final class IntercomAgent: @unchecked Sendable {
                 notes.append("audio.rtpPort* changes take effect after a restart")
             }
             self.configuration = new
-            self.servers = servers
+            self.adoptServers(servers)
             self.policy = CallerPolicy(new.answer.allow)
             self.doors.reconfigure(doors: new.doors, lockout: new.lockout)
             self.devices = devices
@@ -478,7 +484,7 @@ public final class IntercomAgent: @unchecked Sendable {
     /// Un-REGISTERs the current bindings, then registers `accounts` once every un-REGISTER is
     /// answered (or after 5 s): registering first could let an un-REGISTER of the same contact
     /// remove the new binding.
-    private func replaceRegistrations(with accounts: [AccountConfiguration]) {
+    func replaceRegistrations(with accounts: [AccountConfiguration]) {
         let old = registrations
         registrations = []
         registrationStates = [:]

@@ -76,6 +76,7 @@ extension ConfigurationDecoder {
         read("rateLimitPerSecond", map, into: &sip.rateLimitPerSecond)
         read("rateLimitBurst", map, into: &sip.rateLimitBurst)
         read("dnsServer", map, into: &sip.dnsServer)
+        read("dnsRefreshMinimumSeconds", map, into: &sip.dnsRefreshMinimumSeconds)
         if let node = map["tls"] {
             if case .scalar(_, .null) = node.value {
                 note(path.key("tls"), node.origin)

@@ -39,6 +39,7 @@ indirect enum ConfigurationSchema: Sendable {
             "rateLimitPerSecond": .scalar,
             "rateLimitBurst": .scalar,
             "dnsServer": .scalar,
+            "dnsRefreshMinimumSeconds": .scalar,
             "tls": .mapping(["certificate": .scalar, "privateKey": .scalar, "caFile": .scalar, "verifyPeer": .scalar]),
             "requireTLS": .scalar,
         ]),

@@ -84,6 +84,7 @@ struct ConfigurationValidator {
         if sip.listen.isEmpty { fail("sip.listen", "at least one listening socket is needed") }
         checkRange(sip.rateLimitPerSecond, 0...10_000, "sip.rateLimitPerSecond", unit: " requests/s")
         checkRange(sip.rateLimitBurst, 1...10_000, "sip.rateLimitBurst")
+        checkRange(sip.dnsRefreshMinimumSeconds, 1...86_400, "sip.dnsRefreshMinimumSeconds", unit: " s")
         var seen: [String: Int] = [:]
         for (index, listen) in sip.listen.enumerated() {
             let path = "sip.listen[\(index)]"

@@ -110,6 +110,7 @@ extension IntercomConfiguration {
                 ("rateLimitPerSecond", .int(sip.rateLimitPerSecond)),
                 ("rateLimitBurst", .int(sip.rateLimitBurst)),
                 ("dnsServer", .optional(sip.dnsServer)),
+                ("dnsRefreshMinimumSeconds", .int(sip.dnsRefreshMinimumSeconds)),
                 ("tls", tls),
                 ("requireTLS", .bool(sip.requireTLS)),
             ])),

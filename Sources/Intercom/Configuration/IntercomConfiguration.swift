@@ -61,6 +61,10 @@ public struct SIPConfiguration: Sendable, Hashable {
     /// and proxies given by name (RFC 3263: SRV, then A/AAAA); nil: the servers of
     /// /etc/resolv.conf.
     public var dnsServer: String?
+    /// The shortest time, in seconds, between two lookups of the registrars and proxies given
+    /// by name: they are located again when their records' TTL runs out, but not sooner than
+    /// this (TTLs of 0 are common), nor later than a day.
+    public var dnsRefreshMinimumSeconds = 60
     public init() {}
 }
 

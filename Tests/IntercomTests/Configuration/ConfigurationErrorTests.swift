@@ -44,6 +44,7 @@ struct ConfigurationErrorTests {
         Case("sip:\n  user:\n", "sip.user", line: 2, "expected text, found null", code: .wrongType),
         Case("sip:\n  dnsServer: dns.example.com\n", "sip.dnsServer", line: 2, "is not an IPv4 address with an optional port"),
         Case("sip:\n  dnsServer: 192.0.2.53:0\n", "sip.dnsServer", line: 2, "is not an IPv4 address with an optional port"),
+        Case("sip:\n  dnsRefreshMinimumSeconds: 0\n", "sip.dnsRefreshMinimumSeconds", line: 2, "0 s is out of range; expected 1-86400 s"),
         Case("accounts:\n  - name: pbx\n    user: door\n", "accounts[0].registrar", line: 2, "'registrar' is required", code: .missingKey),
         Case("doors:\n  - name: gate\n", "doors[0].action", line: 2, "'action' is required", code: .missingKey),
         Case("doors:\n  - action: {}\n", "doors[0].action", line: 2, "expected one of 'gpio' or 'command'"),

@@ -31,6 +31,7 @@ struct ConfigurationLoaderTests {
           userAgent: Door/1.0
           advertise: door.example.com
           dnsServer: 192.0.2.53:5353
+          dnsRefreshMinimumSeconds: 300
           tls:
             certificate: /etc/intercom/cert.pem
             privateKey: /etc/intercom/key.pem
@@ -129,6 +130,7 @@ struct ConfigurationLoaderTests {
         c.sip.userAgent = "Door/1.0"
         c.sip.advertise = "door.example.com"
         c.sip.dnsServer = "192.0.2.53:5353"
+        c.sip.dnsRefreshMinimumSeconds = 300
         var tls = TLSFiles()
         tls.certificate = "/etc/intercom/cert.pem"
         tls.privateKey = "/etc/intercom/key.pem"

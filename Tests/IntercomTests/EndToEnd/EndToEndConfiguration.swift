@@ -74,6 +74,8 @@ struct EndToEndConfiguration: Sendable {
     var requireTLS = false
     /// `sip.dnsServer` (`127.0.0.1:PORT`); nil leaves it out.
     var dnsServer: String?
+    /// `sip.dnsRefreshMinimumSeconds`; nil leaves it out.
+    var dnsRefreshMinimumSeconds: Int?
 
     /// `audio.playback`; nil for the WAV recording at ``loudspeaker``.
     var playback: String?
@@ -115,6 +117,7 @@ struct EndToEndConfiguration: Sendable {
             "  requireTLS: \(requireTLS)",
         ]
         if let dnsServer { lines.append("  dnsServer: \(q(dnsServer))") }
+        if let dnsRefreshMinimumSeconds { lines.append("  dnsRefreshMinimumSeconds: \(dnsRefreshMinimumSeconds)") }
         if let sipTLS {
             lines.append("  tls:")
             lines += sipTLS.map { "    \($0.key): \(q($0.value))" }

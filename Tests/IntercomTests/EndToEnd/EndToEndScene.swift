@@ -11,6 +11,8 @@ struct EndToEndScene {
     let kamailio: KamailioInterop
     let agent: IntercomProcess
     let configuration: EndToEndConfiguration
+    /// The agent's DNS server, when the test gave records.
+    var dns: DnsmasqInterop?
 
     /// The longest registration Kamailio grants [s]: the agent (asking for 60 s) refreshes after
     /// half of it, so a test sees a refresh within seconds.
@@ -33,9 +35,10 @@ struct EndToEndScene {
     /// everything.
     ///
     /// With `dnsRecords`, a dnsmasq (Tests/Interop/dnsmasq) serves the records it gives for
-    /// Kamailio's port and is the agent's `sip.dnsServer` for the whole test.
+    /// Kamailio's port and is the agent's `sip.dnsServer` for the whole test. Without
+    /// `registered`, `body` runs as soon as the agent has started.
     static func with(
-        dnsRecords: ((_ kamailioPort: Int) -> [String])? = nil,
+        dnsRecords: ((_ kamailioPort: Int) -> [String])? = nil, registered: Bool = true,
         _ configure: (inout EndToEndConfiguration) -> Void = { _ in }, _ body: (EndToEndScene) async throws -> Void
     ) async throws {
         let kamailio = try await KamailioInterop.start(maxExpiresSeconds: maxExpiresSeconds)
@@ -43,10 +46,10 @@ struct EndToEndScene {
         do {
             if let dnsRecords {
                 try await DnsmasqInterop.withDnsmasq(records: dnsRecords(kamailio.port)) { dns in
-                    try await run(kamailio: kamailio, directory: directory, dnsServer: dns.server, configure, body)
+                    try await run(kamailio: kamailio, directory: directory, dns: dns, registered: registered, configure, body)
                 }
             } else {
-                try await run(kamailio: kamailio, directory: directory, dnsServer: nil, configure, body)
+                try await run(kamailio: kamailio, directory: directory, dns: nil, registered: registered, configure, body)
             }
         } catch {
             Issue.record("Kamailio run directory \(kamailio.runDirectory.path), log:\n\(kamailio.logTail())")
@@ -57,9 +60,10 @@ struct EndToEndScene {
         if !IntercomProcess.keepsRunDirectories { try? FileManager.default.removeItem(at: directory) }
     }
 
-    /// The agent and its files for ``with(dnsRecords:_:_:)``, once Kamailio (and dnsmasq) run.
+    /// The agent and its files for ``with(dnsRecords:registered:_:_:)``, once Kamailio (and
+    /// dnsmasq) run.
     private static func run(
-        kamailio: KamailioInterop, directory: URL, dnsServer: String?,
+        kamailio: KamailioInterop, directory: URL, dns: DnsmasqInterop?, registered: Bool,
         _ configure: (inout EndToEndConfiguration) -> Void, _ body: (EndToEndScene) async throws -> Void
     ) async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -67,16 +71,18 @@ struct EndToEndScene {
             directory: directory, sipPort: try await LoopbackPorts.freeUDPAndTCP(), rtpPorts: try await LoopbackPorts.freeUDPRange(count: 40),
             account: .init(registrar: "sip:127.0.0.1:\(kamailio.port)", user: "door", password: "door-secret"),
             allowURIs: ["sip:gate@*"])
-        configuration.dnsServer = dnsServer
+        configuration.dnsServer = dns?.server
         configure(&configuration)
         let format = AudioFormat(sampleRate: 16_000)
         try WAVFile(format: format, samples: TestSignals.warble(seconds: doorMicrophoneSeconds)).write(to: configuration.microphone.path)
         try WAVFile(format: format, samples: TestSignals.voice(seconds: callerMicrophoneSeconds))
             .write(to: directory.appendingPathComponent("caller-mic.wav").path)
         try await IntercomProcess.with(configuration) { agent in
-            let scene = EndToEndScene(kamailio: kamailio, agent: agent, configuration: configuration)
-            try await agent.waitForLog(containing: "registration: account pbx: registered(")
-            try await scene.waitForBinding(scene.agentContact)
+            let scene = EndToEndScene(kamailio: kamailio, agent: agent, configuration: configuration, dns: dns)
+            if registered {
+                try await agent.waitForLog(containing: "registration: account pbx: registered(")
+                try await scene.waitForBinding(scene.agentContact)
+            }
             try await body(scene)
         }
     }

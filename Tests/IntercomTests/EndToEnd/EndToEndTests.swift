@@ -283,6 +283,32 @@ struct EndToEndTests {
         }
     }
 
+    @Test("the registrar's SRV record moves: the agent looks it up again when the TTL runs out and registers at the new server")
+    func registrarMoves() async throws {
+        // The records last 1 s (dnsmasq's local-ttl) and the agent may look again after 1 s.
+        // First the SRV record names a port nobody listens on (TCP: refused at once), then
+        // Kamailio's, as when a PBX moves and its zone is edited.
+        let dead = try await LoopbackPorts.freeUDPAndTCP()
+        func records(port: Int) -> [String] {
+            ["local-ttl=1", "srv-host=_sip._tcp.pbx.test,server.pbx.test,\(port),10,0", "host-record=server.pbx.test,127.0.0.1"]
+        }
+        try await EndToEndScene.with(dnsRecords: { _ in records(port: dead) }, registered: false, { configuration in
+            configuration.account?.registrar = "sip:pbx.test"
+            configuration.account?.transport = "tcp"
+            configuration.listenTransport = "tcp"
+            configuration.dnsRefreshMinimumSeconds = 1
+        }) { scene in
+            try await scene.agent.waitForLog(containing: "registration: account pbx: retrying(", "127.0.0.1:\(dead)")
+            let mark = scene.agent.logMark()
+            let dns = try #require(scene.dns)
+            try await dns.replaceRecords(with: records(port: scene.kamailio.port))
+            try await scene.agent.waitForLog(containing: "dns: the accounts' servers changed", after: mark)
+            try await scene.agent.waitForLog(containing: "registration: account pbx: registered(", after: mark)
+            try await scene.waitForBinding(scene.agentContact)
+            try await scene.callDoorAndHangUp(after: scene.agent.logMark())
+        }
+    }
+
     // MARK: - f. SIGHUP and SIGTERM
 
     @Test("SIGHUP: a broken configuration is refused and calls go on; a changed one applies; SIGTERM unregisters and exits 0")
