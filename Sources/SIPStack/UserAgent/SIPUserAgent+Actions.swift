@@ -48,8 +48,7 @@ extension SIPUserAgent {
         calls[handle] = call
         callsByDialog[LocalDialogID(callID: callID, localTag: localTag)] = handle
         emit(.callStateChanged(handle, .calling))
-        // A send that fails at once may already have moved the INVITE to another proxy.
-        if let key = send(invite, to: destination, purpose: .invite(handle)) { call.inviteKey = key }
+        _ = send(invite, to: destination, purpose: .invite(handle))
         return handle
     }
 

@@ -67,7 +67,6 @@ extension SIPUserAgent {
         var challengeFailure: String?
         /// The initial INVITE as last sent (for CANCEL and for a retry with credentials).
         var invite: SIPMessage?
-        var inviteKey: TransactionKey?
         var inviteDestination: TransactionDestination?
         /// The proxies the INVITE has yet to try when the current one fails (RFC 3263 §4.3).
         var untriedProxies: [String] = []

@@ -2,7 +2,8 @@ import Logging
 import NIOCore
 import SIPMessage
 
-/// An outgoing call's INVITE moving on to the next server of its proxy (RFC 3263 §4.3).
+/// An outgoing call's INVITE sent again: to the next server of its proxy (RFC 3263 §4.3), and
+/// the resending every retry of it shares.
 extension SIPUserAgent {
     /// Sends the call's INVITE again, as a new transaction, to the first of its untried
     /// proxies when the one it went to failed with `status` (408: no response; 503: it could
@@ -39,15 +40,21 @@ extension SIPUserAgent {
             logger.notice(
                 "INVITE failed (\(status == 408 ? "no response" : "503")) at \(call.inviteDestination.map { "\($0.address)" } ?? "?"), trying \(proxy)",
                 metadata: ["call": "\(call.handle)"])
-            call.invite = retry
-            call.inviteDestination = destination
-            call.sawProvisional = false
-            call.cancelSent = false
-            call.inviteKey = nil
-            // A send that fails at once has moved on again (or ended the call) by itself.
-            if let key = send(retry, to: destination, purpose: .invite(call.handle)) { call.inviteKey = key }
+            resendInvite(call, retry, to: destination)
             return true
         }
         return false
+    }
+
+    /// Sends `retry`, the call's initial INVITE as a new transaction (with credentials, after
+    /// a 422, to another proxy), to `destination`; the call's CANCEL follows the new one, and a
+    /// hang-up asked for meanwhile cancels it once it rings. A send that fails at once moves
+    /// on to the next proxy, or ends the call, before this returns.
+    func resendInvite(_ call: Call, _ retry: SIPMessage, to destination: TransactionDestination) {
+        call.invite = retry
+        call.inviteDestination = destination
+        call.sawProvisional = false
+        call.cancelSent = false
+        _ = send(retry, to: destination, purpose: .invite(call.handle))
     }
 }

@@ -102,22 +102,11 @@ extension SIPUserAgent {
             return false
         }
         if case .invite(let handle) = pending.purpose, let call = calls[handle] {
-            // Before the send: one that fails at once moves on from this INVITE.
-            call.invite = retry
-            call.inviteKey = nil
-            // A hang-up while challenged cancels the new INVITE once it rings.
-            call.sawProvisional = false
-            call.cancelSent = false
+            resendInvite(call, retry, to: pending.destination)
+            return true
         }
         let key = send(retry, to: pending.destination, purpose: pending.purpose, promise: pending.promise)
-        switch pending.purpose {
-        case .invite(let handle):
-            if let key { calls[handle]?.inviteKey = key }
-        case .reinvite(let handle):
-            calls[handle]?.clientReinvite = key
-        default:
-            break
-        }
+        if case .reinvite(let handle) = pending.purpose { calls[handle]?.clientReinvite = key }
         return true
     }
 

@@ -82,12 +82,7 @@ extension SIPUserAgent {
             return false
         }
         logger.debug("422: asking for a \(minSE) s session interval", metadata: ["call": "\(call.handle)"])
-        call.invite = retry
-        call.sawProvisional = false
-        call.cancelSent = false
-        call.inviteKey = nil
-        // A send that fails at once may already have moved the INVITE to another proxy.
-        if let key = send(retry, to: destination, purpose: .invite(call.handle)) { call.inviteKey = key }
+        resendInvite(call, retry, to: destination)
         return true
     }
 
