@@ -867,7 +867,7 @@ public final class IntercomAgent: @unchecked Sendable {
         case .cancelled: "cancelled"
         case .rejected(let status, _): status == 486 || status == 600 ? "busy" : "rejected"
         case .timedOut: "timeout"
-        case .transportFailed, .dialogLost, .shutdown: "failed"
+        case .transportFailed, .dialogLost, .unusableAnswer, .shutdown: "failed"
         }
     }
 

@@ -64,6 +64,9 @@ public enum SIPCallEnd: Sendable, Hashable, CustomStringConvertible {
     /// The peer ended the dialog with a 481 (Call/Transaction Does Not Exist) or 408 to an
     /// in-dialog request (RFC 5057 §5.1).
     case dialogLost(status: Int)
+    /// Outgoing: the callee's 2xx could not make a dialog (no Contact, or one no request can
+    /// be sent to); it was ACKed and the dialog ended with BYE.
+    case unusableAnswer(reason: String)
     /// The agent shut down.
     case shutdown
 
@@ -76,6 +79,7 @@ public enum SIPCallEnd: Sendable, Hashable, CustomStringConvertible {
         case .timedOut: "timed out"
         case .transportFailed: "transport failed"
         case .dialogLost(let status): "dialog lost (\(status))"
+        case .unusableAnswer(let reason): "unusable answer (\(reason))"
         case .shutdown: "shutdown"
         }
     }

@@ -154,6 +154,16 @@ extension SIPUserAgent {
         }
         guard let dialog = makeDialog(from: response, call: call, remoteTag: tag) else {
             logger.notice("a 2xx without a usable Contact: ending the call", metadata: ["call": "\(call.handle)"])
+            // The callee resends its 2xx until it is ACKed, and holds the dialog until a BYE:
+            // both go where the INVITE went.
+            if let requestURI = call.invite?.requestURI?.string,
+               let fallback = makeDialog(from: response, call: call, remoteTag: tag, target: requestURI) {
+                call.dialog = fallback
+                call.earlyDialogs.removeAll()
+                sendACK(for: call, cseq: cseq)
+                sendBye(call)
+            }
+            setState(call, .terminated(.unusableAnswer(reason: "the 2xx has no Contact a request can be sent to")))
             return
         }
         call.dialog = dialog
@@ -169,13 +179,21 @@ extension SIPUserAgent {
     }
 
     /// The dialog a response with a To tag makes for an outgoing call (§12.1.2): remote target
-    /// from Contact, route set from Record-Route reversed.
-    private func makeDialog(from response: SIPMessage, call: Call, remoteTag: String) -> SIPDialog? {
+    /// from Contact (or `target`), route set from Record-Route reversed. Nil without a Contact
+    /// or with one that is not a SIP URI.
+    private func makeDialog(from response: SIPMessage, call: Call, remoteTag: String, target explicit: String? = nil) -> SIPDialog? {
         guard let invite = call.invite, let fromValue = invite.firstValue(.from)?.string,
               let toValue = response.firstValue(.to)?.string, let cseq = invite.cseqNumber
         else { return nil }
-        guard let contact = try? response.contacts().first, !contact.isWildcard else { return nil }
-        let target = contact.uri.string
+        let target: String
+        if let explicit {
+            target = explicit
+        } else {
+            guard let contact = try? response.contacts().first, !contact.isWildcard,
+                  (try? SIPURI(parsing: contact.uri.string)) != nil
+            else { return nil }
+            target = contact.uri.string
+        }
         let routes = SIPDialog.routeValues(of: (try? response.recordRoutes()) ?? []).reversed()
         return SIPDialog(
             callID: call.callID, localTag: call.localTag, remoteTag: remoteTag, localField: fromValue, remoteField: toValue,
