@@ -192,6 +192,19 @@ public final class TransactionLayer: @unchecked Sendable {
         return waiting.count
     }
 
+    /// Ends client transaction `key` that still waits for its final response, telling the TU
+    /// it terminated: an INVITE whose CANCEL brought no final response within 64*T1 (RFC 3261
+    /// §9.1: the client "SHOULD then consider the original transaction cancelled and SHOULD
+    /// destroy the client transaction"), which no timer of the transaction itself ends once a
+    /// provisional response came. Server transactions and unknown keys are left alone.
+    public func abandonClientTransaction(_ key: TransactionKey) {
+        eventLoop.preconditionInEventLoop()
+        switch transactions[key]?.machine {
+        case .clientInvite?, .clientNonInvite?: apply([.terminate], for: key)
+        default: break
+        }
+    }
+
     /// Cancels every timer and forgets every transaction, telling the TU nothing.
     public func shutdown() {
         eventLoop.preconditionInEventLoop()

@@ -20,6 +20,8 @@ extension SIPUserAgent {
         case sessionRefresh
         /// The session expires without a refresh: BYE (RFC 4028 §10).
         case sessionExpiry
+        /// No final response to the cancelled INVITE within 64*T1 of the CANCEL (RFC 3261 §9.1).
+        case cancelDeadline
     }
 
     /// A running RFC 4028 session timer: the interval and which side refreshes.

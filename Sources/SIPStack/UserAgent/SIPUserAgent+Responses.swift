@@ -274,6 +274,22 @@ extension SIPUserAgent {
         } catch {
             logger.error("could not build CANCEL: \(error)")
         }
+        schedule(.cancelDeadline, for: call, after: configuration.timers.t1 * 64) { [weak self] call in
+            self?.cancelWentUnanswered(call)
+        }
+    }
+
+    /// RFC 3261 §9.1: the cancelled INVITE got no final response within 64*T1 of the CANCEL
+    /// (a peer or proxy that never sends its 487): its transaction is destroyed and the call
+    /// ends, instead of waiting for ever.
+    private func cancelWentUnanswered(_ call: Call) {
+        guard call.dialog == nil, !call.state.isTerminated, let invite = call.invite else { return }
+        logger.notice("no final response 64*T1 after CANCEL: the INVITE is given up", metadata: ["call": "\(call.handle)"])
+        if let key = TransactionKey.client(for: invite) {
+            clientRequests.removeValue(forKey: key)
+            layer.abandonClientTransaction(key)
+        }
+        setState(call, .terminated(.localHangUp))
     }
 
     // MARK: - re-INVITE

@@ -1,0 +1,50 @@
+import NIOCore
+import SIPMessage
+import SIPStack
+import Testing
+
+/// A CANCEL whose INVITE never gets its final response (found by UserAgentFuzzer: after a
+/// provisional response no timer of the INVITE transaction runs, so the call stayed for ever).
+@Suite("SIPUserAgent: a cancelled INVITE without a final response")
+struct UnansweredCancelTests {
+    @Test("64*T1 after the CANCEL the INVITE transaction is destroyed and the call ends (RFC 3261 §9.1)")
+    func givenUp() throws {
+        let p = try CallFlowTests.Pair()
+        defer { p.wire.finish() }
+        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
+        p.wire.flush()
+        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        try ProxyFailoverTests.respond(180, "Ringing", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
+        try p.alice.agent.hangUp(call)
+        p.wire.flush()
+        let farEnd = try SocketAddress(ipAddress: "192.0.2.51", port: 5060)
+        #expect(p.wire.inbox.filter { $0.to.address == farEnd }.last?.summary == "CANCEL")
+        // The far end never answers: not the CANCEL, not the INVITE.
+        p.wire.advance(milliseconds: 31_000)
+        #expect(p.alice.agent.state(of: call) == .early(status: 180, body: nil))
+        p.wire.advance(milliseconds: 1_500)
+        #expect(p.alice.agent.state(of: call) == .terminated(.localHangUp))
+        #expect(p.alice.agent.activeCalls.isEmpty)
+        #expect(p.alice.layer.liveTransactionCount == 0)
+        // A late 487 is a stray: acknowledged or dropped, nothing else.
+        try ProxyFailoverTests.respond(487, "Request Terminated", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
+        #expect(p.alice.agent.state(of: call) == .terminated(.localHangUp))
+    }
+
+    @Test("a 487 in time ends the call as before, and the deadline then does nothing")
+    func answeredInTime() throws {
+        let p = try CallFlowTests.Pair()
+        defer { p.wire.finish() }
+        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
+        p.wire.flush()
+        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        try ProxyFailoverTests.respond(180, "Ringing", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
+        try p.alice.agent.hangUp(call)
+        p.wire.flush()
+        p.wire.advance(milliseconds: 2_000)
+        try ProxyFailoverTests.respond(487, "Request Terminated", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
+        #expect(p.alice.agent.state(of: call) == .terminated(.localHangUp))
+        p.wire.advance(milliseconds: 40_000)
+        #expect(p.alice.agent.state(of: call) == nil || p.alice.agent.state(of: call) == .terminated(.localHangUp))
+    }
+}
