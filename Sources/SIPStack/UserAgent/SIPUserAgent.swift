@@ -135,8 +135,15 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
                 end(handle, because: .transportFailed)
             }
         case .terminated(let key):
-            clientRequests.removeValue(forKey: key)
+            let pending = clientRequests.removeValue(forKey: key)
             callsByServerInvite.removeValue(forKey: key)
+            // Only an INVITE whose transaction accepted 2xx responses is still here (other
+            // outcomes were handled as they came); if none of them made a dialog (no To tag),
+            // nothing else will end the call.
+            if case .invite(let handle)? = pending?.purpose, let call = calls[handle], call.dialog == nil,
+               !call.state.isTerminated, call.invite.flatMap(TransactionKey.client(for:)) == key {
+                setState(call, .terminated(.unusableAnswer(reason: "no 2xx to the INVITE made a dialog")))
+            }
         }
     }
 
@@ -159,6 +166,13 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
             for (timer, running) in call.timers where !kept.contains(timer) {
                 running.task.cancel()
                 call.timers.removeValue(forKey: timer)
+            }
+            // A re-INVITE still waiting for its final response (after a provisional one no
+            // timer ends its transaction) is of no use to an ended call.
+            if let key = call.clientReinvite {
+                call.clientReinvite = nil
+                clientRequests.removeValue(forKey: key)
+                layer.abandonClientTransaction(key)
             }
             if !isShutDown {
                 schedule(.forget, for: call, after: configuration.timers.t1 * 64) { [weak self] call in

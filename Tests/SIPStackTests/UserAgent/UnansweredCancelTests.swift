@@ -47,4 +47,24 @@ struct UnansweredCancelTests {
         p.wire.advance(milliseconds: 40_000)
         #expect(p.alice.agent.state(of: call) == nil || p.alice.agent.state(of: call) == .terminated(.localHangUp))
     }
+
+    @Test("a re-INVITE that got only a provisional response does not outlive its call")
+    func reinviteOutlived() throws {
+        let p = try CallFlowTests.Pair()
+        defer { p.wire.finish() }
+        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
+        p.wire.flush()
+        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        try ProxyFailoverTests.respond(200, "OK", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
+        #expect(p.alice.agent.state(of: call) == .confirmed(body: nil))
+        try p.alice.agent.reinvite(call, offer: CallFlowTests.offer)
+        p.wire.flush()
+        let reinvite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        #expect(reinvite.cseqNumber != invite.cseqNumber)
+        try ProxyFailoverTests.respond(180, "Ringing", to: reinvite, toTag: "far", from: 51, on: p.wire, to: p.alice)
+        try p.alice.agent.hangUp(call)
+        p.wire.advance(milliseconds: 40_000)
+        #expect(p.alice.agent.activeCalls.isEmpty)
+        #expect(p.alice.layer.liveTransactionCount == 0)
+    }
 }

@@ -42,4 +42,22 @@ struct UnusableAnswerTests {
         try p.wire.inject(text, from: farEnd, to: p.alice)
         #expect(p.wire.inbox.filter { $0.to.address == farEnd }.last?.summary == "ACK")
     }
+
+    @Test("a 2xx without a To tag makes no dialog: the call ends when the INVITE transaction does")
+    func noToTag() throws {
+        let p = try CallFlowTests.Pair()
+        defer { p.wire.finish() }
+        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
+        p.wire.flush()
+        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        try ProxyFailoverTests.respond(200, "OK", to: invite, from: 51, on: p.wire, to: p.alice)
+        #expect(p.alice.agent.state(of: call) == .calling)
+        p.wire.advance(milliseconds: 33_000)
+        guard case .terminated(.unusableAnswer)? = p.alice.agent.state(of: call) else {
+            Issue.record("the call is \(String(describing: p.alice.agent.state(of: call)))")
+            return
+        }
+        #expect(p.alice.agent.activeCalls.isEmpty)
+        #expect(p.alice.layer.liveTransactionCount == 0)
+    }
 }
