@@ -293,6 +293,20 @@ if Context.environment["SWIFTSIP_FUZZ"] != nil {
     products.append(.executable(name: "DigestFuzzer", targets: ["DigestFuzzer"]))
     products.append(.executable(name: "ConfigFuzzer", targets: ["ConfigFuzzer"]))
     products.append(.executable(name: "DNSFuzzer", targets: ["DNSFuzzer"]))
+    products.append(.executable(name: "UserAgentFuzzer", targets: ["UserAgentFuzzer"]))
+    // The user agent's dialogs, transactions and timers under a scripted hostile peer (SIPStack on
+    // NIO's embedded loop).
+    targets.append(
+        .executableTarget(
+            name: "UserAgentFuzzer",
+            dependencies: [
+                "SIPMessage", "SIPStack", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Fuzz/UserAgentFuzzer",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
     // DNS answers from a name server (SIPStack's DNSResolver over libresolv's parser).
     targets.append(
         .executableTarget(

@@ -38,6 +38,7 @@ all_fuzzers=(
     "DigestFuzzer digest digest.dict 8192"
     "ConfigFuzzer config config.dict 16384"
     "DNSFuzzer dns dns.dict 4096"
+    "UserAgentFuzzer user-agent user-agent.dict 16384"
 )
 fuzzers=()
 for entry in "${all_fuzzers[@]}"; do
