@@ -11,9 +11,7 @@ struct UnansweredCancelTests {
     func givenUp() throws {
         let p = try CallFlowTests.Pair()
         defer { p.wire.finish() }
-        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
-        p.wire.flush()
-        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        let (call, invite) = try p.callScriptedPeer()
         try ProxyFailoverTests.respond(180, "Ringing", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
         try p.alice.agent.hangUp(call)
         p.wire.flush()
@@ -35,9 +33,7 @@ struct UnansweredCancelTests {
     func answeredInTime() throws {
         let p = try CallFlowTests.Pair()
         defer { p.wire.finish() }
-        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
-        p.wire.flush()
-        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        let (call, invite) = try p.callScriptedPeer()
         try ProxyFailoverTests.respond(180, "Ringing", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
         try p.alice.agent.hangUp(call)
         p.wire.flush()
@@ -52,9 +48,7 @@ struct UnansweredCancelTests {
     func reinviteOutlived() throws {
         let p = try CallFlowTests.Pair()
         defer { p.wire.finish() }
-        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
-        p.wire.flush()
-        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        let (call, invite) = try p.callScriptedPeer()
         try ProxyFailoverTests.respond(200, "OK", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
         #expect(p.alice.agent.state(of: call) == .confirmed(body: nil))
         try p.alice.agent.reinvite(call, offer: CallFlowTests.offer)

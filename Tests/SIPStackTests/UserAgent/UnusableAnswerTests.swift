@@ -13,9 +13,7 @@ struct UnusableAnswerTests {
     func unusableContact(contact: String) throws {
         let p = try CallFlowTests.Pair()
         defer { p.wire.finish() }
-        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
-        p.wire.flush()
-        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        let (call, invite) = try p.callScriptedPeer()
         try ProxyFailoverTests.respond(180, "Ringing", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
         #expect(p.alice.agent.state(of: call) == .early(status: 180, body: nil))
         let text = """
@@ -47,9 +45,7 @@ struct UnusableAnswerTests {
     func noToTag() throws {
         let p = try CallFlowTests.Pair()
         defer { p.wire.finish() }
-        let call = try p.alice.agent.call("sip:bob@192.0.2.51", offer: CallFlowTests.offer)
-        p.wire.flush()
-        let invite = try #require(try ProxyFailoverTests.invites(to: 51, on: p.wire).last)
+        let (call, invite) = try p.callScriptedPeer()
         try ProxyFailoverTests.respond(200, "OK", to: invite, from: 51, on: p.wire, to: p.alice)
         #expect(p.alice.agent.state(of: call) == .calling)
         p.wire.advance(milliseconds: 33_000)
