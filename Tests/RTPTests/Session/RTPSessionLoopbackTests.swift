@@ -176,7 +176,10 @@ struct RTPSessionLoopbackTests {
 
     @Test("a send the kernel refuses (a subnet broadcast address) closes NIO's socket; the session binds the same port again and media goes on")
     func socketReopenedAfterRefusedSend() async throws {
-        try await Self.withPair(host: "127.0.0.1", rtcpMux: false, fixedPortForA: true) { a, logA, b, logB, loop in
+        // RTCP muxed: with a socket of its own, the report timer's send to the broadcast
+        // address's port + 1 (before b's packets move the remote) closes that one too, which
+        // bothSocketsRefused covers; here it made the count of reopened sockets a race.
+        try await Self.withPair(host: "127.0.0.1", rtcpMux: true, fixedPortForA: true) { a, logA, b, logB, loop in
             let port = try await loop.submit { a.localRTPAddress?.port }.get()
             // 127.255.255.255 is loopback's broadcast address: EACCES without SO_BROADCAST.
             try await loop.submit { a.setRemote(rtp: try SocketAddress(ipAddress: "127.255.255.255", port: 40_000), rtcp: nil) }.get()
