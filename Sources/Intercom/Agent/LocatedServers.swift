@@ -41,7 +41,7 @@ struct LocatedServers: Sendable {
                         failures[key] = "no destination"
                     } else {
                         found[key] = location.destinations
-                        if let ttl = location.timeToLive { timeToLive = min(timeToLive ?? ttl, ttl) }
+                        timeToLive = SIPServerLocation.shorter(timeToLive, location.timeToLive)
                     }
                 } catch {
                     failures[key] = "\(error)"

@@ -13,7 +13,7 @@ public struct SIPServerLocation: Sendable, Hashable {
     }
 
     /// The shorter of two optional TTLs (nil: no limit).
-    static func shorter(_ a: UInt32?, _ b: UInt32?) -> UInt32? {
+    public static func shorter(_ a: UInt32?, _ b: UInt32?) -> UInt32? {
         switch (a, b) {
         case (nil, let other), (let other, nil): other
         case (let a?, let b?): min(a, b)

@@ -109,10 +109,11 @@ public enum SIPServerLocator {
         of host: String, port: Int, resolver: borrowing DNSResolver, additional: [DNSRecord]
     ) throws(SIPUserAgentError) -> (addresses: [SocketAddress], timeToLive: UInt32?) {
         let key = host.lowercased()
-        let named = additional.filter { $0.name.lowercased() == key && $0.socketAddress(port: port) != nil }
-        if !named.isEmpty {
-            let given = named.compactMap { $0.socketAddress(port: port) }
-            return (given.sorted { $0.protocol == .inet && $1.protocol != .inet }, named.map(\.ttl).min())
+        let given = additional.compactMap { record in
+            record.name.lowercased() == key ? record.socketAddress(port: port).map { (address: $0, ttl: record.ttl) } : nil
+        }
+        if !given.isEmpty {
+            return (given.map(\.address).sorted { $0.protocol == .inet && $1.protocol != .inet }, given.map(\.ttl).min())
         }
         var found: [SocketAddress] = []
         var timeToLive: UInt32?
