@@ -285,10 +285,7 @@ extension SIPUserAgent {
     private func cancelWentUnanswered(_ call: Call) {
         guard call.dialog == nil, !call.state.isTerminated, let invite = call.invite else { return }
         logger.notice("no final response 64*T1 after CANCEL: the INVITE is given up", metadata: ["call": "\(call.handle)"])
-        if let key = TransactionKey.client(for: invite) {
-            clientRequests.removeValue(forKey: key)
-            layer.abandonClientTransaction(key)
-        }
+        if let key = TransactionKey.client(for: invite) { abandonClientRequest(key) }
         setState(call, .terminated(.localHangUp))
     }
 

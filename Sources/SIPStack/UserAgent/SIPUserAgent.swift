@@ -171,8 +171,7 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
             // timer ends its transaction) is of no use to an ended call.
             if let key = call.clientReinvite {
                 call.clientReinvite = nil
-                clientRequests.removeValue(forKey: key)
-                layer.abandonClientTransaction(key)
+                abandonClientRequest(key)
             }
             if !isShutDown {
                 schedule(.forget, for: call, after: configuration.timers.t1 * 64) { [weak self] call in
@@ -181,6 +180,14 @@ public final class SIPUserAgent: TransactionUser, @unchecked Sendable {
             }
         }
         emit(.callStateChanged(call.handle, state))
+    }
+
+    /// Gives up client transaction `key` still waiting for its final response. Its request is
+    /// forgotten first, so that the transaction's end, reported at once, is not taken for a
+    /// call whose INVITE ended without a dialog.
+    func abandonClientRequest(_ key: TransactionKey) {
+        clientRequests.removeValue(forKey: key)
+        layer.abandonClientTransaction(key)
     }
 
     func forget(_ call: Call) {
