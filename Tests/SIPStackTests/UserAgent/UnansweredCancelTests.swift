@@ -7,14 +7,20 @@ import Testing
 /// provisional response no timer of the INVITE transaction runs, so the call stayed for ever).
 @Suite("SIPUserAgent: a cancelled INVITE without a final response")
 struct UnansweredCancelTests {
-    @Test("64*T1 after the CANCEL the INVITE transaction is destroyed and the call ends (RFC 3261 §9.1)")
-    func givenUp() throws {
-        let p = try CallFlowTests.Pair()
-        defer { p.wire.finish() }
+    /// Alice calls the scripted peer, which rings (180); she hangs up: CANCEL sent.
+    static func hangUpWhileRinging(_ p: CallFlowTests.Pair) throws -> (SIPCallHandle, SIPMessage) {
         let (call, invite) = try p.callScriptedPeer()
         try ProxyFailoverTests.respond(180, "Ringing", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
         try p.alice.agent.hangUp(call)
         p.wire.flush()
+        return (call, invite)
+    }
+
+    @Test("64*T1 after the CANCEL the INVITE transaction is destroyed and the call ends (RFC 3261 §9.1)")
+    func givenUp() throws {
+        let p = try CallFlowTests.Pair()
+        defer { p.wire.finish() }
+        let (call, invite) = try Self.hangUpWhileRinging(p)
         let farEnd = try SocketAddress(ipAddress: "192.0.2.51", port: 5060)
         #expect(p.wire.inbox.filter { $0.to.address == farEnd }.last?.summary == "CANCEL")
         // The far end never answers: not the CANCEL, not the INVITE.
@@ -33,10 +39,7 @@ struct UnansweredCancelTests {
     func answeredInTime() throws {
         let p = try CallFlowTests.Pair()
         defer { p.wire.finish() }
-        let (call, invite) = try p.callScriptedPeer()
-        try ProxyFailoverTests.respond(180, "Ringing", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
-        try p.alice.agent.hangUp(call)
-        p.wire.flush()
+        let (call, invite) = try Self.hangUpWhileRinging(p)
         p.wire.advance(milliseconds: 2_000)
         try ProxyFailoverTests.respond(487, "Request Terminated", to: invite, toTag: "far", from: 51, on: p.wire, to: p.alice)
         #expect(p.alice.agent.state(of: call) == .terminated(.localHangUp))
